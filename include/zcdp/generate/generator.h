@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "zcdp/common/status.h"
+
+namespace zcdp {
+
+// Where the generated shop is written.
+enum class GeneratorFormat {
+  kDuckDb,   // OUT/warehouse.duckdb with schemas crm, web, shop, marketing
+  kParquet,  // OUT/lake/<table>/part-NNNNN.parquet, read in place by the project file
+};
+
+struct GeneratorOptions {
+  int64_t profiles = 10000;  // true persons; REQUIRES: 1 <= profiles <= 100'000'000
+  uint64_t seed = 42;
+  std::string out_dir;       // created if missing
+  GeneratorFormat format = GeneratorFormat::kDuckDb;
+  // The "today" of the generated shop (days since epoch, UTC). Events fall in the 2 years
+  // before it. The same (seed, as_of_days, profiles) always gives the same data.
+  int32_t as_of_days = 0;
+  int threads = 0;  // 0: all cores
+  // Called from the generating thread with a fraction in [0, 1]; may be empty.
+  std::function<void(double)> progress;
+};
+
+// What was generated: rows per table ("crm.customers", "web.events", ...) and counts of the
+// traps, as also written to OUT/truth/stats.json.
+struct GeneratorStats {
+  std::map<std::string, int64_t> rows;
+  std::map<std::string, int64_t> traps;
+  int64_t persons = 0;
+  int64_t truth_rows = 0;
+  double seconds = 0;
+};
+
+// Generates the synthetic shop and its ground truth (OUT/truth/persons.csv,
+// OUT/truth/shared.csv, OUT/truth/stats.json) in bounded memory.
+// Fails with InvalidArgument on bad options and IoError/WarehouseError on write failures;
+// on failure nothing half-written is left claiming to be complete (stats.json is written last).
+Result<GeneratorStats> Generate(const GeneratorOptions& options);
+
+// A zcdp.yaml describing the generated data (sources, identity, traits, audiences, consent),
+// with paths relative to OUT. Contains no customer values.
+std::string DemoProjectYaml(const GeneratorOptions& options);
+
+}  // namespace zcdp

@@ -1,0 +1,157 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zcdp/model/diagnostic.h"
+
+namespace zcdp {
+
+// A scalar from the project file together with where it was written.
+template <typename T>
+struct Located {
+  T value{};
+  SourcePos pos;
+};
+using LocatedString = Located<std::string>;
+
+// A secret is written in the project file as "${ENV_VAR}" and resolved only when used.
+// zcdp never stores the resolved value.
+struct SecretRef {
+  std::string env_var;  // empty when the field is absent
+  SourcePos pos;
+};
+
+struct WarehouseConfig {
+  std::string type = "duckdb";           // factory key of the engine
+  std::string path;                      // DuckDB: database file, absolute after loading
+  std::string output_schema = "zcdp";    // the only schema zcdp writes into
+  std::map<std::string, std::string> options;  // engine-specific, non-secret settings
+  std::optional<SecretRef> password;
+  SourcePos pos;
+  SourcePos type_pos, path_pos, output_schema_pos;
+};
+
+enum class SourceKind { kEntity, kEvents };
+
+// Maps one source column to an identifier type, e.g. `email: customer_email`.
+struct IdentifierMapping {
+  LocatedString id_type;
+  LocatedString column;
+};
+
+struct SourceConfig {
+  LocatedString name;
+  // Either a warehouse table ("schema.table" or "table") or a file path/glob read in place.
+  LocatedString table;
+  bool is_file = false;     // true when `table` names files (has a known file extension)
+  std::string file_glob;    // absolute path/glob when is_file
+  SourceKind kind = SourceKind::kEntity;
+  SourcePos kind_pos;
+  std::vector<IdentifierMapping> identifiers;
+  std::optional<LocatedString> timestamp;
+  std::optional<LocatedString> event_name;
+  std::vector<LocatedString> attributes;
+  std::vector<LocatedString> pii;
+  std::optional<LocatedString> primary_key;
+  SourcePos pos;
+};
+
+struct IdTypeConfig {
+  LocatedString name;
+  int priority = 100;
+  std::optional<int> max_per_profile;
+  std::optional<LocatedString> normalize;  // email | phone_e164 | lower | trim | none
+  std::optional<LocatedString> default_region;
+  std::optional<LocatedString> regex;
+  std::optional<int64_t> quarantine_threshold;
+  SourcePos pos;
+};
+
+struct IdentityConfig {
+  std::vector<IdTypeConfig> id_types;
+  std::vector<LocatedString> blocklist;  // regular expressions (ECMAScript)
+  LocatedString strategy{"auto", {}};    // native | sql | auto
+  SourcePos pos;
+};
+
+// A trait as written; behaviour arrives with the traits issue. Every key is kept.
+struct TraitConfig {
+  LocatedString name;
+  std::optional<LocatedString> source;
+  std::optional<LocatedString> aggregate;  // count | sum(col) | avg(col) | ...
+  std::optional<LocatedString> window;     // a duration such as 180d
+  std::optional<LocatedString> where;      // filter expression
+  std::optional<LocatedString> pick;       // most_recent | most_frequent | source_priority
+  std::optional<LocatedString> column;
+  std::optional<LocatedString> sql;        // escape hatch
+  SourcePos pos;
+};
+
+struct AudienceConfig {
+  LocatedString name;
+  LocatedString where;
+  std::optional<LocatedString> description;
+  SourcePos pos;
+};
+
+struct DestinationConfig {
+  LocatedString name;
+  LocatedString type;  // webhook | file | ...
+  std::optional<LocatedString> url;
+  std::optional<LocatedString> path;
+  std::optional<LocatedString> format;
+  std::optional<LocatedString> audience;
+  std::optional<LocatedString> purpose;
+  std::vector<LocatedString> fields;
+  LocatedString mode{"diff", {}};
+  std::optional<SecretRef> secret;
+  SourcePos pos;
+};
+
+struct ConsentConfig {
+  LocatedString source;
+  LocatedString purpose_column;
+  LocatedString granted_column;
+  std::optional<LocatedString> timestamp_column;
+  SourcePos pos;
+};
+
+// A loaded project file. Plain data; all positions refer to `file`.
+struct Project {
+  std::string file;        // absolute path of the project file
+  std::string dir;         // its directory; relative paths in the file resolve against it
+  LocatedString name;
+  WarehouseConfig warehouse;
+  std::vector<SourceConfig> sources;
+  IdentityConfig identity;
+  std::vector<TraitConfig> traits;
+  std::vector<AudienceConfig> audiences;
+  std::vector<DestinationConfig> destinations;
+  std::optional<ConsentConfig> consent;
+
+  // The source named `name`, or nullptr.
+  const SourceConfig* FindSource(const std::string& name) const;
+  const IdTypeConfig* FindIdType(const std::string& name) const;
+  // zcdp's state directory for this project (run metadata only, never customer values).
+  std::string StateDir() const { return dir + "/.zcdp"; }
+};
+
+// Resolves `-p/--project`: a file is used as is, a directory means DIR/zcdp.yaml.
+// Returns NotFound with a clear message when neither exists.
+std::string ResolveProjectPath(const std::string& file_or_dir);
+
+// Parses a project file. Structural problems (bad YAML, unknown keys, wrong shapes, duplicate
+// names, references to undeclared id types or sources, literal secrets) go to `diags`; the
+// returned Project holds whatever could be read. Returns nullopt only when the file cannot be
+// read or is not YAML at all (also reported in `diags`).
+std::optional<Project> LoadProject(const std::string& path, Diagnostics& diags);
+// Same, from text (for tests and fuzzing); `file` names it in diagnostics, `dir` resolves
+// relative paths.
+std::optional<Project> ParseProject(const std::string& text, const std::string& file,
+                                    const std::string& dir, Diagnostics& diags);
+
+}  // namespace zcdp

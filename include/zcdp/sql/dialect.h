@@ -1,0 +1,100 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zcdp/common/status.h"
+
+namespace zcdp {
+
+// Portable column types zcdp creates in its output schema.
+enum class SqlType { kBoolean, kBigInt, kDouble, kText, kDate, kTimestamp, kJson };
+
+// A length of time in SQL, e.g. the window of a trait. `count` may be zero, never negative.
+struct Duration {
+  enum class Unit { kSecond, kMinute, kHour, kDay, kWeek, kMonth, kYear };
+  int64_t count = 0;
+  Unit unit = Unit::kDay;
+};
+
+// Parses "30d", "12h", "6mo", "2w", "1y", "45m", "10s". Returns InvalidArgument otherwise.
+Result<Duration> ParseDuration(std::string_view text);
+
+// File formats a warehouse may read in place.
+enum class FileFormat { kParquet, kCsv, kJson };
+
+// Returns the format a path or glob names by its extension (".parquet", ".csv", ".json",
+// ".jsonl", ".ndjson", optionally followed by ".gz"), or NotFound when it names none.
+Result<FileFormat> FileFormatOfPath(std::string_view path);
+
+// Everything about SQL that differs between engines. Callers build statements only through
+// a Dialect, so a new engine is one new implementation and a factory line.
+// Implementations are stateless and thread-safe.
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+
+  // The factory key: "duckdb", "postgres", "trino".
+  virtual std::string_view name() const = 0;
+
+  // --- Quoting: the one place user text becomes SQL text. ---------------------------------
+  // A quoted identifier, safe for any input (embedded quotes doubled, NUL rejected by
+  // callers' validation; here it is dropped).
+  virtual std::string QuoteIdentifier(std::string_view ident) const = 0;
+  // `schema.name`, each part quoted.
+  std::string QualifiedName(std::string_view schema, std::string_view name) const;
+  // A string literal, safe for any input.
+  virtual std::string QuoteString(std::string_view value) const = 0;
+  // The placeholder for the `index`-th bound parameter (1-based): "?" or "$1".
+  virtual std::string Placeholder(int index) const = 0;
+
+  // --- Types and expressions. -------------------------------------------------------------
+  virtual std::string TypeName(SqlType type) const = 0;
+  virtual std::string IntervalLiteral(const Duration& d) const = 0;
+  // `expr` minus a duration, as a timestamp expression.
+  std::string TimestampMinus(std::string_view expr, const Duration& d) const;
+  virtual std::string CurrentTimestamp() const = 0;
+  // Lower-case hex SHA-256 of a text expression.
+  virtual std::string Sha256Hex(std::string_view text_expr) const = 0;
+  // CAST(expr AS type).
+  std::string Cast(std::string_view expr, SqlType type) const;
+
+  // --- Statements. ------------------------------------------------------------------------
+  virtual std::string CreateSchemaIfNotExists(std::string_view schema) const = 0;
+  virtual std::string CreateOrReplaceView(std::string_view schema, std::string_view name,
+                                          std::string_view select_sql) const = 0;
+  // May be several statements on engines without CREATE OR REPLACE TABLE.
+  virtual std::vector<std::string> CreateOrReplaceTableAs(std::string_view schema,
+                                                          std::string_view name,
+                                                          std::string_view select_sql) const = 0;
+  struct ColumnDef {
+    std::string name;
+    SqlType type;
+    bool not_null = false;
+  };
+  // CREATE TABLE IF NOT EXISTS with the given columns and optional primary key.
+  virtual std::string CreateTableIfNotExists(std::string_view schema, std::string_view name,
+                                             const std::vector<ColumnDef>& columns,
+                                             const std::vector<std::string>& key) const = 0;
+  // Inserts the rows of `select_sql` (whose columns are `columns`, in order) into the table,
+  // replacing rows that share the `key` columns. REQUIRES: key is a non-empty subset of
+  // columns, and the table has a unique constraint on key where the engine needs one.
+  virtual std::vector<std::string> Upsert(std::string_view schema, std::string_view table,
+                                          const std::vector<std::string>& columns,
+                                          const std::vector<std::string>& key,
+                                          std::string_view select_sql) const = 0;
+  // " LIMIT n" (or the engine's equivalent) to append to a query.
+  virtual std::string Limit(int64_t n) const = 0;
+  // A relation that reads files in place (a path or glob), or InvalidArgument when the
+  // engine cannot read files.
+  virtual Result<std::string> FileRelation(FileFormat format, std::string_view glob) const = 0;
+};
+
+// The dialect registered under `name`, or NotFound listing the known names.
+Result<std::unique_ptr<Dialect>> MakeDialect(std::string_view name);
+std::vector<std::string> DialectNames();
+
+}  // namespace zcdp

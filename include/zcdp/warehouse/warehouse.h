@@ -1,0 +1,156 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zcdp/common/status.h"
+#include "zcdp/warehouse/value.h"
+
+namespace zcdp {
+
+class Dialect;
+
+struct ColumnInfo {
+  std::string name;
+  std::string type_name;  // the engine's own spelling, e.g. "TIMESTAMP WITH TIME ZONE"
+  ColumnKind kind = ColumnKind::kOther;
+};
+
+struct TableInfo {
+  std::string schema;
+  std::string name;
+  bool is_view = false;
+};
+
+// One batch of rows from a streamed query, read in place from the engine's buffers.
+// Valid until the next call to QueryStream::Next() or the stream's destruction.
+// REQUIRES for every accessor: column < column_count(), row < row_count().
+class Chunk {
+ public:
+  virtual ~Chunk() = default;
+  virtual size_t row_count() const = 0;
+  virtual size_t column_count() const = 0;
+  virtual bool IsNull(size_t column, size_t row) const = 0;
+  // Typed reads. REQUIRES: !IsNull(column, row) and a column of the matching kind.
+  // GetInt also reads booleans and dates; GetText reads text (the view dies with the chunk).
+  virtual int64_t GetInt(size_t column, size_t row) const = 0;
+  virtual double GetDouble(size_t column, size_t row) const = 0;
+  virtual std::string_view GetText(size_t column, size_t row) const = 0;
+  // Any cell as a Value (slower; converts decimals and other kinds to text or double).
+  virtual Value Get(size_t column, size_t row) const = 0;
+};
+
+// A query result read chunk by chunk, in bounded memory. Not thread-safe.
+class QueryStream {
+ public:
+  virtual ~QueryStream() = default;
+  virtual const std::vector<ColumnInfo>& columns() const = 0;
+  // Returns the next chunk, or nullptr once the result is exhausted.
+  virtual Result<std::unique_ptr<Chunk>> Next() = 0;
+};
+
+// A fully materialised (small) result.
+struct QueryResult {
+  std::vector<ColumnInfo> columns;
+  std::vector<std::vector<Value>> rows;
+};
+
+// Bulk insert into one existing table, row by row. Rows become visible after Close() (or
+// earlier Flush()es). The destructor closes and discards errors: call Close() to see them.
+// Not thread-safe.
+class Appender {
+ public:
+  virtual ~Appender() = default;
+  virtual Status AppendNull() = 0;
+  virtual Status AppendBool(bool v) = 0;
+  virtual Status AppendInt(int64_t v) = 0;
+  virtual Status AppendDouble(double v) = 0;
+  virtual Status AppendText(std::string_view v) = 0;
+  virtual Status AppendTimestamp(int64_t micros) = 0;
+  virtual Status AppendDate(int32_t days) = 0;
+  Status Append(const Value& v);
+  // Ends the current row. REQUIRES: one value appended per column of the table.
+  virtual Status EndRow() = 0;
+  virtual Status Flush() = 0;
+  virtual Status Close() = 0;
+};
+
+// How a warehouse is opened.
+struct WarehouseOptions {
+  std::string type = "duckdb";  // the factory key: "duckdb" (later "postgres", "trino")
+  std::string path;             // DuckDB: database file; "" or ":memory:" for in-memory
+  bool read_only = false;       // refuse every write at the engine level
+  bool create_if_missing = true;
+  int threads = 0;  // 0: the engine's default
+};
+
+// A connection to one warehouse. The only place in zcdp that talks to a database.
+// Not thread-safe: use one Warehouse per thread (DuckDB: OpenAnother() shares the database).
+class Warehouse {
+ public:
+  virtual ~Warehouse() = default;
+
+  // The dialect that builds SQL for this engine. Lives as long as the warehouse.
+  virtual const Dialect& dialect() const = 0;
+
+  // Runs one or more statements that return no rows of interest.
+  virtual Status Execute(std::string_view sql) = 0;
+  // Runs one statement with `params` bound to its placeholders (see Dialect::Placeholder).
+  virtual Status Execute(std::string_view sql, const std::vector<Value>& params) = 0;
+  // Runs a query and materialises all rows. For small results only.
+  virtual Result<QueryResult> Query(std::string_view sql,
+                                    const std::vector<Value>& params = {}) = 0;
+  // Runs a query and streams its rows in chunks.
+  virtual Result<std::unique_ptr<QueryStream>> Stream(std::string_view sql,
+                                                      const std::vector<Value>& params = {}) = 0;
+  // Columns a query would return, without running it to completion.
+  virtual Result<std::vector<ColumnInfo>> DescribeQuery(std::string_view sql) = 0;
+
+  // Bulk insert into `schema.table`. REQUIRES: the table exists.
+  virtual Result<std::unique_ptr<Appender>> CreateAppender(std::string_view schema,
+                                                           std::string_view table) = 0;
+
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // Introspection. Schema and table names are matched exactly.
+  virtual Result<std::vector<std::string>> ListSchemas() = 0;
+  virtual Result<std::vector<TableInfo>> ListTables(std::string_view schema) = 0;
+  // Returns NotFound when the table or view does not exist.
+  virtual Result<std::vector<ColumnInfo>> DescribeTable(std::string_view schema,
+                                                        std::string_view table) = 0;
+};
+
+// Opens a warehouse of `options.type`. Errors say which engine and file failed and why
+// (missing file, lock held by another process, not a database).
+Result<std::unique_ptr<Warehouse>> OpenWarehouse(const WarehouseOptions& options);
+
+// Runs Begin() on construction and Rollback() on destruction unless Commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Warehouse& wh) : wh_(wh) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (active_) (void)wh_.Rollback();
+  }
+  Status Begin() {
+    ZCDP_RETURN_IF_ERROR(wh_.Begin());
+    active_ = true;
+    return Status::Ok();
+  }
+  Status Commit() {
+    active_ = false;
+    return wh_.Commit();
+  }
+
+ private:
+  Warehouse& wh_;
+  bool active_ = false;
+};
+
+}  // namespace zcdp
