@@ -117,6 +117,10 @@ class Warehouse {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
 
+  // A second connection to the same database, for another thread. Engines without shared
+  // in-process databases open a new connection with the same options.
+  virtual Result<std::unique_ptr<Warehouse>> OpenAnother() = 0;
+
   // Introspection. Schema and table names are matched exactly.
   virtual Result<std::vector<std::string>> ListSchemas() = 0;
   virtual Result<std::vector<TableInfo>> ListTables(std::string_view schema) = 0;
