@@ -1,0 +1,42 @@
+-- quote identifier
+SELECT "we""ird name";
+
+-- quote string
+SELECT 'O''Brien';
+
+-- interval 30d
+SELECT (CAST(current_timestamp AS TIMESTAMP) - INTERVAL '30 day');
+
+-- interval 6mo
+SELECT INTERVAL '6 month';
+
+-- sha256
+SELECT sha256(lower(trim(email)));
+
+-- cast
+SELECT CAST(x AS TIMESTAMP);
+
+-- create schema
+CREATE SCHEMA IF NOT EXISTS "zcdp";
+
+-- create or replace view
+CREATE OR REPLACE VIEW "zcdp"."v" AS SELECT 1 AS one;
+
+-- create or replace table
+CREATE OR REPLACE TABLE "zcdp"."t" AS SELECT 1 AS one;
+
+-- create table
+CREATE TABLE IF NOT EXISTS "zcdp"."runs" ("run_id" BIGINT NOT NULL, "started_at" TIMESTAMP, "status" VARCHAR, "ok" BOOLEAN, "ratio" DOUBLE, "day" DATE, "steps" JSON, PRIMARY KEY ("run_id"));
+
+-- upsert
+INSERT INTO "zcdp"."kv" ("k", "v") SELECT k, v FROM staged ON CONFLICT ("k") DO UPDATE SET "v" = excluded."v";
+
+-- limit
+SELECT 1 LIMIT 10;
+
+-- parquet relation
+SELECT * FROM read_parquet('/lake/orders/*.parquet');
+
+-- csv relation
+SELECT * FROM read_csv('/lake/o''rders.csv', header = true, auto_detect = true);
+
