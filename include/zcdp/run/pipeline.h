@@ -1,0 +1,93 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zcdp/common/clock.h"
+#include "zcdp/common/status.h"
+#include "zcdp/model/project.h"
+#include "zcdp/warehouse/warehouse.h"
+
+namespace zcdp {
+
+// What a step sees while it runs.
+struct StepContext {
+  const Project& project;
+  Warehouse& warehouse;
+  int64_t run_id;
+  // Reports progress of the current step as a fraction in [0, 1]. Never null.
+  std::function<void(double)> progress;
+};
+
+// Named counts a step produced ("customers.rows": 12000). Never customer values.
+using StepCounts = std::map<std::string, int64_t>;
+
+// One named unit of work in `zcdp run`. Stages (identity, traits, audiences, syncs) plug in
+// by registering steps with their dependencies.
+struct Step {
+  std::string name;
+  std::string description;
+  std::vector<std::string> depends_on;
+  std::function<Result<StepCounts>(StepContext&)> run;
+};
+
+// A set of steps and the order they run in. Not thread-safe.
+class Pipeline {
+ public:
+  // Fails with AlreadyExists when a step of the same name was added.
+  Status Add(Step step);
+  // Steps in dependency order (ties keep insertion order). Fails on unknown dependencies
+  // and cycles, naming the steps involved.
+  Result<std::vector<const Step*>> Order() const;
+  const std::vector<Step>& steps() const { return steps_; }
+
+ private:
+  std::vector<Step> steps_;
+};
+
+// The pipeline of every stage that exists, in the order `zcdp run` runs it.
+Pipeline StandardPipeline();
+
+enum class RunStatus { kRunning, kSucceeded, kFailed };
+std::string_view RunStatusName(RunStatus status);
+
+struct StepOutcome {
+  std::string name;
+  RunStatus status = RunStatus::kRunning;
+  StepCounts counts;
+  int64_t started_micros = 0;
+  int64_t finished_micros = 0;
+  std::string error;  // empty unless failed
+};
+
+struct RunSummary {
+  int64_t run_id = 0;
+  RunStatus status = RunStatus::kRunning;
+  int64_t started_micros = 0;
+  int64_t finished_micros = 0;
+  std::vector<StepOutcome> steps;
+};
+
+struct RunOptions {
+  const Clock* clock = &SystemClock::Instance();
+  // Called when a step starts, reports progress, and ends. May be empty.
+  std::function<void(const std::string& step, double fraction)> on_progress;
+  std::function<void(const StepOutcome&)> on_step_done;
+};
+
+// Runs `pipeline` against the project's warehouse: creates the output schema and zcdp's
+// tables if needed, records the run in <output_schema>.runs and .run_steps, and runs the
+// steps in order, stopping at the first failure (later steps are recorded as not run).
+// Returns the summary, also for a failed run; the Status is an error only when the run
+// record itself cannot be written.
+Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project, Warehouse& wh,
+                               const RunOptions& options = {});
+
+// Creates the output schema and zcdp's bookkeeping tables (runs, run_steps) if missing.
+Status EnsureOutputSchema(const Project& project, Warehouse& wh);
+
+}  // namespace zcdp

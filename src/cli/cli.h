@@ -1,0 +1,57 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "zcdp/common/status.h"
+#include "zcdp/model/project.h"
+#include "zcdp/warehouse/warehouse.h"
+
+namespace zcdp::cli {
+
+// Exit codes, documented in `zcdp --help` and README.md.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;       // validation errors, a failed step, a failed query
+inline constexpr int kExitUsage = 2;        // bad flags or arguments
+inline constexpr int kExitEnvironment = 3;  // warehouse unreadable or locked, I/O errors
+
+// Options shared by every command.
+struct GlobalOptions {
+  std::string project = "zcdp.yaml";  // -p/--project: a file or a directory
+  std::string log_level = "info";
+  bool quiet = false;
+  bool verbose = false;
+};
+
+// Each command adds its subcommand to `app` and sets `*action` to the function that runs it
+// when the subcommand is chosen. The action returns the exit code.
+using Action = std::function<int()>;
+void AddDemoCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddGenerateCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddValidateCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddQueryCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
+
+// The exit code for a failed operation: environment problems are 3, the rest 1.
+int ExitCodeFor(const Status& status);
+// Prints "zcdp: error: <message>" to stderr and returns ExitCodeFor(status).
+int Fail(const Status& status);
+
+// Loads the project named by -p, printing diagnostics to stderr. nullopt when it has errors.
+std::optional<Project> LoadProjectOrReport(const std::string& file_or_dir);
+
+// Opens the project's warehouse. With `read_only`, a missing DuckDB file is opened as an empty
+// in-memory database only when `allow_missing` (validation of file-only projects).
+Result<std::unique_ptr<Warehouse>> OpenProjectWarehouse(const Project& project, bool read_only,
+                                                        bool allow_missing = false);
+
+// Validates `project` against `wh`, printing every diagnostic to stderr. True when valid.
+bool ValidateAndReport(const Project& project, Warehouse& wh);
+
+// Runs the standard pipeline with progress and prints a summary. Returns the exit code.
+int RunProject(const Project& project, Warehouse& wh);
+
+}  // namespace zcdp::cli

@@ -1,0 +1,61 @@
+#include <map>
+
+#include "cli/cli.h"
+#include "cli/result_format.h"
+
+namespace zcdp::cli {
+namespace {
+
+struct QueryOptions {
+  std::string sql;
+  OutputFormat format = OutputFormat::kTable;
+  bool write = false;
+  int64_t max_rows = 1000;
+};
+
+int RunQuery(const GlobalOptions& global, const QueryOptions& q) {
+  std::optional<Project> project = LoadProjectOrReport(global.project);
+  if (!project) return kExitFailed;
+  auto wh = OpenProjectWarehouse(*project, /*read_only=*/!q.write);
+  if (!wh.ok()) return Fail(wh.status());
+  if (q.write) {
+    // Statements that return no rows (DDL, DML) run as a batch.
+    Result<std::unique_ptr<QueryStream>> stream = (*wh)->Stream(q.sql);
+    if (!stream.ok()) {
+      Status batch = (*wh)->Execute(q.sql);
+      return batch.ok() ? kExitOk : Fail(batch);
+    }
+    Result<int64_t> rows = WriteResult(**stream, q.format, q.max_rows, stdout);
+    return rows.ok() ? kExitOk : Fail(rows.status());
+  }
+  Result<std::unique_ptr<QueryStream>> stream = (*wh)->Stream(q.sql);
+  if (!stream.ok()) {
+    Status s = stream.status();
+    if (s.message().find("read-only") != std::string::npos) {
+      s = Status::Invalid(s.message() + " (zcdp query is read-only; add --write to change data)");
+    }
+    return Fail(s);
+  }
+  Result<int64_t> rows = WriteResult(**stream, q.format, q.max_rows, stdout);
+  return rows.ok() ? kExitOk : Fail(rows.status());
+}
+
+}  // namespace
+
+void AddQueryCommand(CLI::App& app, GlobalOptions& global, Action* action) {
+  auto q = std::make_shared<QueryOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "query", "Run SQL against the project's warehouse. Read-only unless --write is given.");
+  cmd->add_option("sql", q->sql, "the SQL statement")->required();
+  const std::map<std::string, OutputFormat> formats = {
+      {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv}, {"json", OutputFormat::kJson}};
+  cmd->add_option("-f,--format", q->format, "output format: table, csv or json")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->default_str("table");
+  cmd->add_flag("--write", q->write, "allow statements that change the warehouse");
+  cmd->add_option("--max-rows", q->max_rows, "rows shown in table format (default 1000)")
+      ->check(CLI::PositiveNumber);
+  cmd->callback([&global, action, q] { *action = [&global, q] { return RunQuery(global, *q); }; });
+}
+
+}  // namespace zcdp::cli

@@ -1,0 +1,30 @@
+#include <cstdio>
+
+#include "cli/cli.h"
+
+namespace zcdp::cli {
+
+void AddValidateCommand(CLI::App& app, GlobalOptions& global, Action* action) {
+  CLI::App* cmd = app.add_subcommand(
+      "validate",
+      "Check the project file and every table, file and column it names against the live "
+      "warehouse. Writes nothing. Exit 0 when valid, 1 on errors.");
+  cmd->callback([&global, action] {
+    *action = [&global] {
+      std::optional<Project> project = LoadProjectOrReport(global.project);
+      if (!project) return kExitFailed;
+      auto wh = OpenProjectWarehouse(*project, /*read_only=*/true, /*allow_missing=*/true);
+      if (!wh.ok()) return Fail(wh.status());
+      if (!ValidateAndReport(*project, **wh)) return kExitFailed;
+      if (!global.quiet) {
+        std::printf("%s: valid (%zu sources, %zu id types, %zu traits, %zu audiences)\n",
+                    project->file.c_str(), project->sources.size(),
+                    project->identity.id_types.size(), project->traits.size(),
+                    project->audiences.size());
+      }
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace zcdp::cli

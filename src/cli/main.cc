@@ -1,0 +1,66 @@
+// zcdp: the command-line entry point. Each command lives in its own cmd_<name>.cc.
+#include <cstdio>
+
+#include "cli/cli.h"
+#include "zcdp/common/log.h"
+
+namespace zcdp::cli {
+namespace {
+
+constexpr const char* kFooter =
+    "Exit codes: 0 success, 1 errors found or a step failed, 2 usage error,\n"
+    "3 environment (warehouse locked or unreadable, I/O).\n"
+    "Run 'zcdp <command> --help' for a command's options.";
+
+int Main(int argc, char** argv) {
+  CLI::App app("zcdp: a zero-copy, warehouse-native Customer Data Platform", "zcdp");
+  app.set_version_flag("--version", std::string("zcdp ") + ZCDP_VERSION);
+  app.footer(kFooter);
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_option("-p,--project", global.project,
+                 "project file, or a directory holding zcdp.yaml (default ./zcdp.yaml)")
+      ->option_text("FILE|DIR");
+  app.add_option("--log-level", global.log_level, "debug, info, warn, error or quiet")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "quiet"}));
+  app.add_flag("-v,--verbose", global.verbose, "same as --log-level debug");
+  app.add_flag("-q,--quiet", global.quiet, "print errors only");
+  Action action;
+  AddDemoCommand(app, global, &action);
+  AddGenerateCommand(app, global, &action);
+  AddValidateCommand(app, global, &action);
+  AddRunCommand(app, global, &action);
+  AddQueryCommand(app, global, &action);
+  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  LogLevel level = LogLevel::kInfo;
+  ParseLogLevel(global.log_level, &level);
+  if (global.verbose) level = LogLevel::kDebug;
+  if (global.quiet) level = LogLevel::kError;
+  SetLogLevel(level);
+  return action ? action() : kExitUsage;
+}
+
+}  // namespace
+}  // namespace zcdp::cli
+
+int main(int argc, char** argv) {
+  try {
+    return zcdp::cli::Main(argc, argv);
+  } catch (const std::exception& e) {
+    // Reaching this is a bug: every expected failure is a Status with a clear message.
+    std::fprintf(stderr, "zcdp: internal error: %s\n", e.what());
+    return 70;
+  }
+}

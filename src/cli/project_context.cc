@@ -1,0 +1,82 @@
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+#include "zcdp/model/validate.h"
+#include "zcdp/run/pipeline.h"
+#include "zcdp/run/state_dir.h"
+
+namespace zcdp::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kIoError:
+    case StatusCode::kUnavailable: return kExitEnvironment;
+    default: return kExitFailed;
+  }
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "zcdp: error: %s\n", status.message().c_str());
+  return ExitCodeFor(status);
+}
+
+std::optional<Project> LoadProjectOrReport(const std::string& file_or_dir) {
+  const std::string path = ResolveProjectPath(file_or_dir);
+  Diagnostics diags(path);
+  std::optional<Project> project = LoadProject(path, diags);
+  if (!diags.all().empty()) std::fputs(diags.ToString().c_str(), stderr);
+  if (!project || diags.has_errors()) return std::nullopt;
+  return project;
+}
+
+Result<std::unique_ptr<Warehouse>> OpenProjectWarehouse(const Project& project, bool read_only,
+                                                        bool allow_missing) {
+  WarehouseOptions options;
+  options.type = project.warehouse.type;
+  options.path = project.warehouse.path;
+  options.read_only = read_only;
+  std::error_code ec;
+  if (read_only && allow_missing && !std::filesystem::exists(options.path, ec)) {
+    options.path = ":memory:";  // nothing to read but files: validate them in memory
+  }
+  return OpenWarehouse(options);
+}
+
+bool ValidateAndReport(const Project& project, Warehouse& wh) {
+  Diagnostics diags(project.file);
+  ValidateAgainstWarehouse(project, wh, diags);
+  if (!diags.all().empty()) std::fputs(diags.ToString().c_str(), stderr);
+  return !diags.has_errors();
+}
+
+int RunProject(const Project& project, Warehouse& wh) {
+  Result<StateDir> state = StateDir::Open(project);
+  if (!state.ok()) return Fail(state.status());
+  Result<StateDir::Lock> lock = state->LockRuns();
+  if (!lock.ok()) return Fail(lock.status());
+  Progress progress;
+  RunOptions options;
+  options.on_progress = [&progress](const std::string& step, double f) { progress.Update(step, f); };
+  options.on_step_done = [&progress](const StepOutcome& s) {
+    progress.Done();
+    std::string counts;
+    for (const auto& [k, v] : s.counts) counts += " " + k + "=" + std::to_string(v);
+    std::printf("  %-10s %-9s %6.2fs%s\n", s.name.c_str(), std::string(RunStatusName(s.status)).c_str(),
+                static_cast<double>(s.finished_micros - s.started_micros) / 1e6, counts.c_str());
+    if (!s.error.empty()) std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
+  };
+  Result<RunSummary> summary = RunPipeline(StandardPipeline(), project, wh, options);
+  if (!summary.ok()) return Fail(summary.status());
+  Status saved = state->WriteLastRun(*summary);
+  if (!saved.ok()) return Fail(saved);
+  std::printf("run %lld %s in %.2fs (record: %s.runs)\n", static_cast<long long>(summary->run_id),
+              std::string(RunStatusName(summary->status)).c_str(),
+              static_cast<double>(summary->finished_micros - summary->started_micros) / 1e6,
+              project.warehouse.output_schema.c_str());
+  return summary->status == RunStatus::kSucceeded ? kExitOk : kExitFailed;
+}
+
+}  // namespace zcdp::cli

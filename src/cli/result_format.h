@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "zcdp/warehouse/warehouse.h"
+
+namespace zcdp::cli {
+
+enum class OutputFormat { kTable, kCsv, kJson };
+
+// Streams a query result to `out` in `format`. Table output is aligned and shows at most
+// `max_rows` rows (with a note when more exist); CSV and JSON stream every row.
+// Returns the number of rows read, or the stream's error.
+Result<int64_t> WriteResult(QueryStream& stream, OutputFormat format, int64_t max_rows,
+                            std::FILE* out);
+
+// RFC 4180 quoting: quotes a field when it holds a comma, quote, CR or LF.
+std::string CsvField(std::string_view value);
+
+}  // namespace zcdp::cli

@@ -1,0 +1,56 @@
+#include "run/run_record.h"
+#include "zcdp/common/log.h"
+#include "zcdp/run/pipeline.h"
+
+namespace zcdp {
+namespace {
+
+// Runs one step inside a transaction, so that a failed step leaves no partial output.
+StepOutcome RunStep(const Step& step, StepContext& ctx, const RunOptions& options) {
+  StepOutcome out;
+  out.name = step.name;
+  out.started_micros = options.clock->NowMicros();
+  Transaction tx(ctx.warehouse);
+  Status status = tx.Begin();
+  if (status.ok()) {
+    Result<StepCounts> counts = step.run(ctx);
+    status = counts.ok() ? tx.Commit() : counts.status();
+    if (counts.ok()) out.counts = std::move(counts).value();
+  }
+  out.finished_micros = options.clock->NowMicros();
+  out.status = status.ok() ? RunStatus::kSucceeded : RunStatus::kFailed;
+  if (!status.ok()) out.error = status.message();
+  return out;
+}
+
+}  // namespace
+
+Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project, Warehouse& wh,
+                               const RunOptions& options) {
+  ZCDP_ASSIGN_OR_RETURN(std::vector<const Step*> order, pipeline.Order());
+  ZCDP_RETURN_IF_ERROR(EnsureOutputSchema(project, wh));
+  RunRecord record(project, wh);
+  RunSummary summary;
+  summary.started_micros = options.clock->NowMicros();
+  ZCDP_ASSIGN_OR_RETURN(summary.run_id, record.Start(summary.started_micros));
+  summary.status = RunStatus::kSucceeded;
+  for (size_t i = 0; i < order.size() && summary.status == RunStatus::kSucceeded; ++i) {
+    const Step& step = *order[i];
+    LogDebug("run " + std::to_string(summary.run_id) + ": step " + step.name);
+    auto report = [&options, &step](double f) {
+      if (options.on_progress) options.on_progress(step.name, f);
+    };
+    StepContext ctx{project, wh, summary.run_id, report};
+    report(0.0);
+    StepOutcome outcome = RunStep(step, ctx, options);
+    if (outcome.status == RunStatus::kFailed) summary.status = RunStatus::kFailed;
+    ZCDP_RETURN_IF_ERROR(record.SaveStep(summary.run_id, static_cast<int>(i), outcome));
+    if (options.on_step_done) options.on_step_done(outcome);
+    summary.steps.push_back(std::move(outcome));
+  }
+  summary.finished_micros = options.clock->NowMicros();
+  ZCDP_RETURN_IF_ERROR(record.Finish(summary));
+  return summary;
+}
+
+}  // namespace zcdp
