@@ -40,16 +40,19 @@ int ExitCodeFor(const Status& status);
 // Prints "zcdp: error: <message>" to stderr and returns ExitCodeFor(status).
 int Fail(const Status& status);
 
-// Loads the project named by -p, printing diagnostics to stderr. nullopt when it has errors.
-std::optional<Project> LoadProjectOrReport(const std::string& file_or_dir);
+// A loaded project and a connection to its warehouse.
+struct OpenedProject {
+  Project project;
+  std::unique_ptr<Warehouse> warehouse;
+};
+enum class Access { kReadOnly, kReadWrite };
 
-// Opens the project's warehouse. With `read_only`, a missing DuckDB file is opened as an empty
-// in-memory database only when `allow_missing` (validation of file-only projects).
-Result<std::unique_ptr<Warehouse>> OpenProjectWarehouse(const Project& project, bool read_only,
-                                                        bool allow_missing = false);
-
-// Validates `project` against `wh`, printing every diagnostic to stderr. True when valid.
-bool ValidateAndReport(const Project& project, Warehouse& wh);
+// Loads the project named by `file_or_dir` and opens its warehouse. With `validate`, checks
+// the project against the live schema too, so that structural and schema errors are printed
+// together, sorted by position. A read-only validation of a project whose DuckDB file does
+// not exist yet uses an empty in-memory database (its sources may all be files).
+// Returns kExitOk and fills `out`, or prints the problems and returns the exit code.
+int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out);
 
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
 int RunProject(const Project& project, Warehouse& wh);

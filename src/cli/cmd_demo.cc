@@ -72,15 +72,14 @@ int RunDemo(DemoOptions o) {
   if (!written.ok()) return Fail(written);
   const std::string project_file = (fs::path(o.dir) / "zcdp.yaml").string();
   std::printf("2. wrote the project file %s\n", project_file.c_str());
-  std::optional<Project> project = LoadProjectOrReport(project_file);
-  if (!project) return kExitFailed;
-  auto wh = OpenProjectWarehouse(*project, /*read_only=*/false);
-  if (!wh.ok()) return Fail(wh.status());
-  if (!ValidateAndReport(*project, **wh)) return kExitFailed;
+  OpenedProject opened;
+  int code = OpenProject(project_file, Access::kReadWrite, /*validate=*/true, &opened);
+  if (code != kExitOk) return code;
+  const Project* project = &opened.project;
   std::printf("3. validated it against the warehouse: %zu sources, all columns found\n",
               project->sources.size());
   std::printf("4. running the pipeline in the warehouse:\n");
-  const int code = RunProject(*project, **wh);
+  code = RunProject(*project, *opened.warehouse);
   if (code != kExitOk) return code;
   std::printf("\nnext:\n  build/zcdp query -p %s \"SELECT * FROM %s.runs\"\n"
               "  build/zcdp validate -p %s\n",

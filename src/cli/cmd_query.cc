@@ -14,21 +14,22 @@ struct QueryOptions {
 };
 
 int RunQuery(const GlobalOptions& global, const QueryOptions& q) {
-  std::optional<Project> project = LoadProjectOrReport(global.project);
-  if (!project) return kExitFailed;
-  auto wh = OpenProjectWarehouse(*project, /*read_only=*/!q.write);
-  if (!wh.ok()) return Fail(wh.status());
+  OpenedProject opened;
+  const int code = OpenProject(global.project, q.write ? Access::kReadWrite : Access::kReadOnly,
+                               /*validate=*/false, &opened);
+  if (code != kExitOk) return code;
+  Warehouse* wh = opened.warehouse.get();
   if (q.write) {
     // Statements that return no rows (DDL, DML) run as a batch.
-    Result<std::unique_ptr<QueryStream>> stream = (*wh)->Stream(q.sql);
+    Result<std::unique_ptr<QueryStream>> stream = wh->Stream(q.sql);
     if (!stream.ok()) {
-      Status batch = (*wh)->Execute(q.sql);
+      Status batch = wh->Execute(q.sql);
       return batch.ok() ? kExitOk : Fail(batch);
     }
     Result<int64_t> rows = WriteResult(**stream, q.format, q.max_rows, stdout);
     return rows.ok() ? kExitOk : Fail(rows.status());
   }
-  Result<std::unique_ptr<QueryStream>> stream = (*wh)->Stream(q.sql);
+  Result<std::unique_ptr<QueryStream>> stream = wh->Stream(q.sql);
   if (!stream.ok()) {
     Status s = stream.status();
     if (s.message().find("read-only") != std::string::npos) {

@@ -9,12 +9,10 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       "warehouse. Results and the run record go to the output schema only.");
   cmd->callback([&global, action] {
     *action = [&global] {
-      std::optional<Project> project = LoadProjectOrReport(global.project);
-      if (!project) return kExitFailed;
-      auto wh = OpenProjectWarehouse(*project, /*read_only=*/false);
-      if (!wh.ok()) return Fail(wh.status());
-      if (!ValidateAndReport(*project, **wh)) return kExitFailed;
-      return RunProject(*project, **wh);
+      OpenedProject opened;
+      const int code = OpenProject(global.project, Access::kReadWrite, /*validate=*/true, &opened);
+      if (code != kExitOk) return code;
+      return RunProject(opened.project, *opened.warehouse);
     };
   });
 }

@@ -11,11 +11,10 @@ void AddValidateCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       "warehouse. Writes nothing. Exit 0 when valid, 1 on errors.");
   cmd->callback([&global, action] {
     *action = [&global] {
-      std::optional<Project> project = LoadProjectOrReport(global.project);
-      if (!project) return kExitFailed;
-      auto wh = OpenProjectWarehouse(*project, /*read_only=*/true, /*allow_missing=*/true);
-      if (!wh.ok()) return Fail(wh.status());
-      if (!ValidateAndReport(*project, **wh)) return kExitFailed;
+      OpenedProject opened;
+      const int code = OpenProject(global.project, Access::kReadOnly, /*validate=*/true, &opened);
+      if (code != kExitOk) return code;
+      const Project* project = &opened.project;
       if (!global.quiet) {
         std::printf("%s: valid (%zu sources, %zu id types, %zu traits, %zu audiences)\n",
                     project->file.c_str(), project->sources.size(),

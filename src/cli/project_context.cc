@@ -23,33 +23,41 @@ int Fail(const Status& status) {
   return ExitCodeFor(status);
 }
 
-std::optional<Project> LoadProjectOrReport(const std::string& file_or_dir) {
-  const std::string path = ResolveProjectPath(file_or_dir);
-  Diagnostics diags(path);
-  std::optional<Project> project = LoadProject(path, diags);
-  if (!diags.all().empty()) std::fputs(diags.ToString().c_str(), stderr);
-  if (!project || diags.has_errors()) return std::nullopt;
-  return project;
-}
+namespace {
 
-Result<std::unique_ptr<Warehouse>> OpenProjectWarehouse(const Project& project, bool read_only,
-                                                        bool allow_missing) {
+Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Access access) {
   WarehouseOptions options;
   options.type = project.warehouse.type;
   options.path = project.warehouse.path;
-  options.read_only = read_only;
+  options.read_only = access == Access::kReadOnly;
   std::error_code ec;
-  if (read_only && allow_missing && !std::filesystem::exists(options.path, ec)) {
-    options.path = ":memory:";  // nothing to read but files: validate them in memory
+  if (options.read_only && !std::filesystem::exists(options.path, ec)) {
+    options.path = ":memory:";  // nothing written yet: file sources can still be read
   }
   return OpenWarehouse(options);
 }
 
-bool ValidateAndReport(const Project& project, Warehouse& wh) {
-  Diagnostics diags(project.file);
-  ValidateAgainstWarehouse(project, wh, diags);
+}  // namespace
+
+int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out) {
+  const std::string path = ResolveProjectPath(file_or_dir);
+  Diagnostics diags(path);
+  std::optional<Project> project = LoadProject(path, diags);
+  if (!project) {
+    std::fputs(diags.ToString().c_str(), stderr);
+    return kExitFailed;
+  }
+  auto wh = OpenWarehouseFor(*project, access);
+  if (!wh.ok()) {
+    std::fputs(diags.ToString().c_str(), stderr);
+    return Fail(wh.status());
+  }
+  if (validate) ValidateAgainstWarehouse(*project, **wh, diags);
   if (!diags.all().empty()) std::fputs(diags.ToString().c_str(), stderr);
-  return !diags.has_errors();
+  if (diags.has_errors()) return kExitFailed;
+  out->project = std::move(*project);
+  out->warehouse = std::move(wh).value();
+  return kExitOk;
 }
 
 int RunProject(const Project& project, Warehouse& wh) {

@@ -16,12 +16,23 @@ std::string Diagnostic::ToString() const {
   return out;
 }
 
+void Diagnostics::Add(Diagnostic::Severity severity, SourcePos pos, std::string message) {
+  if (items_.size() > kMaxItems) return;
+  if (items_.size() == kMaxItems) {
+    items_.push_back({Diagnostic::Severity::kError, file_, pos,
+                      "too many problems; only the first " + std::to_string(kMaxItems) +
+                          " are shown"});
+    return;
+  }
+  items_.push_back({severity, file_, pos, std::move(message)});
+}
+
 void Diagnostics::Error(SourcePos pos, std::string message) {
-  items_.push_back({Diagnostic::Severity::kError, file_, pos, std::move(message)});
+  Add(Diagnostic::Severity::kError, pos, std::move(message));
 }
 
 void Diagnostics::Warning(SourcePos pos, std::string message) {
-  items_.push_back({Diagnostic::Severity::kWarning, file_, pos, std::move(message)});
+  Add(Diagnostic::Severity::kWarning, pos, std::move(message));
 }
 
 bool Diagnostics::has_errors() const {

@@ -21,9 +21,13 @@ struct GeneratorOptions {
   std::string out_dir;       // created if missing
   GeneratorFormat format = GeneratorFormat::kDuckDb;
   // The "today" of the generated shop (days since epoch, UTC). Events fall in the 2 years
-  // before it. The same (seed, as_of_days, profiles) always gives the same data.
+  // before it. The same (seed, as_of_days, profiles) always gives the same data, for any
+  // `threads` and `batch_persons`. 0 means 2026-01-01 (fixed, so that defaults reproduce).
   int32_t as_of_days = 0;
   int threads = 0;  // 0: all cores
+  // Persons per unit of work (and per Parquet part file); 0: the default (16384). Memory
+  // grows with threads x batch_persons, never with profiles.
+  int64_t batch_persons = 0;
   // Called from the generating thread with a fraction in [0, 1]; may be empty.
   std::function<void(double)> progress;
 };

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace zcdp {
@@ -23,9 +25,12 @@ struct Diagnostic {
   std::string ToString() const;
 };
 
-// Collects diagnostics so that every problem is reported at once.
+// Collects diagnostics so that every problem is reported at once. At most kMaxItems are kept
+// (then one "too many problems" error), so hostile input cannot exhaust memory.
 class Diagnostics {
  public:
+  static constexpr size_t kMaxItems = 1000;
+
   explicit Diagnostics(std::string file) : file_(std::move(file)) {}
   void Error(SourcePos pos, std::string message);
   void Warning(SourcePos pos, std::string message);
@@ -36,6 +41,8 @@ class Diagnostics {
   std::string ToString() const;
 
  private:
+  void Add(Diagnostic::Severity severity, SourcePos pos, std::string message);
+
   std::string file_;
   std::vector<Diagnostic> items_;
 };

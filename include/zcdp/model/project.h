@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "zcdp/common/status.h"
 #include "zcdp/model/diagnostic.h"
 
 namespace zcdp {
@@ -49,6 +50,8 @@ struct SourceConfig {
   LocatedString table;
   bool is_file = false;     // true when `table` names files (has a known file extension)
   std::string file_glob;    // absolute path/glob when is_file
+  std::string table_schema;  // when !is_file: the schema as written, "" when unqualified
+  std::string table_name;    // when !is_file: the table without its schema
   SourceKind kind = SourceKind::kEntity;
   SourcePos kind_pos;
   std::vector<IdentifierMapping> identifiers;
@@ -88,6 +91,11 @@ struct TraitConfig {
   std::optional<LocatedString> pick;       // most_recent | most_frequent | source_priority
   std::optional<LocatedString> column;
   std::optional<LocatedString> sql;        // escape hatch
+  // Derived by the loader: the function of `aggregate` ("count", "sum", ...), and the source
+  // column the trait reads: `column`, the argument of `aggregate`, or for a `pick` without
+  // `column`, the trait's own name.
+  std::string aggregate_function;
+  std::optional<LocatedString> input_column;
   SourcePos pos;
 };
 
@@ -140,9 +148,13 @@ struct Project {
   std::string StateDir() const { return dir + "/.zcdp"; }
 };
 
-// Resolves `-p/--project`: a file is used as is, a directory means DIR/zcdp.yaml.
-// Returns NotFound with a clear message when neither exists.
+// Resolves `-p/--project`: a directory means DIR/zcdp.yaml, anything else is used as is.
+// Does not check that the file exists: LoadProject reports a missing file clearly.
 std::string ResolveProjectPath(const std::string& file_or_dir);
+
+// The value of the environment variable a secret names, read now and never stored.
+// Returns NotFound when the variable is unset, InvalidArgument when the reference is empty.
+Result<std::string> ResolveSecret(const SecretRef& secret);
 
 // Parses a project file. Structural problems (bad YAML, unknown keys, wrong shapes, duplicate
 // names, references to undeclared id types or sources, literal secrets) go to `diags`; the

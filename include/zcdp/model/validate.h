@@ -21,4 +21,8 @@ void ValidateAgainstWarehouse(const Project& project, Warehouse& wh, Diagnostics
 // reader. Used by every stage that reads a source.
 Result<std::string> SourceRelation(const SourceConfig& source, const Dialect& dialect);
 
+// The schema an unqualified table name lives in on this engine: "main" for DuckDB, "public"
+// for PostgreSQL, "" when the engine has none (then tables must be written "schema.table").
+std::string DefaultSchema(const Dialect& dialect);
+
 }  // namespace zcdp

@@ -1,0 +1,100 @@
+// DemoProjectYaml: the project file that describes the generated shop.
+#include <string>
+
+#include "generate/rows.h"
+#include "zcdp/generate/generator.h"
+
+namespace zcdp {
+namespace {
+
+// The `table:` of a source: a warehouse table, or the Parquet files of the lake (relative to
+// the project directory, read in place).
+std::string TableRef(const GeneratorOptions& o, synth::Table t) {
+  const synth::TableDef& d = synth::TableOf(t);
+  if (o.format == GeneratorFormat::kParquet) {
+    return "'lake/" + std::string(d.lake_name) + "/*.parquet'";
+  }
+  return synth::QualifiedTableName(t);
+}
+
+std::string SourcesYaml(const GeneratorOptions& o) {
+  using synth::Table;
+  return "sources:\n"
+         "  - name: customers            # CRM, one row per CRM record\n"
+         "    table: " + TableRef(o, Table::kCustomers) + "\n"
+         "    kind: entity\n"
+         "    primary_key: customer_id\n"
+         "    identifiers: {email: email, phone: phone, crm_id: customer_id, user_id: user_id}\n"
+         "    attributes: [first_name, last_name, city, country, created_at]\n"
+         "    pii: [email, phone, first_name, last_name]\n"
+         "  - name: web_events\n"
+         "    table: " + TableRef(o, Table::kWebEvents) + "\n"
+         "    kind: events\n"
+         "    primary_key: event_id\n"
+         "    timestamp: event_time\n"
+         "    event_name: event\n"
+         "    identifiers: {anonymous_id: anonymous_id, user_id: user_id}\n"
+         "    attributes: [path, device]\n"
+         "  - name: orders               # keyed by the email typed at checkout\n"
+         "    table: " + TableRef(o, Table::kOrders) + "\n"
+         "    kind: events\n"
+         "    primary_key: order_id\n"
+         "    timestamp: ordered_at\n"
+         "    identifiers: {email: customer_email}\n"
+         "    attributes: [amount, currency, status]\n"
+         "    pii: [customer_email]\n"
+         "  - name: email_events\n"
+         "    table: " + TableRef(o, Table::kEmailEvents) + "\n"
+         "    kind: events\n"
+         "    timestamp: event_time\n"
+         "    event_name: action\n"
+         "    identifiers: {email: email}\n"
+         "    attributes: [campaign_id, action]\n"
+         "    pii: [email]\n"
+         "  - name: consents             # one row per CRM record and purpose\n"
+         "    table: " + TableRef(o, Table::kConsents) + "\n"
+         "    kind: entity\n"
+         "    identifiers: {crm_id: customer_id, email: email}\n"
+         "    attributes: [purpose, granted, updated_at]\n"
+         "    pii: [email]\n";
+}
+
+constexpr const char* kIdentityYaml =
+    "identity:\n"
+    "  id_types:\n"
+    "    user_id:      {priority: 1, max_per_profile: 1}\n"
+    "    crm_id:       {priority: 2}\n"
+    "    email:        {priority: 3, normalize: email, max_per_profile: 3}\n"
+    "    phone:        {priority: 4, normalize: phone_e164, default_region: FR, "
+    "max_per_profile: 2}\n"
+    "    anonymous_id: {priority: 9, max_per_profile: 100}\n"
+    "  blocklist: ['^(test|noreply)@', '^[0-]*$', unknown, anonymous, '^test@test\\.com$']\n";
+
+constexpr const char* kTraitsYaml =
+    "traits:\n"
+    "  - {name: orders_180d, source: orders, aggregate: count, window: 180d}\n"
+    "  - {name: lifetime_value, source: orders, aggregate: sum(amount)}\n"
+    "audiences:\n"
+    "  - name: loyal_engaged\n"
+    "    description: More than 3 orders in 6 months and an email click in the last 30 days\n"
+    "    where: >\n"
+    "      count(orders within 180d) > 3\n"
+    "      and count(email_events where action = 'click' within 30d) >= 1\n"
+    "consent: {source: consents, purpose_column: purpose, granted_column: granted, "
+    "timestamp_column: updated_at}\n";
+
+}  // namespace
+
+std::string DemoProjectYaml(const GeneratorOptions& options) {
+  std::string yaml =
+      "# The synthetic shop written by `zcdp generate` (" + std::to_string(options.profiles) +
+      " profiles, seed " + std::to_string(options.seed) + ").\n"
+      "name: shop\n"
+      "warehouse: {type: duckdb, path: warehouse.duckdb, output_schema: zcdp}\n";
+  yaml += SourcesYaml(options);
+  yaml += kIdentityYaml;
+  yaml += kTraitsYaml;
+  return yaml;
+}
+
+}  // namespace zcdp

@@ -1,0 +1,52 @@
+// The DuckDB format: every thread appends through its own connection to one database file.
+#include <utility>
+
+#include "generate/output.h"
+#include "generate/tables.h"
+#include "zcdp/warehouse/warehouse.h"
+
+namespace zcdp::synth {
+namespace {
+
+class DuckDbTarget final : public BatchTarget {
+ public:
+  DuckDbTarget(std::unique_ptr<Warehouse> conn, std::unique_ptr<AppenderSink> sink)
+      : conn_(std::move(conn)), sink_(std::move(sink)) {}
+  ~DuckDbTarget() override { sink_.reset(); }  // appenders before their connection
+
+  RowSink& sink() override { return *sink_; }
+  Status EndBatch(int64_t) override { return Status::Ok(); }
+  Status Finish() override { return sink_->Close(); }
+
+ private:
+  std::unique_ptr<Warehouse> conn_;
+  std::unique_ptr<AppenderSink> sink_;
+};
+
+class DuckDbOutput final : public Output {
+ public:
+  explicit DuckDbOutput(std::unique_ptr<Warehouse> wh) : wh_(std::move(wh)) {}
+
+  Result<std::unique_ptr<BatchTarget>> OpenTarget() override {
+    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> conn, wh_->OpenAnother());
+    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<AppenderSink> sink, AppenderSink::Open(*conn));
+    return std::unique_ptr<BatchTarget>(new DuckDbTarget(std::move(conn), std::move(sink)));
+  }
+  // A checkpoint folds the write-ahead log into the file, so that readers open it quickly.
+  Status Finish() override { return wh_->Execute("CHECKPOINT"); }
+
+ private:
+  std::unique_ptr<Warehouse> wh_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Output>> OpenDuckDbOutput(const std::string& out_dir) {
+  WarehouseOptions options;
+  options.path = out_dir + "/warehouse.duckdb";
+  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> wh, OpenWarehouse(options));
+  ZCDP_RETURN_IF_ERROR(wh->Execute(CreateTablesSql()));
+  return std::unique_ptr<Output>(new DuckDbOutput(std::move(wh)));
+}
+
+}  // namespace zcdp::synth

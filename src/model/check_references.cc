@@ -1,0 +1,119 @@
+#include "model/parse_internal.h"
+#include "model/suggest.h"
+
+namespace zcdp::model_detail {
+namespace {
+
+template <typename T>
+std::vector<std::string> NamesOf(const std::vector<T>& items) {
+  std::vector<std::string> names;
+  for (const auto& item : items) names.push_back(item.name.value);
+  return names;
+}
+
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string Context(std::string_view kind, const LocatedString& name) {
+  return std::string(kind) + " " + Quote(name.value);
+}
+
+void CheckIdentifiers(const Project& p, Diagnostics& d) {
+  const auto id_types = NamesOf(p.identity.id_types);
+  for (const auto& s : p.sources) {
+    for (const auto& id : s.identifiers) {
+      if (Contains(id_types, id.id_type.value)) continue;
+      d.Error(id.id_type.pos, Context("source", s.name) + ": identifiers: id type " +
+                                  Quote(id.id_type.value) +
+                                  " is not declared in identity.id_types" +
+                                  DidYouMean(id.id_type.value, id_types));
+    }
+  }
+}
+
+void CheckTraits(const Project& p, Diagnostics& d) {
+  const auto sources = NamesOf(p.sources);
+  for (const auto& t : p.traits) {
+    if (!t.source) continue;
+    const SourceConfig* s = p.FindSource(t.source->value);
+    if (s == nullptr) {
+      d.Error(t.source->pos, Context("trait", t.name) + ": source: unknown source " +
+                                 Quote(t.source->value) + DidYouMean(t.source->value, sources));
+    } else if (t.window && !s->timestamp) {
+      d.Error(t.window->pos, Context("trait", t.name) + ": window: source " +
+                                 Quote(s->name.value) +
+                                 " has no 'timestamp' column to measure the window from");
+    }
+  }
+}
+
+void CheckDestinations(const Project& p, Diagnostics& d) {
+  const auto audiences = NamesOf(p.audiences);
+  std::vector<std::string> fields = NamesOf(p.traits);
+  for (const auto& name : NamesOf(p.identity.id_types)) fields.push_back(name);
+  for (const auto& dest : p.destinations) {
+    const std::string context = Context("destination", dest.name);
+    if (dest.audience && !Contains(audiences, dest.audience->value)) {
+      d.Error(dest.audience->pos, context + ": audience: unknown audience " +
+                                      Quote(dest.audience->value) +
+                                      DidYouMean(dest.audience->value, audiences));
+    }
+    for (const auto& field : dest.fields) {
+      if (Contains(fields, field.value)) continue;
+      d.Error(field.pos, context + ": fields: " + Quote(field.value) +
+                             " is neither a trait nor an id type" +
+                             DidYouMean(field.value, fields));
+    }
+  }
+}
+
+// The names in `in_audience(name)` calls of an audience condition. Scanned by hand: std::regex
+// recurses per character and could overflow the stack on hostile input.
+std::vector<std::string> InAudienceRefs(const std::string& where) {
+  static constexpr std::string_view kCall = "in_audience(";
+  std::vector<std::string> refs;
+  for (size_t at = where.find(kCall); at != std::string::npos; at = where.find(kCall, at)) {
+    at += kCall.size();
+    size_t i = where.find_first_not_of(" '\"", at);
+    const size_t end = where.find_first_of(" '\")", i == std::string::npos ? at : i);
+    if (i == std::string::npos || end == std::string::npos || end <= i) continue;
+    refs.push_back(where.substr(i, end - i));
+  }
+  return refs;
+}
+
+// `in_audience(x)` inside an audience's condition must name a declared audience. The rest of
+// the condition is checked by the audience language's parser.
+void CheckAudienceRefs(const Project& p, Diagnostics& d) {
+  const auto audiences = NamesOf(p.audiences);
+  for (const auto& a : p.audiences) {
+    for (const auto& ref : InAudienceRefs(a.where.value)) {
+      if (Contains(audiences, ref)) continue;
+      d.Error(a.where.pos, Context("audience", a.name) +
+                               ": where: in_audience refers to unknown audience " + Quote(ref) +
+                               DidYouMean(ref, audiences));
+    }
+  }
+}
+
+void CheckConsent(const Project& p, Diagnostics& d) {
+  if (!p.consent || p.consent->source.value.empty()) return;
+  const auto& source = p.consent->source;
+  if (p.FindSource(source.value) != nullptr) return;
+  d.Error(source.pos, "consent: source: unknown source " + Quote(source.value) +
+                          DidYouMean(source.value, NamesOf(p.sources)) +
+                          "; declare the consent table under 'sources'");
+}
+
+}  // namespace
+
+void CheckReferences(const Project& project, Diagnostics& diags) {
+  CheckIdentifiers(project, diags);
+  CheckTraits(project, diags);
+  CheckDestinations(project, diags);
+  CheckAudienceRefs(project, diags);
+  CheckConsent(project, diags);
+}
+
+}  // namespace zcdp::model_detail

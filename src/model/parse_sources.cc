@@ -1,0 +1,105 @@
+#include "model/parse_internal.h"
+#include "model/suggest.h"
+#include "zcdp/sql/dialect.h"
+
+namespace zcdp::model_detail {
+namespace {
+
+const std::vector<std::string> kSourceKeys = {
+    "name",       "table",      "kind", "identifiers", "timestamp", "event_name",
+    "attributes", "pii", "primary_key", "description"};
+
+constexpr const char* kTableForms =
+    "expected 'schema.table', 'table', or a file path or glob ending in .parquet, .csv, "
+    ".tsv, .json, .jsonl or .ndjson (optionally .gz)";
+
+// Splits "schema.table" / "table" into the source; false when the text is neither.
+bool SplitTableName(const std::string& text, SourceConfig& s) {
+  const size_t dot = text.find('.');
+  const std::string schema = dot == std::string::npos ? "" : text.substr(0, dot);
+  const std::string name = dot == std::string::npos ? text : text.substr(dot + 1);
+  const bool bad_char = text.find_first_of("/*?[\\ \t") != std::string::npos;
+  if (bad_char || name.empty() || name.find('.') != std::string::npos ||
+      (dot != std::string::npos && schema.empty())) {
+    return false;
+  }
+  s.table_schema = schema;
+  s.table_name = name;
+  return true;
+}
+
+void ReadTable(const Fields& f, ParseContext& ctx, SourceConfig& s) {
+  auto table = ctx.reader.String(f, "table");
+  if (!table) return;
+  s.table = *table;
+  if (FileFormatOfPath(table->value).ok()) {
+    s.is_file = true;
+    // URLs are read by the engine as written; local paths are relative to the project.
+    const bool url = table->value.find("://") != std::string::npos;
+    s.file_glob = url ? table->value : AbsolutePath(ctx.dir, table->value);
+    return;
+  }
+  if (!SplitTableName(table->value, s)) {
+    ctx.reader.Error(table->pos, f.context, "table: " + std::string(kTableForms) + ", got " +
+                                                Quote(table->value));
+  }
+}
+
+void ReadIdentifiers(const Fields& f, YamlReader& r, SourceConfig& s) {
+  const Entry* e = f.Find("identifiers");
+  if (e == nullptr) return;
+  const std::string context = f.context + ": identifiers";
+  auto map = r.OpenMap(e->value, e->pos, context, "a mapping of id type to column");
+  if (!map) return;
+  if (map->entries.empty()) {
+    r.Error(e->pos, context, "expected at least one id type mapped to a column");
+  }
+  for (const auto& id : map->entries) {
+    auto column = r.String(id.value, id.pos, context, id.key);
+    if (column) s.identifiers.push_back({{id.key, id.key_pos}, *column});
+  }
+}
+
+void CheckPii(const Fields& f, YamlReader& r, const SourceConfig& s) {
+  std::vector<std::string> mapped;
+  for (const auto& id : s.identifiers) mapped.push_back(id.column.value);
+  for (const auto& a : s.attributes) mapped.push_back(a.value);
+  for (const auto& p : s.pii) {
+    if (std::find(mapped.begin(), mapped.end(), p.value) != mapped.end()) continue;
+    r.Error(p.pos, f.context,
+            "pii: column " + Quote(p.value) +
+                " is not mapped as an identifier or attribute of this source" +
+                DidYouMean(p.value, mapped));
+  }
+}
+
+void ParseSource(const Fields& f, ParseContext& ctx, SourceConfig& s) {
+  YamlReader& r = ctx.reader;
+  r.Require(f, {"table", "identifiers"});
+  ReadTable(f, ctx, s);
+  if (auto kind = r.Enum(f, "kind", {"entity", "events"})) {
+    s.kind = kind->value == "events" ? SourceKind::kEvents : SourceKind::kEntity;
+    s.kind_pos = kind->pos;
+  }
+  ReadIdentifiers(f, r, s);
+  s.timestamp = r.String(f, "timestamp");
+  if (s.kind == SourceKind::kEvents && f.Find("timestamp") == nullptr) {
+    r.Error(f.pos, f.context,
+            "missing required key 'timestamp' (an events source needs the column that holds "
+            "when each event happened)");
+  }
+  s.event_name = r.String(f, "event_name");
+  s.primary_key = r.String(f, "primary_key");
+  s.attributes = r.StringList(f, "attributes", "a list of column names");
+  s.pii = r.StringList(f, "pii", "a list of column names");
+  CheckPii(f, r, s);
+}
+
+}  // namespace
+
+void ParseSources(const Entry& e, ParseContext& ctx, std::vector<SourceConfig>& out) {
+  ParseNamedList(e, ctx, "source", kSourceKeys, out,
+                 [&](const Fields& f, SourceConfig& s) { ParseSource(f, ctx, s); });
+}
+
+}  // namespace zcdp::model_detail

@@ -1,0 +1,52 @@
+#include <cstdlib>
+
+#include "model/parse_internal.h"
+#include "model/suggest.h"
+
+namespace zcdp {
+namespace model_detail {
+namespace {
+
+// True for "${NAME}" with NAME matching [A-Z_][A-Z0-9_]*; sets `name`.
+bool ParseEnvReference(std::string_view text, std::string& name) {
+  if (text.size() < 4 || text.substr(0, 2) != "${" || text.back() != '}') return false;
+  std::string_view inner = text.substr(2, text.size() - 3);
+  if (inner.empty() || (inner[0] >= '0' && inner[0] <= '9')) return false;
+  for (char c : inner) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  name = std::string(inner);
+  return true;
+}
+
+}  // namespace
+
+std::optional<SecretRef> ParseSecret(const Fields& f, std::string_view key, YamlReader& r) {
+  const Entry* e = f.Find(key);
+  if (e == nullptr) return std::nullopt;
+  std::string name;
+  if (!e->value.IsScalar() || !ParseEnvReference(e->value.Scalar(), name)) {
+    // The value is deliberately not quoted: it may be the secret itself.
+    r.Error(e->pos, f.context,
+            e->key +
+                ": write secrets as ${ENV_VAR} references; zcdp never stores secret values "
+                "(expected \"${NAME}\" with NAME made of A-Z, 0-9 and '_')");
+    return std::nullopt;
+  }
+  return SecretRef{name, e->pos};
+}
+
+}  // namespace model_detail
+
+Result<std::string> ResolveSecret(const SecretRef& secret) {
+  if (secret.env_var.empty()) return Status::Invalid("no secret reference given");
+  const char* value = std::getenv(secret.env_var.c_str());
+  if (value == nullptr) {
+    return Status::NotFound("environment variable " + secret.env_var +
+                            " is not set; the project file (line " +
+                            std::to_string(secret.pos.line) + ") reads a secret from it");
+  }
+  return std::string(value);
+}
+
+}  // namespace zcdp

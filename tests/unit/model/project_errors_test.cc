@@ -1,0 +1,256 @@
+// One case per kind of mistake in a project file: each gives exactly the expected diagnostics,
+// at the exact line and column, with a message that says what was expected.
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "unit/model/model_test_util.h"
+#include "zcdp/model/project.h"
+
+namespace zcdp {
+namespace {
+
+using testing::Dump;
+using testing::Replace;
+
+// A small valid project. Text appended to it starts on line 14, inside the `orders` source
+// when indented by 4 and as a new source when it starts with "  - ".
+constexpr const char* kBase = R"(name: shop
+warehouse: {type: duckdb, path: wh.duckdb}
+identity:
+  id_types:
+    email: {priority: 1}
+    user_id: {priority: 2}
+sources:
+  - name: orders
+    table: shop.orders
+    kind: events
+    timestamp: ordered_at
+    identifiers: {email: customer_email}
+    attributes: [amount]
+)";
+
+struct ErrorCase {
+  std::string name;
+  std::string yaml;
+  int line;
+  int column;
+  std::string phrase;  // a key part of the message
+  size_t count = 1;    // how many diagnostics the file gives in all
+};
+
+std::string With(const std::string& from, const std::string& to) {
+  return Replace(kBase, from, to);
+}
+std::string Plus(const std::string& more) { return std::string(kBase) + more; }
+
+std::vector<ErrorCase> Cases() {
+  const std::string long_name(64, 'a');
+  return {
+      // --- YAML and overall shape.
+      {"MalformedYaml", With("kind: events", "kind: [events"), 11, 14, "invalid YAML: "},
+      {"EmptyFile", "", 1, 1, "the project file is empty: expected a mapping"},
+      {"TopLevelList", "- name: shop\n", 1, 1,
+       "expected a mapping of top-level keys (name, warehouse, sources, identity, ...), got a "
+       "list"},
+      {"MissingTopLevelKey", Replace(kBase, "name: shop\n", ""), 1, 1,
+       "missing required key 'name'"},
+      {"DuplicateTopLevelKey", Plus("name: again\n"), 14, 1,
+       "duplicate key 'name' (first at line 1)"},
+      {"UnknownTopLevelKey", Plus("trait: []\n"), 14, 1, "unknown key 'trait' (did you mean "
+       "'traits'?)"},
+      {"SourcesNotAList", With("sources:\n  - name: orders", "sources:\n  orders:\n    name: o"),
+       8, 3, "sources: expected a list of sources, got a mapping"},
+      {"SourceNotAMapping", Plus("  - orders2\n"), 14, 5,
+       "source #2: expected a mapping describing a source, got a string"},
+      // --- Sources.
+      {"MissingTable", With("    table: shop.orders\n", ""), 8, 5,
+       "source 'orders': missing required key 'table'"},
+      {"IdentifiersWrongShape", With("{email: customer_email}", "[customer_email]"), 12, 18,
+       "source 'orders': identifiers: expected a mapping of id type to column, got a list"},
+      {"IdentifierColumnMissing", With("{email: customer_email}", "{email: }"), 12, 19,
+       "identifiers: email: expected a string, got nothing"},
+      {"UnknownKeySuggestion", With("attributes:", "atributes:"), 13, 5,
+       "source 'orders': unknown key 'atributes' (did you mean 'attributes'?)"},
+      {"UnknownKeyListsAllowedKeys", Plus("    colour: red\n"), 14, 5,
+       "unknown key 'colour'; expected one of: name, table, kind, identifiers"},
+      {"DuplicateSource",
+       Plus("  - name: orders\n    table: shop.orders2\n    identifiers: {email: e}\n"), 14, 11,
+       "duplicate source name 'orders' (first defined at line 8)"},
+      {"BadKind", With("kind: events", "kind: event"), 10, 11,
+       "kind: expected one of entity, events, got 'event' (did you mean 'events'?)"},
+      {"EventsWithoutTimestamp", With("    timestamp: ordered_at\n", ""), 8, 5,
+       "source 'orders': missing required key 'timestamp' (an events source needs"},
+      {"UndeclaredIdType", With("{email: customer_email}", "{mail: customer_email}"), 12, 19,
+       "id type 'mail' is not declared in identity.id_types (did you mean 'email'?)"},
+      {"PiiNotMapped", Plus("    pii: [customer_email, phone]\n"), 14, 31,
+       "pii: column 'phone' is not mapped as an identifier or attribute of this source"},
+      {"InvalidName", With("- name: orders", "- name: my-orders"), 8, 13,
+       "name 'my-orders' is not a valid name: expected letters, digits and '_'"},
+      {"NameTooLong", With("- name: orders", "- name: " + long_name), 8, 13,
+       "is not a valid name"},
+      {"MalformedTable", With("table: shop.orders", "table: a.b.c"), 9, 12,
+       "table: expected 'schema.table', 'table', or a file path"},
+      {"FileWithoutKnownExtension", With("table: shop.orders", "table: lake/orders/*"), 9, 12,
+       "got 'lake/orders/*'"},
+      {"AttributesNotAList", With("attributes: [amount]", "attributes: amount"), 13, 17,
+       "attributes: expected a list of column names, got a string"},
+      {"DuplicateKeyInSource", Plus("    kind: entity\n"), 14, 5,
+       "source 'orders': duplicate key 'kind' (first at line 10)"},
+      // --- Warehouse.
+      {"UnknownWarehouseType", With("type: duckdb", "type: duckbd"), 2, 18,
+       "warehouse: type: expected one of duckdb, postgres, trino, got 'duckbd' (did you mean "
+       "'duckdb'?)"},
+      {"WarehouseWithoutPath", With(", path: wh.duckdb", ""), 2, 12,
+       "warehouse: missing required key 'path'"},
+      {"WarehouseNotAMapping", With("{type: duckdb, path: wh.duckdb}", "duckdb"), 2, 12,
+       "warehouse: expected a mapping of warehouse settings, got a string"},
+      {"BadOutputSchema", With("path: wh.duckdb}", "path: wh.duckdb, output_schema: 'my out'}"),
+       2, 58, "output_schema: 'my out' is not a valid name"},
+      {"LiteralPassword", With("path: wh.duckdb}", "path: wh.duckdb, password: pw}"), 2, 53,
+       "warehouse: password: write secrets as ${ENV_VAR} references; zcdp never stores secret "
+       "values"},
+      // --- Identity.
+      {"IdTypesWrongShape", With("  id_types:\n    email: {priority: 1}\n    user_id: "
+                                 "{priority: 2}\n",
+                                 "  id_types: [email, user_id]\n"),
+       4, 13, "identity: id_types: expected a mapping of id type name to its settings, got a list",
+       2},
+      {"DuplicateIdType", With("user_id: {priority: 2}", "email: {priority: 2}"), 6, 5,
+       "identity: id_types: duplicate key 'email' (first at line 5)"},
+      {"InvalidIdTypeName", With("user_id: {priority: 2}", "user-id: {priority: 2}"), 6, 5,
+       "id type 'user-id': not a valid id type name"},
+      {"PriorityZero", With("{priority: 1}", "{priority: 0}"), 5, 23,
+       "id type 'email': priority: expected a positive integer (at most 2147483647), got '0'"},
+      {"PriorityNotANumber", With("{priority: 1}", "{priority: high}"), 5, 23,
+       "priority: expected a positive integer (at most 2147483647), got 'high'"},
+      {"MaxPerProfileNegative", With("{priority: 1}", "{priority: 1, max_per_profile: -3}"), 5,
+       43, "max_per_profile: expected a positive integer"},
+      {"BadNormalize", With("{priority: 1}", "{normalize: emial}"), 5, 24,
+       "normalize: expected one of email, phone_e164, lower, trim, none, got 'emial' (did you "
+       "mean 'email'?)"},
+      {"BadRegion", With("{priority: 1}", "{default_region: fra}"), 5, 29,
+       "default_region: expected a two-letter ISO 3166 region code such as FR, got 'fra'"},
+      {"BadIdTypeRegex", With("{priority: 1}", "{regex: '(a'}"), 5, 20,
+       "id type 'email': regex: invalid regular expression '(a'"},
+      {"HugeRegexRepetition", With("{priority: 1}", "{regex: '((a{999}){999}){999}'}"), 5, 20,
+       "regex: regular expression is too complex"},
+      {"BadBlocklistRegex", With("identity:\n", "identity:\n  blocklist: [ok, '[a-']\n"), 4, 19,
+       "identity: blocklist: invalid regular expression '[a-'"},
+      {"BadStrategy", With("identity:\n", "identity:\n  strategy: fast\n"), 4, 13,
+       "strategy: expected one of native, sql, auto, got 'fast'"},
+      {"IdentityWithoutIdTypes", With("  id_types:\n    email: {priority: 1}\n    user_id: "
+                                      "{priority: 2}\n",
+                                      "  strategy: sql\n"),
+       4, 3, "identity: missing required key 'id_types'", 2},
+      // --- Traits.
+      {"TraitUnknownSource", Plus("traits:\n  - {name: n_orders, source: order, aggregate: "
+                                  "count}\n"),
+       15, 30, "trait 'n_orders': source: unknown source 'order' (did you mean 'orders'?)"},
+      {"DuplicateTrait", Plus("traits:\n  - {name: n, source: orders, aggregate: count}\n"
+                              "  - {name: n, source: orders, aggregate: count}\n"),
+       16, 12, "duplicate trait name 'n' (first defined at line 15)"},
+      {"BadWindow", Plus("traits:\n  - {name: n, source: orders, aggregate: count, window: 6 "
+                         "months}\n"),
+       15, 56, "trait 'n': window: expected a duration such as 30d, 12h, 6mo, 2w or 1y, got '6 "
+               "months'"},
+      {"WindowWithoutTimestamp",
+       Replace(With("    kind: events\n    timestamp: ordered_at\n", ""), "[amount]\n",
+               "[amount]\ntraits:\n  - {name: n, source: orders, aggregate: count, window: "
+               "30d}\n"),
+       13, 56, "window: source 'orders' has no 'timestamp' column"},
+      {"UnknownAggregate", Plus("traits:\n  - {name: v, source: orders, aggregate: "
+                                "summ(amount)}\n"),
+       15, 41, "aggregate: expected count, count(col), sum(col)"},
+      {"AggregateNeedsColumn", Plus("traits:\n  - {name: v, source: orders, aggregate: sum}\n"),
+       15, 41, "aggregate: sum needs a column: write sum(column) or add 'column'"},
+      {"TraitWithTwoKinds", Plus("traits:\n  - {name: v, source: orders, aggregate: count, "
+                                 "pick: most_recent}\n"),
+       15, 48, "'pick' cannot be combined with 'aggregate'"},
+      {"TraitWithoutKind", Plus("traits:\n  - {name: v, source: orders}\n"), 15, 5,
+       "trait 'v': expected one of 'aggregate', 'pick' or 'sql'"},
+      {"TraitWithoutName", Plus("traits:\n  - {source: orders, aggregate: count}\n"), 15, 5,
+       "trait #1: missing required key 'name'"},
+      // --- Audiences.
+      {"AudienceWithoutWhere", Plus("audiences:\n  - name: a\n"), 15, 5,
+       "audience 'a': missing required key 'where'"},
+      {"DuplicateAudience", Plus("audiences:\n  - {name: a, where: x}\n  - {name: a, where: y}\n"),
+       16, 12, "duplicate audience name 'a' (first defined at line 15)"},
+      {"UnknownAudienceReference",
+       Plus("audiences:\n  - {name: a, where: 'x > 1'}\n  - {name: b, where: 'in_audience(c)'}\n"),
+       16, 22, "audience 'b': where: in_audience refers to unknown audience 'c'"},
+      // --- Destinations.
+      {"DestinationUnknownAudience",
+       Plus("audiences:\n  - {name: buyers, where: x}\n"
+            "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyer,\n"
+            "     purpose: ads, fields: [email]}\n"),
+       17, 57, "destination 'd': audience: unknown audience 'buyer' (did you mean 'buyers'?)"},
+      {"DestinationUnknownField",
+       Plus("audiences:\n  - {name: buyers, where: x}\n"
+            "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers,\n"
+            "     purpose: ads, fields: [emial]}\n"),
+       18, 32, "fields: 'emial' is neither a trait nor an id type (did you mean 'email'?)"},
+      {"DestinationWithoutPurpose",
+       Plus("audiences:\n  - {name: buyers, where: x}\n"
+            "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers}\n"),
+       17, 5, "destination 'd': missing required key 'purpose'"},
+      {"WebhookWithoutUrl",
+       Plus("audiences:\n  - {name: buyers, where: x}\n"
+            "destinations:\n  - {name: d, type: webhook, audience: buyers, purpose: ads}\n"),
+       17, 5, "destination 'd': missing required key 'url'"},
+      {"LiteralDestinationSecret",
+       Plus("audiences:\n  - {name: buyers, where: x}\n"
+            "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers,\n"
+            "     purpose: ads, secret: abc123}\n"),
+       18, 32, "destination 'd': secret: write secrets as ${ENV_VAR} references"},
+      {"DuplicateDestination",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: file, path: out, audience: b, purpose: ads}\n"
+            "  - {name: d, type: file, path: out, audience: b, purpose: ads}\n"),
+       18, 12, "duplicate destination name 'd' (first defined at line 17)"},
+      {"BadMode",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: file, path: o, audience: b, purpose: p, mode: "
+            "sync}\n"),
+       17, 70, "mode: expected one of diff, full, got 'sync'"},
+      // --- Consent.
+      {"ConsentUnknownSource",
+       Plus("consent: {source: consent, purpose_column: p, granted_column: g}\n"), 14, 19,
+       "consent: source: unknown source 'consent'"},
+      {"ConsentMissingGrantedColumn", Plus("consent: {source: orders, purpose_column: p}\n"), 14,
+       10, "consent: missing required key 'granted_column'"},
+  };
+}
+
+class ProjectErrorTest : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(ProjectErrorTest, ReportsTheMistakeWhereItIs) {
+  const ErrorCase& c = GetParam();
+  Diagnostics diags("zcdp.yaml");
+  ParseProject(c.yaml, "zcdp.yaml", "/p", diags);
+  ASSERT_EQ(diags.all().size(), c.count) << Dump(diags);
+  bool found = false;
+  for (const auto& d : diags.all()) {
+    found = found || (d.pos.line == c.line && d.pos.column == c.column &&
+                      d.message.find(c.phrase) != std::string::npos);
+  }
+  EXPECT_TRUE(found) << "expected at " << c.line << ":" << c.column << ": " << c.phrase
+                     << "\ngot:\n"
+                     << Dump(diags);
+  EXPECT_TRUE(diags.has_errors());
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ProjectErrorTest, ::testing::ValuesIn(Cases()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(ProjectErrorTest, BaseProjectIsValid) {
+  Diagnostics diags("zcdp.yaml");
+  auto p = ParseProject(kBase, "zcdp.yaml", "/p", diags);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_TRUE(diags.all().empty()) << Dump(diags);
+}
+
+}  // namespace
+}  // namespace zcdp
