@@ -3,7 +3,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench format lint clean
+.PHONY: all deps configure build demo test bench format format-check lint clean
+SHELL := /bin/bash
 
 all: build
 
@@ -32,8 +33,13 @@ bench: deps build
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i
 
+format-check:
+	@git ls-files '*.cc' '*.h' | xargs clang-format --dry-run -Werror
+
 lint: configure
-	@git ls-files 'src/*.cc' | xargs clang-tidy -p $(BUILD) --quiet --warnings-as-errors='*'
+	@git ls-files 'src/*.cc' | xargs -P $(JOBS) -n 4 clang-tidy -p $(BUILD) --quiet \
+	  --warnings-as-errors='*' 2>&1 | grep -v -E '^[0-9]+ warnings? generated' ; \
+	  exit $${PIPESTATUS[1]}
 
 clean:
 	@rm -rf $(BUILD)

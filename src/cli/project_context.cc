@@ -47,16 +47,25 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
     std::fputs(diags.ToString().c_str(), stderr);
     return kExitFailed;
   }
-  auto wh = OpenWarehouseFor(*project, access);
+  // Validate on a read-only connection first, so that an invalid project writes nothing (not
+  // even a new, empty DuckDB file).
+  auto wh = OpenWarehouseFor(*project, validate ? Access::kReadOnly : access);
   if (!wh.ok()) {
     std::fputs(diags.ToString().c_str(), stderr);
     return Fail(wh.status());
   }
-  if (validate) ValidateAgainstWarehouse(*project, **wh, diags);
+  std::unique_ptr<Warehouse> conn = std::move(wh).value();
+  if (validate) ValidateAgainstWarehouse(*project, *conn, diags);
   if (!diags.all().empty()) std::fputs(diags.ToString().c_str(), stderr);
   if (diags.has_errors()) return kExitFailed;
+  if (validate && access == Access::kReadWrite) {
+    conn.reset();  // release the read-only handle before opening for writing
+    auto rw = OpenWarehouseFor(*project, access);
+    if (!rw.ok()) return Fail(rw.status());
+    conn = std::move(rw).value();
+  }
   out->project = std::move(*project);
-  out->warehouse = std::move(wh).value();
+  out->warehouse = std::move(conn);
   return kExitOk;
 }
 

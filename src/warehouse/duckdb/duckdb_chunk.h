@@ -29,11 +29,11 @@ class DuckDbChunk final : public Chunk {
 
  private:
   struct Column {
-    duckdb_type type;
+    duckdb_type type = DUCKDB_TYPE_INVALID;
     duckdb_type decimal_storage = DUCKDB_TYPE_INVALID;
     uint8_t decimal_scale = 0;
-    void* data;
-    uint64_t* validity;
+    void* data = nullptr;
+    uint64_t* validity = nullptr;
   };
   double DecimalAt(const Column& c, size_t row) const;
 

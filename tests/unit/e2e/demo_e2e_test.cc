@@ -253,6 +253,24 @@ TEST(CliE2E, BadInputGetsClearErrorsAndWritesNothing) {
   EXPECT_NE(version.out.find("zcdp 0."), std::string::npos);
 }
 
+TEST(CliE2E, AnInvalidProjectRunWritesNothing) {
+  const fs::path dir = fs::temp_directory_path() / ("zcdp_inv_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "zcdp.yaml") << "name: t\n"
+                                      "warehouse: {type: duckdb, path: wh.duckdb}\n"
+                                      "identity: {id_types: {email: {priority: 1}}}\n"
+                                      "sources:\n"
+                                      "  - {name: s, table: crm.nope, identifiers: {email: e}}\n";
+  auto r = RunZcdp("run -p " + ShellQuote(dir.string()));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("zcdp.yaml:5:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("crm.nope"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "wh.duckdb"));
+  EXPECT_FALSE(fs::exists(dir / ".zcdp"));
+  fs::remove_all(dir);
+}
+
 TEST(CliE2E, ParquetDemoReadsFilesInPlace) {
   const fs::path dir = fs::temp_directory_path() / ("zcdp_pq_" + std::to_string(::getpid()));
   fs::remove_all(dir);
