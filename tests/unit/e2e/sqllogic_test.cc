@@ -1,0 +1,52 @@
+// Runs every tests/sql/**/*.test file on every engine available here.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/sqllogic.h"
+
+namespace zcdp {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> TestFiles() {
+  std::vector<std::string> files;
+  const fs::path root = fs::path(ZCDP_SOURCE_DIR) / "tests" / "sql";
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.path().extension() == ".test") files.push_back(fs::relative(e.path(), root).string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class SqlLogic : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SqlLogic, DuckDb) {
+  const fs::path tmp = fs::temp_directory_path() /
+                       ("zcdp_slt_" + std::to_string(::getpid()) + "_" +
+                        std::to_string(std::hash<std::string>{}(GetParam())));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  auto wh = OpenWarehouse({.path = (tmp / "wh.duckdb").string()});
+  ASSERT_TRUE(wh.ok()) << wh.status().message();
+  testing::SqlLogicRunner runner(**wh, tmp.string());
+  const fs::path file = fs::path(ZCDP_SOURCE_DIR) / "tests" / "sql" / GetParam();
+  for (const auto& f : runner.RunFile(file.string())) {
+    ADD_FAILURE_AT(file.c_str(), f.line) << f.message;
+  }
+  wh = Status::Internal("closed");
+  fs::remove_all(tmp);
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, SqlLogic, ::testing::ValuesIn(TestFiles()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace zcdp
