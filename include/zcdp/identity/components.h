@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "zcdp/common/status.h"
+
+namespace zcdp {
+
+class Warehouse;
+
+// Where a connected-components computation reads and writes, all in one schema.
+//   nodes:  (node BIGINT)            every node, including isolated ones; node ids are unique
+//   edges:  (a BIGINT, b BIGINT)     undirected; duplicates and self-loops allowed
+//   output: (node BIGINT, component BIGINT), created or replaced; one row per node, where
+//           component is the smallest node id of the node's connected component.
+struct ComponentsTables {
+  std::string schema;
+  std::string nodes;
+  std::string edges;
+  std::string output;
+};
+
+struct ComponentsStats {
+  int64_t nodes = 0;
+  int64_t edges = 0;
+  int64_t components = 0;
+  int64_t rounds = 0;          // SQL strategies: iterations until convergence; native: 1
+  double seconds = 0;          // wall time of the whole computation
+  double core_seconds = 0;     // native: the union-find alone, excluding I/O
+};
+
+// In-process union-find over the streamed edges; writes the output through the appender.
+// Every strategy below returns the same output table for the same input.
+Result<ComponentsStats> ComponentsNative(Warehouse& wh, const ComponentsTables& t);
+// Entirely in the engine: large-star/small-star iterations over node ids, so that rounds grow
+// with the log of the diameter rather than the diameter.
+Result<ComponentsStats> ComponentsSql(Warehouse& wh, const ComponentsTables& t);
+// The naive min-label propagation loop (one hop per round). A benchmark baseline only.
+Result<ComponentsStats> ComponentsNaive(Warehouse& wh, const ComponentsTables& t);
+
+// The union-find core: `n` nodes 0..n-1, edges as index pairs. Returns for each node the
+// smallest index in its component. Exposed for the core benchmark and tests.
+std::vector<uint32_t> MinLabelComponents(uint32_t n, const std::vector<uint32_t>& a,
+                                         const std::vector<uint32_t>& b);
+
+}  // namespace zcdp
