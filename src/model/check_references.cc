@@ -7,6 +7,7 @@ namespace {
 template <typename T>
 std::vector<std::string> NamesOf(const std::vector<T>& items) {
   std::vector<std::string> names;
+  names.reserve(items.size());
   for (const auto& item : items) names.push_back(item.name.value);
   return names;
 }
@@ -24,10 +25,9 @@ void CheckIdentifiers(const Project& p, Diagnostics& d) {
   for (const auto& s : p.sources) {
     for (const auto& id : s.identifiers) {
       if (Contains(id_types, id.id_type.value)) continue;
-      d.Error(id.id_type.pos, Context("source", s.name) + ": identifiers: id type " +
-                                  Quote(id.id_type.value) +
-                                  " is not declared in identity.id_types" +
-                                  DidYouMean(id.id_type.value, id_types));
+      d.Error(id.id_type.pos,
+              Context("source", s.name) + ": identifiers: id type " + Quote(id.id_type.value) +
+                  " is not declared in identity.id_types" + DidYouMean(id.id_type.value, id_types));
     }
   }
 }
@@ -41,8 +41,7 @@ void CheckTraits(const Project& p, Diagnostics& d) {
       d.Error(t.source->pos, Context("trait", t.name) + ": source: unknown source " +
                                  Quote(t.source->value) + DidYouMean(t.source->value, sources));
     } else if (t.window && !s->timestamp) {
-      d.Error(t.window->pos, Context("trait", t.name) + ": window: source " +
-                                 Quote(s->name.value) +
+      d.Error(t.window->pos, Context("trait", t.name) + ": window: source " + Quote(s->name.value) +
                                  " has no 'timestamp' column to measure the window from");
     }
   }

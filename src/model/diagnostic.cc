@@ -19,9 +19,9 @@ std::string Diagnostic::ToString() const {
 void Diagnostics::Add(Diagnostic::Severity severity, SourcePos pos, std::string message) {
   if (items_.size() > kMaxItems) return;
   if (items_.size() == kMaxItems) {
-    items_.push_back({Diagnostic::Severity::kError, file_, pos,
-                      "too many problems; only the first " + std::to_string(kMaxItems) +
-                          " are shown"});
+    items_.push_back(
+        {Diagnostic::Severity::kError, file_, pos,
+         "too many problems; only the first " + std::to_string(kMaxItems) + " are shown"});
     return;
   }
   items_.push_back({severity, file_, pos, std::move(message)});

@@ -1,8 +1,8 @@
 #include "model/file_glob.h"
 
-#include <fnmatch.h>
-
 #include <filesystem>
+
+#include <fnmatch.h>
 
 namespace zcdp::model_detail {
 namespace {

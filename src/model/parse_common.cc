@@ -47,6 +47,16 @@ std::string ItemContext(std::string_view kind, const std::optional<LocatedString
   return std::string(kind) + " #" + std::to_string(index + 1);
 }
 
+std::optional<LocatedString> PeekName(const YAML::Node& node) {
+  if (!node.IsMap()) return std::nullopt;
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar() || kv.first.Scalar() != "name") continue;
+    if (!kv.second.IsScalar() || kv.second.Scalar().empty()) return std::nullopt;
+    return LocatedString{kv.second.Scalar(), PosOf(kv.second)};
+  }
+  return std::nullopt;
+}
+
 std::optional<LocatedString> ReadName(YamlReader& r, const Fields& f) {
   if (!r.Require(f, {"name"})) return std::nullopt;
   auto name = r.String(f, "name");

@@ -4,9 +4,9 @@
 namespace zcdp::model_detail {
 namespace {
 
-const std::vector<std::string> kDestinationKeys = {
-    "name",    "type",   "url",  "path", "format", "audience",
-    "purpose", "fields", "mode", "secret", "description"};
+const std::vector<std::string> kDestinationKeys = {"name",   "type",     "url",        "path",
+                                                   "format", "audience", "purpose",    "fields",
+                                                   "mode",   "secret",   "description"};
 const std::vector<std::string> kConsentKeys = {"source", "purpose_column", "granted_column",
                                                "timestamp_column"};
 
@@ -16,8 +16,7 @@ void ReadType(const Fields& f, YamlReader& r, DestinationConfig& d) {
   d.type = *type;
   if (!IsValidName(type->value)) {
     r.Error(type->pos, f.context,
-            "type: expected a destination type such as webhook or file, got " +
-                Quote(type->value));
+            "type: expected a destination type such as webhook or file, got " + Quote(type->value));
   }
   if (type->value == "webhook" && f.Find("url") == nullptr) {
     r.Error(f.pos, f.context, "missing required key 'url' (a webhook destination posts to it)");
@@ -32,8 +31,7 @@ void ReadUrl(const Fields& f, YamlReader& r, DestinationConfig& d) {
   if (!d.url) return;
   const std::string& u = d.url->value;
   if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
-    r.Error(d.url->pos, f.context,
-            "url: expected an http:// or https:// URL, got " + Quote(u));
+    r.Error(d.url->pos, f.context, "url: expected an http:// or https:// URL, got " + Quote(u));
   }
 }
 

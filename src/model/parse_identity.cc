@@ -5,8 +5,8 @@ namespace zcdp::model_detail {
 namespace {
 
 const std::vector<std::string> kIdentityKeys = {"id_types", "blocklist", "strategy"};
-const std::vector<std::string> kIdTypeKeys = {"priority",       "max_per_profile", "normalize",
-                                              "default_region", "regex", "quarantine_threshold"};
+const std::vector<std::string> kIdTypeKeys = {
+    "priority", "max_per_profile", "normalize", "default_region", "regex", "quarantine_threshold"};
 
 bool IsRegionCode(const std::string& s) {
   return s.size() == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';

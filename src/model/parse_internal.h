@@ -8,8 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "model/yaml_reader.h"
 #include "zcdp/model/project.h"
+
+#include "model/yaml_reader.h"
 
 namespace zcdp::model_detail {
 
@@ -39,6 +40,10 @@ std::optional<SecretRef> ParseSecret(const Fields& f, std::string_view key, Yaml
 std::string ItemContext(std::string_view kind, const std::optional<LocatedString>& name,
                         size_t index);
 
+// The value of the first `name:` key of a mapping when it is a non-empty string, so that
+// messages about the mapping can name it before it is read.
+std::optional<LocatedString> PeekName(const YAML::Node& node);
+
 // The required `name` of a list item. A name breaking the name rule is reported and still
 // returned, so that references to it resolve.
 std::optional<LocatedString> ReadName(YamlReader& r, const Fields& f);
@@ -48,15 +53,15 @@ void CheckUniqueName(const LocatedString& name, std::string_view kind,
                      std::map<std::string, int>& first_line, YamlReader& r);
 
 // Reports a pattern std::regex (ECMAScript) rejects, or one too large to compile safely.
-void CheckRegex(const LocatedString& pattern, const std::string& context,
-                std::string_view key, YamlReader& r);
+void CheckRegex(const LocatedString& pattern, const std::string& context, std::string_view key,
+                YamlReader& r);
 
 // `path` made absolute against `dir` and normalised.
 std::string AbsolutePath(const std::string& dir, const std::string& path);
 
 // Reads a list of named mappings (sources, traits, ...). For each item: reads the mapping,
 // its name, checks the keys against `allowed` and the name for duplicates, then calls
-// parse(fields, item). `kind` names one item ("source"); `plural` the list ("sources").
+// parse(fields, item). `kind` names one item in messages ("source"); the list is `e.key`.
 template <typename T, typename Parse>
 void ParseNamedList(const Entry& e, ParseContext& ctx, std::string_view kind,
                     const std::vector<std::string>& allowed, std::vector<T>& out, Parse parse) {
@@ -66,7 +71,7 @@ void ParseNamedList(const Entry& e, ParseContext& ctx, std::string_view kind,
   std::map<std::string, int> first_line;
   for (size_t i = 0; i < items->size(); ++i) {
     const YAML::Node& node = (*items)[i];
-    auto fields = r.OpenMap(node, PosOf(node), ItemContext(kind, std::nullopt, i),
+    auto fields = r.OpenMap(node, PosOf(node), ItemContext(kind, PeekName(node), i),
                             "a mapping describing a " + std::string(kind));
     if (!fields) continue;
     T item;
@@ -74,7 +79,6 @@ void ParseNamedList(const Entry& e, ParseContext& ctx, std::string_view kind,
     auto name = ReadName(r, *fields);
     if (name) {
       item.name = *name;
-      fields->context = ItemContext(kind, name, i);
       CheckUniqueName(*name, kind, first_line, r);
     }
     r.CheckKeys(*fields, allowed);

@@ -1,13 +1,14 @@
+#include "zcdp/sql/dialect.h"
+
 #include "model/parse_internal.h"
 #include "model/suggest.h"
-#include "zcdp/sql/dialect.h"
 
 namespace zcdp::model_detail {
 namespace {
 
 const std::vector<std::string> kSourceKeys = {
-    "name",       "table",      "kind", "identifiers", "timestamp", "event_name",
-    "attributes", "pii", "primary_key", "description"};
+    "name",       "table",      "kind", "identifiers", "timestamp",
+    "event_name", "attributes", "pii",  "primary_key", "description"};
 
 constexpr const char* kTableForms =
     "expected 'schema.table', 'table', or a file path or glob ending in .parquet, .csv, "
@@ -40,8 +41,8 @@ void ReadTable(const Fields& f, ParseContext& ctx, SourceConfig& s) {
     return;
   }
   if (!SplitTableName(table->value, s)) {
-    ctx.reader.Error(table->pos, f.context, "table: " + std::string(kTableForms) + ", got " +
-                                                Quote(table->value));
+    ctx.reader.Error(table->pos, f.context,
+                     "table: " + std::string(kTableForms) + ", got " + Quote(table->value));
   }
 }
 

@@ -1,16 +1,16 @@
+#include "zcdp/sql/dialect.h"
+
 #include "model/parse_internal.h"
 #include "model/suggest.h"
-#include "zcdp/sql/dialect.h"
 
 namespace zcdp::model_detail {
 namespace {
 
-const std::vector<std::string> kTraitKeys = {"name",  "source", "aggregate", "window", "where",
-                                             "pick",  "column", "sql",       "description"};
+const std::vector<std::string> kTraitKeys = {"name", "source", "aggregate", "window",     "where",
+                                             "pick", "column", "sql",       "description"};
 const std::vector<std::string> kAudienceKeys = {"name", "where", "description"};
-const std::vector<std::string> kAggregates = {"count", "sum",  "avg",            "min",
-                                              "max",   "first", "last", "count_distinct",
-                                              "most_frequent"};
+const std::vector<std::string> kAggregates = {
+    "count", "sum", "avg", "min", "max", "first", "last", "count_distinct", "most_frequent"};
 const std::vector<std::string> kTraitKinds = {"aggregate", "pick", "sql"};
 
 constexpr const char* kAggregateForms =
@@ -42,8 +42,8 @@ void ReadAggregate(const Fields& f, YamlReader& r, TraitConfig& t) {
   const bool known = std::find(kAggregates.begin(), kAggregates.end(), fn) != kAggregates.end();
   if (!form_ok || !known) {
     r.Error(t.aggregate->pos, f.context,
-            "aggregate: " + std::string(kAggregateForms) + ", got " +
-                Quote(t.aggregate->value) + (form_ok ? DidYouMean(fn, kAggregates) : ""));
+            "aggregate: " + std::string(kAggregateForms) + ", got " + Quote(t.aggregate->value) +
+                (form_ok ? DidYouMean(fn, kAggregates) : ""));
     return;
   }
   t.aggregate_function = fn;
@@ -106,12 +106,11 @@ void ParseTraits(const Entry& e, ParseContext& ctx, std::vector<TraitConfig>& ou
 
 void ParseAudiences(const Entry& e, ParseContext& ctx, std::vector<AudienceConfig>& out) {
   YamlReader& r = ctx.reader;
-  ParseNamedList(e, ctx, "audience", kAudienceKeys, out,
-                 [&](const Fields& f, AudienceConfig& a) {
-                   r.Require(f, {"where"});
-                   if (auto where = r.String(f, "where")) a.where = *where;
-                   a.description = r.String(f, "description");
-                 });
+  ParseNamedList(e, ctx, "audience", kAudienceKeys, out, [&](const Fields& f, AudienceConfig& a) {
+    r.Require(f, {"where"});
+    if (auto where = r.String(f, "where")) a.where = *where;
+    a.description = r.String(f, "description");
+  });
 }
 
 }  // namespace zcdp::model_detail

@@ -5,7 +5,7 @@ namespace zcdp::model_detail {
 namespace {
 
 // Connection settings kept as plain strings in WarehouseConfig::options.
-const std::vector<std::string> kOptionKeys = {"host",   "port",    "user",     "database",
+const std::vector<std::string> kOptionKeys = {"host",    "port",   "user",    "database",
                                               "catalog", "schema", "threads", "read_only"};
 
 std::vector<std::string> AllowedKeys() {
@@ -14,8 +14,7 @@ std::vector<std::string> AllowedKeys() {
   return keys;
 }
 
-void ReadOption(const Entry& e, const std::string& context, YamlReader& r,
-                WarehouseConfig& out) {
+void ReadOption(const Entry& e, const std::string& context, YamlReader& r, WarehouseConfig& out) {
   if (!e.value.IsScalar()) {
     r.Error(e.pos, context, e.key + ": expected a string or number, got " + ShapeOf(e.value));
     return;
@@ -67,8 +66,7 @@ void ParseWarehouse(const Entry& e, ParseContext& ctx, WarehouseConfig& out) {
     out.output_schema_pos = schema->pos;
     if (!IsValidName(schema->value)) {
       r.Error(schema->pos, f->context,
-              "output_schema: " + Quote(schema->value) + " is not a valid name: " +
-                  kValidNameRule);
+              "output_schema: " + Quote(schema->value) + " is not a valid name: " + kValidNameRule);
     }
   }
   out.password = ParseSecret(*f, "password", r);

@@ -1,10 +1,12 @@
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+
+#include "zcdp/model/project.h"
 
 #include "model/parse_internal.h"
 #include "model/suggest.h"
-#include "zcdp/model/project.h"
 
 namespace zcdp {
 namespace {
@@ -23,6 +25,22 @@ const std::vector<std::string> kTopKeys = {"name",   "warehouse", "sources",    
 SourcePos PosOfMark(const YAML::Mark& mark) {
   if (mark.line < 0 || mark.column < 0) return {1, 1};
   return {mark.line + 1, mark.column + 1};
+}
+
+// yaml-cpp's message with a hint in the user's terms for the mistakes people make most.
+std::string YamlErrorMessage(const std::string& msg) {
+  static const std::map<std::string, std::string> kHints = {
+      {YAML::ErrorMsg::END_OF_SEQ_FLOW, "a '[' list is not closed: expected ']'"},
+      {YAML::ErrorMsg::END_OF_MAP_FLOW, "a '{' mapping is not closed: expected '}'"},
+      {YAML::ErrorMsg::TAB_IN_INDENTATION, "indent with spaces, not tabs"},
+      {YAML::ErrorMsg::MAP_VALUE,
+       "unexpected ':': expected one 'key: value' per line; quote values that contain ': '"},
+      {YAML::ErrorMsg::END_OF_MAP, "expected the next key at the indentation of its mapping"},
+      {YAML::ErrorMsg::END_OF_SEQ, "expected the next '- ' item at the indentation of its list"},
+      {YAML::ErrorMsg::UNKNOWN_ANCHOR, "expected an '&anchor' defined before its '*alias'"},
+  };
+  auto it = kHints.find(msg);
+  return "invalid YAML: " + msg + (it == kHints.end() ? "" : " (" + it->second + ")");
 }
 
 void ParseSection(const Entry& e, ParseContext& ctx, Project& p) {
@@ -49,9 +67,9 @@ void ParseSection(const Entry& e, ParseContext& ctx, Project& p) {
 void ParseRoot(const YAML::Node& root, ParseContext& ctx, Project& p) {
   YamlReader& r = ctx.reader;
   if (root.IsNull()) {
-    r.Error({1, 1}, "",
-            "the project file is empty: expected a mapping with " +
-                model_detail::JoinNames(kTopKeys));
+    r.Error(
+        {1, 1}, "",
+        "the project file is empty: expected a mapping with " + model_detail::JoinNames(kTopKeys));
     return;
   }
   SourcePos pos = model_detail::PosOf(root);
@@ -81,7 +99,7 @@ std::optional<Project> ParseUnguarded(const std::string& text, const std::string
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    diags.Error(PosOfMark(e.mark), "invalid YAML: " + e.msg);
+    diags.Error(PosOfMark(e.mark), YamlErrorMessage(e.msg));
     return std::nullopt;
   }
   Project p;

@@ -1,9 +1,10 @@
 #include "zcdp/model/validate.h"
 
+#include "zcdp/sql/dialect.h"
+
 #include "model/file_glob.h"
 #include "model/suggest.h"
 #include "model/validate_internal.h"
-#include "zcdp/sql/dialect.h"
 
 namespace zcdp {
 namespace model_detail {
@@ -63,7 +64,8 @@ std::optional<DescribedSource> Validator::DescribeTable(const SourceConfig& s) {
     return std::nullopt;
   }
   auto columns = wh_.DescribeTable(schema, s.table_name);
-  if (columns.ok()) return DescribedSource{std::move(*columns), "table " + schema + "." + s.table_name};
+  if (columns.ok())
+    return DescribedSource{std::move(*columns), "table " + schema + "." + s.table_name};
   if (columns.status().code() == StatusCode::kNotFound) {
     ReportMissingTable(s, schema);
   } else {
@@ -88,16 +90,16 @@ void Validator::ReportMissingTable(const SourceConfig& s, const std::string& sch
   auto schemas = wh_.ListSchemas();
   std::string hint = schemas.ok() ? DidYouMean(schema, *schemas) : "";
   Error(s.table.pos, SourceContext(s),
-        "table: table " + name + " does not exist: schema " + Quote(schema) +
-            " has no tables" + hint);
+        "table: table " + name + " does not exist: schema " + Quote(schema) + " has no tables" +
+            hint);
 }
 
 std::optional<DescribedSource> Validator::DescribeFiles(const SourceConfig& s) {
   const std::string where = "files " + Quote(s.table.value);
   if (!IsUrl(s.file_glob) && !GlobHasMatch(s.file_glob)) {
     Error(s.table.pos, SourceContext(s),
-          "table: no files match " + Quote(s.table.value) + " (looked for " +
-              Quote(s.file_glob) + ")");
+          "table: no files match " + Quote(s.table.value) + " (looked for " + Quote(s.file_glob) +
+              ")");
     return std::nullopt;
   }
   auto relation = SourceRelation(s, wh_.dialect());

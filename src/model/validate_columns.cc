@@ -91,8 +91,8 @@ void Validator::CheckConsent() {
   const DescribedSource& d = it->second;
   if (!consent.purpose_column.value.empty()) {
     if (const ColumnInfo* c = FindColumn("consent", "purpose_column", consent.purpose_column, d)) {
-      CheckType("consent", "purpose_column", consent.purpose_column, *c,
-                IsIdentifierType(*c), "a text column naming the purpose");
+      CheckType("consent", "purpose_column", consent.purpose_column, *c, IsIdentifierType(*c),
+                "a text column naming the purpose");
     }
   }
   if (!consent.granted_column.value.empty()) {

@@ -39,8 +39,7 @@ void YamlReader::Error(SourcePos pos, const std::string& context, const std::str
 }
 
 std::optional<Fields> YamlReader::ReadMap(const YAML::Node& node, SourcePos pos,
-                                          const std::string& context,
-                                          std::string_view expected) {
+                                          const std::string& context, std::string_view expected) {
   if (!node.IsMap()) {
     Error(pos, context, "expected " + std::string(expected) + ", got " + ShapeOf(node));
     return std::nullopt;
@@ -57,8 +56,7 @@ std::optional<Fields> YamlReader::ReadMap(const YAML::Node& node, SourcePos pos,
     auto [it, inserted] = first_line.emplace(key, key_pos.line);
     if (!inserted) {
       Error(key_pos, context,
-            "duplicate key " + Quote(key) + " (first at line " + std::to_string(it->second) +
-                ")");
+            "duplicate key " + Quote(key) + " (first at line " + std::to_string(it->second) + ")");
       continue;
     }
     const SourcePos value_pos = kv.second.IsNull() ? key_pos : PosOf(kv.second);
@@ -86,13 +84,11 @@ std::optional<Fields> YamlReader::Map(const YAML::Node& node, SourcePos pos,
 }
 
 std::optional<Fields> YamlReader::OpenMap(const YAML::Node& node, SourcePos pos,
-                                          const std::string& context,
-                                          std::string_view expected) {
+                                          const std::string& context, std::string_view expected) {
   return ReadMap(node, pos, context, expected);
 }
 
-std::optional<std::vector<YAML::Node>> YamlReader::List(const Entry& e,
-                                                        const std::string& context,
+std::optional<std::vector<YAML::Node>> YamlReader::List(const Entry& e, const std::string& context,
                                                         std::string_view expected) {
   if (!e.value.IsSequence()) {
     Error(e.pos, context,
@@ -145,9 +141,9 @@ std::optional<Located<int64_t>> YamlReader::PositiveInt(const Fields& f, std::st
   auto [ptr, ec] = std::from_chars(text.data(), end, v);
   if (text.empty() || ec != std::errc() || ptr != end || v <= 0 || v > max) {
     const std::string got = e->value.IsScalar() ? Quote(text) : ShapeOf(e->value);
-    Error(e->pos, f.context,
-          e->key + ": expected a positive integer (at most " + std::to_string(max) + "), got " +
-              got);
+    Error(
+        e->pos, f.context,
+        e->key + ": expected a positive integer (at most " + std::to_string(max) + "), got " + got);
     return std::nullopt;
   }
   return Located<int64_t>{v, e->pos};
@@ -173,8 +169,8 @@ std::optional<LocatedString> YamlReader::Enum(const Fields& f, std::string_view 
   if (std::find(allowed.begin(), allowed.end(), s->value) != allowed.end()) return s;
   std::string hint = DidYouMean(s->value, allowed);
   Error(s->pos, f.context,
-        std::string(key) + ": expected one of " + JoinNames(allowed) + ", got " +
-            Quote(s->value) + hint);
+        std::string(key) + ": expected one of " + JoinNames(allowed) + ", got " + Quote(s->value) +
+            hint);
   return std::nullopt;
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,8 +59,8 @@ class YamlReader {
   // Reports each key of `f` not among `allowed`, suggesting the closest allowed key.
   void CheckKeys(const Fields& f, const std::vector<std::string>& allowed);
   // Like Map, but any string key is accepted (keys named by the user, such as id types).
-  std::optional<Fields> OpenMap(const YAML::Node& node, SourcePos pos,
-                                const std::string& context, std::string_view expected);
+  std::optional<Fields> OpenMap(const YAML::Node& node, SourcePos pos, const std::string& context,
+                                std::string_view expected);
   // The items of a sequence value, or nullopt with a diagnostic when it is not a list.
   std::optional<std::vector<YAML::Node>> List(const Entry& e, const std::string& context,
                                               std::string_view expected);
@@ -85,8 +84,8 @@ class YamlReader {
                                     const std::vector<std::string>& allowed);
 
  private:
-  std::optional<Fields> ReadMap(const YAML::Node& node, SourcePos pos,
-                                const std::string& context, std::string_view expected);
+  std::optional<Fields> ReadMap(const YAML::Node& node, SourcePos pos, const std::string& context,
+                                std::string_view expected);
 
   Diagnostics& diags_;
 };

@@ -27,9 +27,9 @@ struct SecretRef {
 };
 
 struct WarehouseConfig {
-  std::string type = "duckdb";           // factory key of the engine
-  std::string path;                      // DuckDB: database file, absolute after loading
-  std::string output_schema = "zcdp";    // the only schema zcdp writes into
+  std::string type = "duckdb";                 // factory key of the engine
+  std::string path;                            // DuckDB: database file, absolute after loading
+  std::string output_schema = "zcdp";          // the only schema zcdp writes into
   std::map<std::string, std::string> options;  // engine-specific, non-secret settings
   std::optional<SecretRef> password;
   SourcePos pos;
@@ -48,8 +48,8 @@ struct SourceConfig {
   LocatedString name;
   // Either a warehouse table ("schema.table" or "table") or a file path/glob read in place.
   LocatedString table;
-  bool is_file = false;     // true when `table` names files (has a known file extension)
-  std::string file_glob;    // absolute path/glob when is_file
+  bool is_file = false;      // true when `table` names files (has a known file extension)
+  std::string file_glob;     // absolute path/glob when is_file
   std::string table_schema;  // when !is_file: the schema as written, "" when unqualified
   std::string table_name;    // when !is_file: the table without its schema
   SourceKind kind = SourceKind::kEntity;
@@ -90,7 +90,7 @@ struct TraitConfig {
   std::optional<LocatedString> where;      // filter expression
   std::optional<LocatedString> pick;       // most_recent | most_frequent | source_priority
   std::optional<LocatedString> column;
-  std::optional<LocatedString> sql;        // escape hatch
+  std::optional<LocatedString> sql;  // escape hatch
   // Derived by the loader: the function of `aggregate` ("count", "sum", ...), and the source
   // column the trait reads: `column`, the argument of `aggregate`, or for a `pick` without
   // `column`, the trait's own name.
@@ -130,8 +130,8 @@ struct ConsentConfig {
 
 // A loaded project file. Plain data; all positions refer to `file`.
 struct Project {
-  std::string file;        // absolute path of the project file
-  std::string dir;         // its directory; relative paths in the file resolve against it
+  std::string file;  // absolute path of the project file
+  std::string dir;   // its directory; relative paths in the file resolve against it
   LocatedString name;
   WarehouseConfig warehouse;
   std::vector<SourceConfig> sources;

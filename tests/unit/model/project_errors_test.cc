@@ -6,8 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/model/model_test_util.h"
 #include "zcdp/model/project.h"
+
+#include "unit/model/model_test_util.h"
 
 namespace zcdp {
 namespace {
@@ -59,10 +60,11 @@ std::vector<ErrorCase> Cases() {
        "missing required key 'name'"},
       {"DuplicateTopLevelKey", Plus("name: again\n"), 14, 1,
        "duplicate key 'name' (first at line 1)"},
-      {"UnknownTopLevelKey", Plus("trait: []\n"), 14, 1, "unknown key 'trait' (did you mean "
+      {"UnknownTopLevelKey", Plus("trait: []\n"), 14, 1,
+       "unknown key 'trait' (did you mean "
        "'traits'?)"},
-      {"SourcesNotAList", With("sources:\n  - name: orders", "sources:\n  orders:\n    name: o"),
-       8, 3, "sources: expected a list of sources, got a mapping"},
+      {"SourcesNotAList", With("sources:\n  - name: orders", "sources:\n  orders:\n    name: o"), 8,
+       3, "sources: expected a list of sources, got a mapping"},
       {"SourceNotAMapping", Plus("  - orders2\n"), 14, 5,
        "source #2: expected a mapping describing a source, got a string"},
       // --- Sources.
@@ -85,12 +87,11 @@ std::vector<ErrorCase> Cases() {
        "source 'orders': missing required key 'timestamp' (an events source needs"},
       {"UndeclaredIdType", With("{email: customer_email}", "{mail: customer_email}"), 12, 19,
        "id type 'mail' is not declared in identity.id_types (did you mean 'email'?)"},
-      {"PiiNotMapped", Plus("    pii: [customer_email, phone]\n"), 14, 31,
+      {"PiiNotMapped", Plus("    pii: [customer_email, phone]\n"), 14, 27,
        "pii: column 'phone' is not mapped as an identifier or attribute of this source"},
-      {"InvalidName", With("- name: orders", "- name: my-orders"), 8, 13,
+      {"InvalidName", With("- name: orders", "- name: my-orders"), 8, 11,
        "name 'my-orders' is not a valid name: expected letters, digits and '_'"},
-      {"NameTooLong", With("- name: orders", "- name: " + long_name), 8, 13,
-       "is not a valid name"},
+      {"NameTooLong", With("- name: orders", "- name: " + long_name), 8, 11, "is not a valid name"},
       {"MalformedTable", With("table: shop.orders", "table: a.b.c"), 9, 12,
        "table: expected 'schema.table', 'table', or a file path"},
       {"FileWithoutKnownExtension", With("table: shop.orders", "table: lake/orders/*"), 9, 12,
@@ -100,22 +101,23 @@ std::vector<ErrorCase> Cases() {
       {"DuplicateKeyInSource", Plus("    kind: entity\n"), 14, 5,
        "source 'orders': duplicate key 'kind' (first at line 10)"},
       // --- Warehouse.
-      {"UnknownWarehouseType", With("type: duckdb", "type: duckbd"), 2, 18,
+      {"UnknownWarehouseType", With("type: duckdb", "type: duckbd"), 2, 19,
        "warehouse: type: expected one of duckdb, postgres, trino, got 'duckbd' (did you mean "
        "'duckdb'?)"},
       {"WarehouseWithoutPath", With(", path: wh.duckdb", ""), 2, 12,
        "warehouse: missing required key 'path'"},
       {"WarehouseNotAMapping", With("{type: duckdb, path: wh.duckdb}", "duckdb"), 2, 12,
        "warehouse: expected a mapping of warehouse settings, got a string"},
-      {"BadOutputSchema", With("path: wh.duckdb}", "path: wh.duckdb, output_schema: 'my out'}"),
-       2, 58, "output_schema: 'my out' is not a valid name"},
-      {"LiteralPassword", With("path: wh.duckdb}", "path: wh.duckdb, password: pw}"), 2, 53,
+      {"BadOutputSchema", With("path: wh.duckdb}", "path: wh.duckdb, output_schema: 'my out'}"), 2,
+       59, "output_schema: 'my out' is not a valid name"},
+      {"LiteralPassword", With("path: wh.duckdb}", "path: wh.duckdb, password: pw}"), 2, 54,
        "warehouse: password: write secrets as ${ENV_VAR} references; zcdp never stores secret "
        "values"},
       // --- Identity.
-      {"IdTypesWrongShape", With("  id_types:\n    email: {priority: 1}\n    user_id: "
-                                 "{priority: 2}\n",
-                                 "  id_types: [email, user_id]\n"),
+      {"IdTypesWrongShape",
+       With("  id_types:\n    email: {priority: 1}\n    user_id: "
+            "{priority: 2}\n",
+            "  id_types: [email, user_id]\n"),
        4, 13, "identity: id_types: expected a mapping of id type name to its settings, got a list",
        2},
       {"DuplicateIdType", With("user_id: {priority: 2}", "email: {priority: 2}"), 6, 5,
@@ -126,8 +128,8 @@ std::vector<ErrorCase> Cases() {
        "id type 'email': priority: expected a positive integer (at most 2147483647), got '0'"},
       {"PriorityNotANumber", With("{priority: 1}", "{priority: high}"), 5, 23,
        "priority: expected a positive integer (at most 2147483647), got 'high'"},
-      {"MaxPerProfileNegative", With("{priority: 1}", "{priority: 1, max_per_profile: -3}"), 5,
-       43, "max_per_profile: expected a positive integer"},
+      {"MaxPerProfileNegative", With("{priority: 1}", "{priority: 1, max_per_profile: -3}"), 5, 43,
+       "max_per_profile: expected a positive integer"},
       {"BadNormalize", With("{priority: 1}", "{normalize: emial}"), 5, 24,
        "normalize: expected one of email, phone_e164, lower, trim, none, got 'emial' (did you "
        "mean 'email'?)"},
@@ -141,34 +143,41 @@ std::vector<ErrorCase> Cases() {
        "identity: blocklist: invalid regular expression '[a-'"},
       {"BadStrategy", With("identity:\n", "identity:\n  strategy: fast\n"), 4, 13,
        "strategy: expected one of native, sql, auto, got 'fast'"},
-      {"IdentityWithoutIdTypes", With("  id_types:\n    email: {priority: 1}\n    user_id: "
-                                      "{priority: 2}\n",
-                                      "  strategy: sql\n"),
+      {"IdentityWithoutIdTypes",
+       With("  id_types:\n    email: {priority: 1}\n    user_id: "
+            "{priority: 2}\n",
+            "  strategy: sql\n"),
        4, 3, "identity: missing required key 'id_types'", 2},
       // --- Traits.
-      {"TraitUnknownSource", Plus("traits:\n  - {name: n_orders, source: order, aggregate: "
-                                  "count}\n"),
+      {"TraitUnknownSource",
+       Plus("traits:\n  - {name: n_orders, source: order, aggregate: "
+            "count}\n"),
        15, 30, "trait 'n_orders': source: unknown source 'order' (did you mean 'orders'?)"},
-      {"DuplicateTrait", Plus("traits:\n  - {name: n, source: orders, aggregate: count}\n"
-                              "  - {name: n, source: orders, aggregate: count}\n"),
+      {"DuplicateTrait",
+       Plus("traits:\n  - {name: n, source: orders, aggregate: count}\n"
+            "  - {name: n, source: orders, aggregate: count}\n"),
        16, 12, "duplicate trait name 'n' (first defined at line 15)"},
-      {"BadWindow", Plus("traits:\n  - {name: n, source: orders, aggregate: count, window: 6 "
-                         "months}\n"),
-       15, 56, "trait 'n': window: expected a duration such as 30d, 12h, 6mo, 2w or 1y, got '6 "
-               "months'"},
+      {"BadWindow",
+       Plus("traits:\n  - {name: n, source: orders, aggregate: count, window: 6 "
+            "months}\n"),
+       15, 57,
+       "trait 'n': window: expected a duration such as 30d, 12h, 6mo, 2w or 1y, got '6 "
+       "months'"},
       {"WindowWithoutTimestamp",
        Replace(With("    kind: events\n    timestamp: ordered_at\n", ""), "[amount]\n",
                "[amount]\ntraits:\n  - {name: n, source: orders, aggregate: count, window: "
                "30d}\n"),
-       13, 56, "window: source 'orders' has no 'timestamp' column"},
-      {"UnknownAggregate", Plus("traits:\n  - {name: v, source: orders, aggregate: "
-                                "summ(amount)}\n"),
-       15, 41, "aggregate: expected count, count(col), sum(col)"},
-      {"AggregateNeedsColumn", Plus("traits:\n  - {name: v, source: orders, aggregate: sum}\n"),
-       15, 41, "aggregate: sum needs a column: write sum(column) or add 'column'"},
-      {"TraitWithTwoKinds", Plus("traits:\n  - {name: v, source: orders, aggregate: count, "
-                                 "pick: most_recent}\n"),
-       15, 48, "'pick' cannot be combined with 'aggregate'"},
+       13, 57, "window: source 'orders' has no 'timestamp' column"},
+      {"UnknownAggregate",
+       Plus("traits:\n  - {name: v, source: orders, aggregate: "
+            "summ(amount)}\n"),
+       15, 42, "aggregate: expected count, count(col), sum(col)"},
+      {"AggregateNeedsColumn", Plus("traits:\n  - {name: v, source: orders, aggregate: sum}\n"), 15,
+       42, "aggregate: sum needs a column: write sum(column) or add 'column'"},
+      {"TraitWithTwoKinds",
+       Plus("traits:\n  - {name: v, source: orders, aggregate: count, "
+            "pick: most_recent}\n"),
+       15, 49, "'pick' cannot be combined with 'aggregate'"},
       {"TraitWithoutKind", Plus("traits:\n  - {name: v, source: orders}\n"), 15, 5,
        "trait 'v': expected one of 'aggregate', 'pick' or 'sql'"},
       {"TraitWithoutName", Plus("traits:\n  - {source: orders, aggregate: count}\n"), 15, 5,
@@ -186,12 +195,12 @@ std::vector<ErrorCase> Cases() {
        Plus("audiences:\n  - {name: buyers, where: x}\n"
             "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyer,\n"
             "     purpose: ads, fields: [email]}\n"),
-       17, 57, "destination 'd': audience: unknown audience 'buyer' (did you mean 'buyers'?)"},
+       17, 59, "destination 'd': audience: unknown audience 'buyer' (did you mean 'buyers'?)"},
       {"DestinationUnknownField",
        Plus("audiences:\n  - {name: buyers, where: x}\n"
             "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers,\n"
             "     purpose: ads, fields: [emial]}\n"),
-       18, 32, "fields: 'emial' is neither a trait nor an id type (did you mean 'email'?)"},
+       18, 29, "fields: 'emial' is neither a trait nor an id type (did you mean 'email'?)"},
       {"DestinationWithoutPurpose",
        Plus("audiences:\n  - {name: buyers, where: x}\n"
             "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers}\n"),
@@ -204,7 +213,7 @@ std::vector<ErrorCase> Cases() {
        Plus("audiences:\n  - {name: buyers, where: x}\n"
             "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers,\n"
             "     purpose: ads, secret: abc123}\n"),
-       18, 32, "destination 'd': secret: write secrets as ${ENV_VAR} references"},
+       18, 28, "destination 'd': secret: write secrets as ${ENV_VAR} references"},
       {"DuplicateDestination",
        Plus("audiences:\n  - {name: b, where: x}\n"
             "destinations:\n  - {name: d, type: file, path: out, audience: b, purpose: ads}\n"
@@ -214,7 +223,7 @@ std::vector<ErrorCase> Cases() {
        Plus("audiences:\n  - {name: b, where: x}\n"
             "destinations:\n  - {name: d, type: file, path: o, audience: b, purpose: p, mode: "
             "sync}\n"),
-       17, 70, "mode: expected one of diff, full, got 'sync'"},
+       17, 67, "mode: expected one of diff, full, got 'sync'"},
       // --- Consent.
       {"ConsentUnknownSource",
        Plus("consent: {source: consent, purpose_column: p, granted_column: g}\n"), 14, 19,

@@ -4,8 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/model/model_test_util.h"
 #include "zcdp/model/project.h"
+
+#include "unit/model/model_test_util.h"
 
 namespace zcdp {
 namespace {

@@ -3,8 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/model/model_test_util.h"
 #include "zcdp/model/project.h"
+
+#include "unit/model/model_test_util.h"
 
 namespace zcdp {
 namespace {
@@ -90,8 +91,7 @@ TEST(ProjectParseTest, DesignExampleIdentityTraitsAndActivation) {
   EXPECT_EQ(p->traits[2].input_column->value, "first_name");
 
   ASSERT_EQ(p->audiences.size(), 1u);
-  EXPECT_NE(p->audiences[0].where.value.find("count(orders within 180d) > 3"),
-            std::string::npos);
+  EXPECT_NE(p->audiences[0].where.value.find("count(orders within 180d) > 3"), std::string::npos);
   ASSERT_EQ(p->destinations.size(), 1u);
   const DestinationConfig& d = p->destinations[0];
   EXPECT_EQ(d.type.value, "webhook");
@@ -109,9 +109,8 @@ TEST(ProjectParseTest, DesignExampleIdentityTraitsAndActivation) {
 // The example exactly as DESIGN.md prints it declares neither `crm_id` nor `consents`.
 TEST(ProjectParseTest, DesignExampleVerbatimReportsItsTwoGaps) {
   std::string text = Replace(kDesignProject, "    crm_id:       {priority: 4}\n", "");
-  text = Replace(text,
-                 "  - name: consents\n    table: crm.consents\n    identifiers: {email: email}\n",
-                 "");
+  text = Replace(
+      text, "  - name: consents\n    table: crm.consents\n    identifiers: {email: email}\n", "");
   Diagnostics diags("zcdp.yaml");
   ASSERT_TRUE(Parse(text, diags));
   ASSERT_EQ(diags.all().size(), 2u) << Dump(diags);

@@ -6,8 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/model/model_test_util.h"
 #include "zcdp/model/project.h"
+
+#include "unit/model/model_test_util.h"
 
 namespace zcdp {
 namespace {
@@ -18,7 +19,9 @@ using testing::kDesignProject;
 void ParseOnce(const std::string& text) {
   Diagnostics diags("fuzz.yaml");
   std::optional<Project> p = ParseProject(text, "fuzz.yaml", "/p", diags);
-  if (!p) ASSERT_TRUE(diags.has_errors()) << "nullopt without a diagnostic for:\n" << text;
+  if (!p) {
+    ASSERT_TRUE(diags.has_errors()) << "nullopt without a diagnostic for:\n" << text;
+  }
   for (const auto& d : diags.all()) ASSERT_FALSE(d.message.empty());
 }
 
@@ -47,21 +50,39 @@ class Mutator {
     const size_t end = text.find('\n', start);
     const std::string line = text.substr(start, end == std::string::npos ? end : end - start + 1);
     switch (Below(3)) {
-      case 0: text.insert(Below(text.size()), line); break;        // duplicate a line
-      case 1: text.erase(start, line.size()); break;                // drop a line
-      default: text.insert(start, std::string(Below(6), ' ')); break;  // re-indent
+      case 0:
+        text.insert(Below(text.size()), line);
+        break;  // duplicate a line
+      case 1:
+        text.erase(start, line.size());
+        break;  // drop a line
+      default:
+        text.insert(start, std::string(Below(6), ' '));
+        break;  // re-indent
     }
   }
 
   void MutateOnce(std::string& text) {
     const size_t at = Below(text.size());
     switch (Below(6)) {
-      case 0: text.erase(at, 1 + Below(16)); break;
-      case 1: text.insert(at, 1, RandomChar()); break;
-      case 2: text[at] = RandomChar(); break;
-      case 3: text.resize(at); break;
-      case 4: text.insert(at, text.substr(Below(text.size()), Below(64))); break;
-      default: MutateLines(text); break;
+      case 0:
+        text.erase(at, 1 + Below(16));
+        break;
+      case 1:
+        text.insert(at, 1, RandomChar());
+        break;
+      case 2:
+        text[at] = RandomChar();
+        break;
+      case 3:
+        text.resize(at);
+        break;
+      case 4:
+        text.insert(at, text.substr(Below(text.size()), Below(64)));
+        break;
+      default:
+        MutateLines(text);
+        break;
     }
   }
 
@@ -85,7 +106,7 @@ TEST(ProjectRobustnessTest, TwoThousandRandomMutationsNeverCrash) {
 TEST(ProjectRobustnessTest, HostileInputsAreRejectedQuickly) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> inputs = {
-      std::string(100000, '['),                     // deep flow nesting
+      std::string(100000, '['),  // deep flow nesting
       std::string(100000, '{'),
       [] {  // deep block nesting
         std::string s;

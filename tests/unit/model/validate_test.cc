@@ -11,10 +11,11 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/model/model_test_util.h"
 #include "zcdp/model/project.h"
 #include "zcdp/sql/dialect.h"
 #include "zcdp/warehouse/warehouse.h"
+
+#include "unit/model/model_test_util.h"
 
 namespace zcdp {
 namespace {
@@ -145,9 +146,10 @@ std::vector<ValidateCase> Cases() {
       {"ConsentPurposeMissing", "purpose_column: purpose", "purpose_column: purpos", 49, 45,
        "consent: purpose_column: unknown column 'purpos' in table crm.consents (did you mean "
        "'purpose'?)"},
-      {"ConsentGrantedNotBoolean", "granted_column: granted}", "granted_column: granted_flag}",
-       49, 70, "consent: granted_column: column 'granted_flag' has type VARCHAR; expected a "
-               "BOOLEAN column"},
+      {"ConsentGrantedNotBoolean", "granted_column: granted}", "granted_column: granted_flag}", 49,
+       70,
+       "consent: granted_column: column 'granted_flag' has type VARCHAR; expected a "
+       "BOOLEAN column"},
       {"ConsentGrantedMissing", "granted_column: granted}", "granted_column: grant}", 49, 70,
        "granted_column: unknown column 'grant'"},
       {"ConsentTimestampNotATime", "granted_column: granted}",
@@ -158,8 +160,8 @@ std::vector<ValidateCase> Cases() {
        "'lake/orders/*.parquet' (did you mean 'amount'?)"},
       {"TraitSumOfText", "sum(amount)", "sum(note)", 39, 55,
        "aggregate: column 'note' has type VARCHAR; expected a numeric column for sum"},
-      {"TraitPickColumnMissing", "pick: most_recent}", "pick: most_recent, column: fname}", 40,
-       70, "trait 'first_name': pick: unknown column 'fname' in table crm.customers"},
+      {"TraitPickColumnMissing", "pick: most_recent}", "pick: most_recent, column: fname}", 40, 70,
+       "trait 'first_name': pick: unknown column 'fname' in table crm.customers"},
   };
 }
 
