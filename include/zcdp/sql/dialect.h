@@ -59,6 +59,12 @@ class Dialect {
   virtual std::string CurrentTimestamp() const = 0;
   // Lower-case hex SHA-256 of a text expression.
   virtual std::string Sha256Hex(std::string_view text_expr) const = 0;
+  // A 63-bit non-negative BIGINT hash of a text expression (node ids of the identity graph).
+  // Stable for a given engine and version.
+  virtual std::string HashToBigint(std::string_view text_expr) const = 0;
+  // True when `text_expr` contains a match of the regular expression `pattern` (a literal,
+  // quoted here).
+  virtual std::string RegexMatches(std::string_view text_expr, std::string_view pattern) const = 0;
   // CAST(expr AS type).
   std::string Cast(std::string_view expr, SqlType type) const;
 

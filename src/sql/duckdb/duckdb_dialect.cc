@@ -76,6 +76,15 @@ std::string DuckDbDialect::Sha256Hex(std::string_view text_expr) const {
   return "sha256(" + std::string(text_expr) + ")";
 }
 
+std::string DuckDbDialect::HashToBigint(std::string_view text_expr) const {
+  return "CAST(hash(" + std::string(text_expr) + ") >> 1 AS BIGINT)";
+}
+
+std::string DuckDbDialect::RegexMatches(std::string_view text_expr,
+                                        std::string_view pattern) const {
+  return "regexp_matches(" + std::string(text_expr) + ", " + QuoteString(pattern) + ")";
+}
+
 std::string DuckDbDialect::CreateSchemaIfNotExists(std::string_view schema) const {
   return "CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(schema);
 }

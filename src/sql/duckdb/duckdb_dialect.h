@@ -15,6 +15,8 @@ class DuckDbDialect final : public Dialect {
   std::string IntervalLiteral(const Duration& d) const override;
   std::string CurrentTimestamp() const override;
   std::string Sha256Hex(std::string_view text_expr) const override;
+  std::string HashToBigint(std::string_view text_expr) const override;
+  std::string RegexMatches(std::string_view text_expr, std::string_view pattern) const override;
   std::string CreateSchemaIfNotExists(std::string_view schema) const override;
   std::string CreateOrReplaceView(std::string_view schema, std::string_view name,
                                   std::string_view select_sql) const override;

@@ -13,6 +13,12 @@ SELECT INTERVAL '6 month';
 -- sha256
 SELECT sha256(lower(trim(email)));
 
+-- hash to bigint
+SELECT CAST(hash(id_type || ':' || value) >> 1 AS BIGINT);
+
+-- regex
+SELECT regexp_matches(value, '^(test|noreply)@');
+
 -- cast
 SELECT CAST(x AS TIMESTAMP);
 

@@ -114,6 +114,8 @@ std::string RenderConstructs(const Dialect& d) {
   add("interval 30d", "SELECT " + d.TimestampMinus(d.CurrentTimestamp(), {30, Duration::Unit::kDay}));
   add("interval 6mo", "SELECT " + d.IntervalLiteral({6, Duration::Unit::kMonth}));
   add("sha256", "SELECT " + d.Sha256Hex("lower(trim(email))"));
+  add("hash to bigint", "SELECT " + d.HashToBigint("id_type || ':' || value"));
+  add("regex", "SELECT " + d.RegexMatches("value", "^(test|noreply)@"));
   add("cast", "SELECT " + d.Cast("x", SqlType::kTimestamp));
   add("create schema", d.CreateSchemaIfNotExists("zcdp"));
   add("create or replace view", d.CreateOrReplaceView("zcdp", "v", "SELECT 1 AS one"));
