@@ -1,8 +1,9 @@
 // DemoProjectYaml: the project file that describes the generated shop.
 #include <string>
 
-#include "generate/rows.h"
 #include "zcdp/generate/generator.h"
+
+#include "generate/rows.h"
 
 namespace zcdp {
 namespace {
@@ -17,46 +18,57 @@ std::string TableRef(const GeneratorOptions& o, synth::Table t) {
   return synth::QualifiedTableName(t);
 }
 
+// One source of the project: its table and the lines that follow `table:`.
+struct SourceSpec {
+  const char* name;
+  synth::Table table;
+  const char* comment;
+  const char* body;
+};
+
+constexpr SourceSpec kSources[] = {
+    {"customers", synth::Table::kCustomers, "CRM, one row per CRM record",
+     "    kind: entity\n"
+     "    primary_key: customer_id\n"
+     "    identifiers: {email: email, phone: phone, crm_id: customer_id, user_id: user_id}\n"
+     "    attributes: [first_name, last_name, city, country, created_at]\n"
+     "    pii: [email, phone, first_name, last_name]\n"},
+    {"web_events", synth::Table::kWebEvents, "anonymous cookies, a user_id after login",
+     "    kind: events\n"
+     "    primary_key: event_id\n"
+     "    timestamp: event_time\n"
+     "    event_name: event\n"
+     "    identifiers: {anonymous_id: anonymous_id, user_id: user_id}\n"
+     "    attributes: [path, device]\n"},
+    {"orders", synth::Table::kOrders, "keyed by the email typed at checkout",
+     "    kind: events\n"
+     "    primary_key: order_id\n"
+     "    timestamp: ordered_at\n"
+     "    identifiers: {email: customer_email}\n"
+     "    attributes: [amount, currency, status]\n"
+     "    pii: [customer_email]\n"},
+    {"email_events", synth::Table::kEmailEvents, "campaign engagement",
+     "    kind: events\n"
+     "    timestamp: event_time\n"
+     "    event_name: action\n"
+     "    identifiers: {email: email}\n"
+     "    attributes: [campaign_id]\n"
+     "    pii: [email]\n"},
+    {"consents", synth::Table::kConsents, "one row per CRM record and purpose",
+     "    kind: entity\n"
+     "    identifiers: {crm_id: customer_id, email: email}\n"
+     "    attributes: [purpose, granted, updated_at]\n"
+     "    pii: [email]\n"},
+};
+
 std::string SourcesYaml(const GeneratorOptions& o) {
-  using synth::Table;
-  return "sources:\n"
-         "  - name: customers            # CRM, one row per CRM record\n"
-         "    table: " + TableRef(o, Table::kCustomers) + "\n"
-         "    kind: entity\n"
-         "    primary_key: customer_id\n"
-         "    identifiers: {email: email, phone: phone, crm_id: customer_id, user_id: user_id}\n"
-         "    attributes: [first_name, last_name, city, country, created_at]\n"
-         "    pii: [email, phone, first_name, last_name]\n"
-         "  - name: web_events\n"
-         "    table: " + TableRef(o, Table::kWebEvents) + "\n"
-         "    kind: events\n"
-         "    primary_key: event_id\n"
-         "    timestamp: event_time\n"
-         "    event_name: event\n"
-         "    identifiers: {anonymous_id: anonymous_id, user_id: user_id}\n"
-         "    attributes: [path, device]\n"
-         "  - name: orders               # keyed by the email typed at checkout\n"
-         "    table: " + TableRef(o, Table::kOrders) + "\n"
-         "    kind: events\n"
-         "    primary_key: order_id\n"
-         "    timestamp: ordered_at\n"
-         "    identifiers: {email: customer_email}\n"
-         "    attributes: [amount, currency, status]\n"
-         "    pii: [customer_email]\n"
-         "  - name: email_events\n"
-         "    table: " + TableRef(o, Table::kEmailEvents) + "\n"
-         "    kind: events\n"
-         "    timestamp: event_time\n"
-         "    event_name: action\n"
-         "    identifiers: {email: email}\n"
-         "    attributes: [campaign_id, action]\n"
-         "    pii: [email]\n"
-         "  - name: consents             # one row per CRM record and purpose\n"
-         "    table: " + TableRef(o, Table::kConsents) + "\n"
-         "    kind: entity\n"
-         "    identifiers: {crm_id: customer_id, email: email}\n"
-         "    attributes: [purpose, granted, updated_at]\n"
-         "    pii: [email]\n";
+  std::string yaml = "sources:\n";
+  for (const SourceSpec& s : kSources) {
+    yaml += std::string("  - name: ") + s.name + "  # " + s.comment + "\n";
+    yaml += "    table: " + TableRef(o, s.table) + "\n";
+    yaml += s.body;
+  }
+  return yaml;
 }
 
 constexpr const char* kIdentityYaml =
@@ -86,11 +98,12 @@ constexpr const char* kTraitsYaml =
 }  // namespace
 
 std::string DemoProjectYaml(const GeneratorOptions& options) {
-  std::string yaml =
-      "# The synthetic shop written by `zcdp generate` (" + std::to_string(options.profiles) +
-      " profiles, seed " + std::to_string(options.seed) + ").\n"
-      "name: shop\n"
-      "warehouse: {type: duckdb, path: warehouse.duckdb, output_schema: zcdp}\n";
+  std::string yaml = "# The synthetic shop written by `zcdp generate` (" +
+                     std::to_string(options.profiles) + " profiles, seed " +
+                     std::to_string(options.seed) +
+                     ").\n"
+                     "name: shop\n"
+                     "warehouse: {type: duckdb, path: warehouse.duckdb, output_schema: zcdp}\n";
   yaml += SourcesYaml(options);
   yaml += kIdentityYaml;
   yaml += kTraitsYaml;

@@ -1,9 +1,10 @@
 // The DuckDB format: every thread appends through its own connection to one database file.
 #include <utility>
 
+#include "zcdp/warehouse/warehouse.h"
+
 #include "generate/output.h"
 #include "generate/tables.h"
-#include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp::synth {
 namespace {
@@ -45,6 +46,9 @@ Result<std::unique_ptr<Output>> OpenDuckDbOutput(const std::string& out_dir) {
   WarehouseOptions options;
   options.path = out_dir + "/warehouse.duckdb";
   ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> wh, OpenWarehouse(options));
+  // Without a limit DuckDB keeps every written block cached (up to 80% of RAM), so memory
+  // would grow with the number of profiles; written blocks are cheap to evict.
+  ZCDP_RETURN_IF_ERROR(wh->Execute("SET memory_limit = '256MB'"));
   ZCDP_RETURN_IF_ERROR(wh->Execute(CreateTablesSql()));
   return std::unique_ptr<Output>(new DuckDbOutput(std::move(wh)));
 }

@@ -7,16 +7,18 @@ namespace {
 
 constexpr int kCampaigns = 104;  // weekly over the two years
 constexpr int64_t kMicrosPerMinute = 60 * kMicrosPerSecond;
+constexpr int64_t kSendHour = 9;  // campaigns go out at 09:00 UTC
+static_assert(1 + 7 * (kCampaigns - 1) < kWindowDays - 3, "campaigns end before as_of");
 
 }  // namespace
 
 Status PersonEmitter::EmitMarketing(const Person& p) {
   if (mail_address_.empty() || !email_consent_) return Status::Ok();
   Rng rng(PersonSeed(world_.seed, p.id, kMailStream));
-  const int64_t every = kWindowDays * kMicrosPerDay / kCampaigns;
   bool listed = false;
   for (int c = 0; c < kCampaigns; ++c) {
-    const int64_t at = world_.window_start + c * every + kMicrosPerDay + 540 * kMicrosPerMinute;
+    const int64_t day = world_.window_start + (1 + 7 * c) * kMicrosPerDay;
+    const int64_t at = day + kSendHour * 60 * kMicrosPerMinute;
     if (at < crm_created_ || !rng.Bernoulli(0.12)) continue;
     if (!listed) ids_.Add(IdType::kEmail, mail_address_);
     listed = true;
@@ -27,14 +29,13 @@ Status PersonEmitter::EmitMarketing(const Person& p) {
   return Status::Ok();
 }
 
-Status PersonEmitter::EmitCampaign(int campaign, int64_t sent_at, Rng& rng,
-                                   bool* unsubscribed) {
+Status PersonEmitter::EmitCampaign(int campaign, int64_t sent_at, Rng& rng, bool* unsubscribed) {
   id_.assign("cmp-");
   AppendDigits(campaign + 1, 3, id_);
   EmailEventRow row{id_, mail_address_, "sent", sent_at};
   ZCDP_RETURN_IF_ERROR(Put(row));
   if (!rng.Bernoulli(0.35)) return Status::Ok();
-  row.event_time = sent_at + rng.Range(1, 48 * 60) * kMicrosPerMinute;
+  row.event_time = sent_at + rng.Range(1, int64_t{48} * 60) * kMicrosPerMinute;
   if (row.event_time >= world_.as_of) return Status::Ok();
   row.action = "open";
   ZCDP_RETURN_IF_ERROR(Put(row));

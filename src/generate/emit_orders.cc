@@ -9,9 +9,12 @@ namespace {
 
 int OrderCount(Buyer buyer, Rng& rng) {
   switch (buyer) {
-    case Buyer::kNone: return 0;
-    case Buyer::kRegular: return 1 + rng.Geometric(0.6, 60);
-    case Buyer::kLoyal: return 4 + rng.Geometric(0.85, 400);
+    case Buyer::kNone:
+      return 0;
+    case Buyer::kRegular:
+      return 1 + rng.Geometric(0.6, 60);
+    case Buyer::kLoyal:
+      return 4 + rng.Geometric(0.85, 400);
   }
   return 0;
 }
@@ -24,8 +27,7 @@ std::string_view CurrencyOf(std::string_view country) {
 
 std::string_view PickStatus(Rng& rng) {
   static constexpr std::array<uint32_t, 4> kCumulative = {86, 91, 96, 100};
-  static constexpr std::string_view kStatuses[] = {"completed", "refunded", "cancelled",
-                                                   "pending"};
+  static constexpr std::string_view kStatuses[] = {"completed", "refunded", "cancelled", "pending"};
   return kStatuses[rng.Pick(kCumulative)];
 }
 

@@ -11,7 +11,7 @@ namespace {
 constexpr int kMaxSessions = 64;
 constexpr int kMaxDevices = 3;
 // Sessions start early enough that their last event (at most ~2.1 h later) is before as_of.
-constexpr int64_t kSessionRoom = 3 * 3600 * kMicrosPerSecond;
+constexpr int64_t kSessionRoom = int64_t{3} * 3600 * kMicrosPerSecond;
 constexpr std::string_view kDeviceKinds[] = {"desktop", "mobile", "tablet"};
 
 // The devices of one person: a kind and whether its cookie was reset half-way.
@@ -55,8 +55,12 @@ std::string_view Browse(Rng& rng, bool landing, std::string& path) {
       path.assign("/products/p");
       AppendDigits(rng.Uniform(5000), 4, path);
       return "product_view";
-    case 2: path.assign("/cart"); return "add_to_cart";
-    default: path.assign("/checkout"); return "checkout";
+    case 2:
+      path.assign("/cart");
+      return "add_to_cart";
+    default:
+      path.assign("/checkout");
+      return "checkout";
   }
 }
 
@@ -67,7 +71,7 @@ Status PersonEmitter::EmitWeb(const Person& p) {
   Rng rng(PersonSeed(world_.seed, p.id, kWebStream));
   const Devices devices = PickDevices(p, rng);
   const int sessions = 1 + rng.Geometric(p.has_account ? 0.8 : 0.6, kMaxSessions - 1);
-  std::array<int64_t, kMaxSessions> starts;
+  std::array<int64_t, kMaxSessions> starts{};
   for (int s = 0; s < sessions; ++s) {
     starts[s] = TimeBetween(rng, p.since, world_.as_of - kSessionRoom);
   }
@@ -78,8 +82,7 @@ Status PersonEmitter::EmitWeb(const Person& p) {
     const int device = PickDevice(devices, rng);
     Session session{starts[s], device * 2 + (devices.reset[device] && s >= sessions / 2),
                     kDeviceKinds[devices.kind[device]],
-                    ((logged_in >> device) & 1u) && rng.Bernoulli(0.7),
-                    p.has_account && s == 0};
+                    ((logged_in >> device) & 1u) && rng.Bernoulli(0.7), p.has_account && s == 0};
     bool ends_logged_in = false;
     ZCDP_RETURN_IF_ERROR(EmitSession(p, session, rng, &ends_logged_in));
     if (ends_logged_in) logged_in |= 1u << device;
@@ -92,8 +95,7 @@ Status PersonEmitter::EmitSession(const Person& p, const Session& s, Rng& rng, b
   if (((cookies_seen_ >> s.cookie) & 1u) == 0) ids_.Add(IdType::kAnonymousId, cookie_);
   cookies_seen_ |= 1u << s.cookie;
   const int browsing = 1 + rng.Geometric(0.75, 40);
-  const bool logs_in =
-      s.signup || (p.has_account && !s.logged_in && rng.Bernoulli(0.45));
+  const bool logs_in = s.signup || (p.has_account && !s.logged_in && rng.Bernoulli(0.45));
   const int total = browsing + (logs_in ? 1 : 0);
   // The login comes after the landing page (total >= 2 when logging in).
   const int login_at = logs_in ? 1 + static_cast<int>(rng.Uniform(total - 1)) : -1;
@@ -129,9 +131,9 @@ Status PersonEmitter::EmitKiosk(const Person& p, Rng& rng) {
   return Status::Ok();
 }
 
-Status PersonEmitter::EmitWebEvent(const Person& p, std::string_view anonymous_id,
-                                   bool with_user, std::string_view event, int64_t time,
-                                   std::string_view path, std::string_view device) {
+Status PersonEmitter::EmitWebEvent(const Person& p, std::string_view anonymous_id, bool with_user,
+                                   std::string_view event, int64_t time, std::string_view path,
+                                   std::string_view device) {
   EventId(world_, p.id, event_index_++, event_id_);
   WebEventRow row;
   row.event_id = event_id_;

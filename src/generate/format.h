@@ -8,7 +8,7 @@ namespace zcdp::synth {
 
 // Appends `v` as exactly `width` decimal digits (zero-padded, high digits cut).
 inline void AppendDigits(uint64_t v, int width, std::string& out) {
-  std::array<char, 20> buf;
+  std::array<char, 20> buf{};
   for (int i = width - 1; i >= 0; --i) {
     buf[i] = static_cast<char>('0' + v % 10);
     v /= 10;

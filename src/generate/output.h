@@ -4,8 +4,9 @@
 #include <memory>
 #include <string>
 
-#include "generate/rows.h"
 #include "zcdp/common/status.h"
+
+#include "generate/rows.h"
 
 namespace zcdp::synth {
 

@@ -4,11 +4,12 @@
 #include <string>
 #include <utility>
 
+#include "zcdp/sql/dialect.h"
+#include "zcdp/warehouse/warehouse.h"
+
 #include "generate/format.h"
 #include "generate/output.h"
 #include "generate/tables.h"
-#include "zcdp/sql/dialect.h"
-#include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp::synth {
 namespace {

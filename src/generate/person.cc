@@ -74,6 +74,9 @@ Person MakePerson(const World& world, int64_t id) {
   p.web_active = p.has_account || rng.Bernoulli(0.85);
   p.kiosk = p.has_account && rng.Bernoulli(0.008);
   p.buyer = PickBuyer(rng);
+  // Persons without a CRM record browse the site, so that every person shows at least one
+  // identifier of their own (orders alone may carry only a placeholder email).
+  if (!p.is_crm) p.web_active = true;
   const int64_t span = world.as_of - world.window_start;
   p.since = TimeBetween(rng, world.window_start, world.window_start + span * 9 / 10);
   return p;

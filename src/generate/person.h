@@ -45,9 +45,9 @@ struct Person {
   bool second_record = false;  // a duplicate CRM record with another customer_id
   bool has_account = false;    // a web login (user_id)
   bool web_active = false;
-  bool kiosk = false;         // logs in once on the shop's shared kiosk
+  bool kiosk = false;  // logs in once on the shop's shared kiosk
   Buyer buyer = Buyer::kNone;
-  int64_t since = 0;          // first activity, microseconds
+  int64_t since = 0;  // first activity, microseconds
 };
 
 // The person with this id. Pure: the same world and id always give the same person.

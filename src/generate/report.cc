@@ -4,10 +4,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "zcdp/warehouse/value.h"
+
 #include "generate/emitter.h"
 #include "generate/options.h"
 #include "generate/truth.h"
-#include "zcdp/warehouse/value.h"
 
 namespace zcdp::synth {
 namespace {
@@ -82,8 +83,7 @@ Status WriteStatsJson(const std::string& path, const GeneratorOptions& options,
   AppendCounts(stats.rows, out);
   out << ",\n  \"total_rows\": " << total << ",\n  \"traps\": ";
   AppendCounts(stats.traps, out);
-  out << ",\n  \"truth_rows\": " << stats.truth_rows << ",\n  \"seconds\": " << seconds
-      << "\n}\n";
+  out << ",\n  \"truth_rows\": " << stats.truth_rows << ",\n  \"seconds\": " << seconds << "\n}\n";
   return WriteFile(path, out.str());
 }
 

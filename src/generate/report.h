@@ -2,9 +2,10 @@
 
 #include <string>
 
-#include "generate/tally.h"
 #include "zcdp/common/status.h"
 #include "zcdp/generate/generator.h"
+
+#include "generate/tally.h"
 
 namespace zcdp::synth {
 

@@ -19,7 +19,7 @@ struct TableDef {
   std::string_view schema;  // in the DuckDB format
   std::string_view name;
   std::string_view lake_name;  // the folder under lake/ in the Parquet format
-  std::string_view columns;  // the column list of CREATE TABLE
+  std::string_view columns;    // the column list of CREATE TABLE
 };
 const std::array<TableDef, kTableCount>& Tables();
 const TableDef& TableOf(Table t);

@@ -11,12 +11,18 @@ namespace {
 class RowWriter {
  public:
   explicit RowWriter(Appender& a) : a_(a) {}
-  RowWriter& Text(std::string_view v) { return Do([&] { return a_.AppendText(v); }); }
+  RowWriter& Text(std::string_view v) {
+    return Do([&] { return a_.AppendText(v); });
+  }
   RowWriter& Text(std::optional<std::string_view> v) {
     return Do([&] { return v ? a_.AppendText(*v) : a_.AppendNull(); });
   }
-  RowWriter& Time(int64_t micros) { return Do([&] { return a_.AppendTimestamp(micros); }); }
-  RowWriter& Bool(bool v) { return Do([&] { return a_.AppendBool(v); }); }
+  RowWriter& Time(int64_t micros) {
+    return Do([&] { return a_.AppendTimestamp(micros); });
+  }
+  RowWriter& Bool(bool v) {
+    return Do([&] { return a_.AppendBool(v); });
+  }
   // DECIMAL(12,2): the engine rounds the double to cents, which it represents exactly.
   RowWriter& Cents(int64_t cents) {
     return Do([&] { return a_.AppendDouble(static_cast<double>(cents) / 100.0); });
@@ -66,8 +72,7 @@ std::string CreateTablesSql() {
   std::string sql;
   for (const TableDef& d : kTables) {
     sql += "CREATE SCHEMA IF NOT EXISTS " + std::string(d.schema) + ";\n";
-    sql += "CREATE TABLE " + QualifiedTableName(d.table) + " (" + std::string(d.columns) +
-           ");\n";
+    sql += "CREATE TABLE " + QualifiedTableName(d.table) + " (" + std::string(d.columns) + ");\n";
   }
   return sql;
 }
@@ -83,35 +88,58 @@ Result<std::unique_ptr<AppenderSink>> AppenderSink::Open(Warehouse& wh) {
 
 Status AppenderSink::Add(const CustomerRow& r) {
   return RowWriter(appender(Table::kCustomers))
-      .Text(r.customer_id).Text(r.user_id).Text(r.email).Text(r.phone)
-      .Text(r.first_name).Text(r.last_name).Text(r.city).Text(r.country)
-      .Time(r.created_at).Time(r.updated_at)
+      .Text(r.customer_id)
+      .Text(r.user_id)
+      .Text(r.email)
+      .Text(r.phone)
+      .Text(r.first_name)
+      .Text(r.last_name)
+      .Text(r.city)
+      .Text(r.country)
+      .Time(r.created_at)
+      .Time(r.updated_at)
       .End();
 }
 
 Status AppenderSink::Add(const ConsentRow& r) {
   return RowWriter(appender(Table::kConsents))
-      .Text(r.customer_id).Text(r.email).Text(r.purpose).Bool(r.granted).Time(r.updated_at)
+      .Text(r.customer_id)
+      .Text(r.email)
+      .Text(r.purpose)
+      .Bool(r.granted)
+      .Time(r.updated_at)
       .End();
 }
 
 Status AppenderSink::Add(const WebEventRow& r) {
   return RowWriter(appender(Table::kWebEvents))
-      .Text(r.event_id).Text(r.anonymous_id).Text(r.user_id).Text(r.event)
-      .Time(r.event_time).Text(r.path).Text(r.device)
+      .Text(r.event_id)
+      .Text(r.anonymous_id)
+      .Text(r.user_id)
+      .Text(r.event)
+      .Time(r.event_time)
+      .Text(r.path)
+      .Text(r.device)
       .End();
 }
 
 Status AppenderSink::Add(const OrderRow& r) {
   return RowWriter(appender(Table::kOrders))
-      .Text(r.order_id).Text(r.customer_email).Time(r.ordered_at).Cents(r.amount_cents)
-      .Text(r.currency).Text(r.status)
+      .Text(r.order_id)
+      .Text(r.customer_email)
+      .Time(r.ordered_at)
+      .Cents(r.amount_cents)
+      .Text(r.currency)
+      .Text(r.status)
       .End();
 }
 
 Status AppenderSink::Add(const EmailEventRow& r) {
   return RowWriter(appender(Table::kEmailEvents))
-      .Text(r.campaign_id).Text(r.email).Text(r.action).Time(r.event_time)
+      .Text(r.campaign_id)
+      .Text(r.email)
+      .Text(r.action)
+      .Time(r.event_time)
       .End();
 }
 

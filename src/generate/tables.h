@@ -3,8 +3,9 @@
 #include <array>
 #include <memory>
 
-#include "generate/rows.h"
 #include "zcdp/warehouse/warehouse.h"
+
+#include "generate/rows.h"
 
 namespace zcdp::synth {
 

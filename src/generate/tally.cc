@@ -4,10 +4,11 @@ namespace zcdp::synth {
 
 std::string_view TrapName(Trap t) {
   static constexpr std::string_view kNames[kTrapCount] = {
-      "kiosk_persons",          "unknown_email_persons", "test_email_persons",
-      "zero_phone_persons",     "duplicate_crm_persons", "email_case_whitespace_records",
-      "email_typo_records",     "name_typo_records",     "guest_checkout_persons",
-      "crm_records_without_phone",
+      "kiosk_persons",          "unknown_email_persons",
+      "test_email_persons",     "zero_phone_persons",
+      "duplicate_crm_persons",  "email_case_whitespace_records",
+      "email_typo_records",     "name_typo_records",
+      "guest_checkout_persons", "crm_records_without_phone",
   };
   return kNames[t];
 }

@@ -11,16 +11,16 @@ namespace zcdp::synth {
 // Counted traps. The first four are the shared values written to truth/shared.csv; they
 // count persons, the others count persons or records as named.
 enum Trap : uint8_t {
-  kKioskPersons,         // persons with a session on the shared kiosk cookie
-  kUnknownEmailPersons,  // persons with 'unknown' as an email somewhere
-  kTestEmailPersons,     // persons with 'test@test.com' as an email somewhere
-  kZeroPhonePersons,     // persons with '0000000000' as a phone
-  kDuplicateCrmPersons,  // persons with two CRM records
-  kEmailStyleRecords,    // CRM records whose email differs from canonical in case/whitespace
-  kEmailTypoRecords,     // CRM or order rows with a misspelt email domain
-  kNameTypoRecords,      // CRM records with a misspelt last name
-  kGuestCheckoutPersons, // persons with orders but no CRM record
-  kCrmWithoutPhone,      // CRM records without a phone
+  kKioskPersons,          // persons with a session on the shared kiosk cookie
+  kUnknownEmailPersons,   // persons with 'unknown' as an email somewhere
+  kTestEmailPersons,      // persons with 'test@test.com' as an email somewhere
+  kZeroPhonePersons,      // persons with '0000000000' as a phone
+  kDuplicateCrmPersons,   // persons with two CRM records
+  kEmailStyleRecords,     // CRM records whose email differs from canonical in case/whitespace
+  kEmailTypoRecords,      // CRM or order rows with a misspelt email domain
+  kNameTypoRecords,       // CRM records with a misspelt last name
+  kGuestCheckoutPersons,  // persons with orders but no CRM record
+  kCrmWithoutPhone,       // CRM records without a phone
   kTrapCount,
 };
 std::string_view TrapName(Trap t);

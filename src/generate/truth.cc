@@ -37,11 +37,16 @@ Status CopyRange(FILE* in, int64_t offset, int64_t size, FILE* out, std::string&
 
 std::string_view IdTypeName(IdType t) {
   switch (t) {
-    case IdType::kAnonymousId: return "anonymous_id";
-    case IdType::kCrmId: return "crm_id";
-    case IdType::kEmail: return "email";
-    case IdType::kPhone: return "phone";
-    case IdType::kUserId: return "user_id";
+    case IdType::kAnonymousId:
+      return "anonymous_id";
+    case IdType::kCrmId:
+      return "crm_id";
+    case IdType::kEmail:
+      return "email";
+    case IdType::kPhone:
+      return "phone";
+    case IdType::kUserId:
+      return "user_id";
   }
   return "unknown";
 }

@@ -34,7 +34,7 @@ class PersonIds {
 
  private:
   struct Entry {
-    IdType type;
+    IdType type = IdType::kEmail;
     std::string value;
   };
   void SortIndex();

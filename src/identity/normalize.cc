@@ -10,7 +10,8 @@ namespace zcdp {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  // Spaces only, exactly like SQL's trim(), so that both paths give the same value.
+  const auto is_space = [](char c) { return c == ' '; };
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
@@ -23,17 +24,9 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// local@domain.tld with no whitespace and one '@': the shape every mail system accepts.
-bool LooksLikeEmail(std::string_view s) {
-  const size_t at = s.find('@');
-  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos) {
-    return false;
-  }
-  const std::string_view domain = s.substr(at + 1);
-  const size_t dot = domain.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= domain.size()) return false;
-  return std::none_of(s.begin(), s.end(),
-                      [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
+bool LooksLikeEmail(const std::string& s) {
+  static const std::regex kEmail(kEmailPattern, std::regex::ECMAScript | std::regex::optimize);
+  return std::regex_search(s, kEmail);
 }
 
 Result<std::regex> CompileRegex(const std::string& pattern) {

@@ -1,13 +1,14 @@
 #include "run/sources_step.h"
+#include "zcdp/identity/identity.h"
 #include "zcdp/run/pipeline.h"
 
 namespace zcdp {
 
 Pipeline StandardPipeline() {
   Pipeline p;
-  // Later stages register here, after the steps they depend on:
-  // identity (after sources), traits, audiences, syncs.
+  // Stages register here, after the steps they depend on; traits, audiences and syncs follow.
   (void)p.Add(SourcesStep());
+  (void)p.Add(IdentityStep());
   return p;
 }
 

@@ -18,7 +18,7 @@ enum class GeneratorFormat {
 struct GeneratorOptions {
   int64_t profiles = 10000;  // true persons; REQUIRES: 1 <= profiles <= 100'000'000
   uint64_t seed = 42;
-  std::string out_dir;       // created if missing
+  std::string out_dir;  // created if missing
   GeneratorFormat format = GeneratorFormat::kDuckDb;
   // The "today" of the generated shop (days since epoch, UTC). Events fall in the 2 years
   // before it. The same (seed, as_of_days, profiles) always gives the same data, for any

@@ -26,9 +26,16 @@ struct ComponentsStats {
   int64_t nodes = 0;
   int64_t edges = 0;
   int64_t components = 0;
-  int64_t rounds = 0;          // SQL strategies: iterations until convergence; native: 1
-  double seconds = 0;          // wall time of the whole computation
-  double core_seconds = 0;     // native: the union-find alone, excluding I/O
+  int64_t rounds = 0;       // SQL strategies: iterations until convergence; native: 1
+  double seconds = 0;       // wall time of the whole computation
+  double core_seconds = 0;  // native: the union-find alone, excluding I/O
+  bool converged = true;    // false only when ComponentsLimits stopped the naive loop
+};
+
+// Limits on the naive loop, for benchmarks whose baseline could run for hours.
+struct ComponentsLimits {
+  int64_t max_rounds = 0;  // 0: no limit
+  double max_seconds = 0;  // 0: no limit; checked between rounds
 };
 
 // In-process union-find over the streamed edges; writes the output through the appender.
@@ -39,9 +46,14 @@ Result<ComponentsStats> ComponentsNative(Warehouse& wh, const ComponentsTables& 
 Result<ComponentsStats> ComponentsSql(Warehouse& wh, const ComponentsTables& t);
 // The naive min-label propagation loop (one hop per round). A benchmark baseline only.
 Result<ComponentsStats> ComponentsNaive(Warehouse& wh, const ComponentsTables& t);
+// The same, stopping early when a limit is reached: then stats.converged is false and the
+// output holds the labels of the last finished round (not yet the components).
+Result<ComponentsStats> ComponentsNaive(Warehouse& wh, const ComponentsTables& t,
+                                        const ComponentsLimits& limits);
 
 // The union-find core: `n` nodes 0..n-1, edges as index pairs. Returns for each node the
 // smallest index in its component. Exposed for the core benchmark and tests.
+// REQUIRES: a.size() == b.size() and every index < n.
 std::vector<uint32_t> MinLabelComponents(uint32_t n, const std::vector<uint32_t>& a,
                                          const std::vector<uint32_t>& b);
 

@@ -24,6 +24,10 @@ enum class NormalizeRule {
 // Parses "none|trim|lower|email|phone_e164"; InvalidArgument otherwise.
 Result<NormalizeRule> ParseNormalizeRule(std::string_view name);
 
+// The shape of a valid email after trimming and lower-casing, shared with the SQL that
+// normalises in the warehouse (RE2 and ECMAScript read it the same way).
+inline constexpr const char* kEmailPattern = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
+
 // Why a raw value links nothing.
 enum class SkipReason { kNull, kEmpty, kTooLong, kInvalid, kBlocklisted };
 std::string_view SkipReasonName(SkipReason reason);

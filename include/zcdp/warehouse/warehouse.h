@@ -116,6 +116,8 @@ class Warehouse {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // True between a successful Begin() and the matching Commit() or Rollback().
+  virtual bool InTransaction() const = 0;
 
   // A second connection to the same database, for another thread. Engines without shared
   // in-process databases open a new connection with the same options.
@@ -133,7 +135,9 @@ class Warehouse {
 // (missing file, lock held by another process, not a database).
 Result<std::unique_ptr<Warehouse>> OpenWarehouse(const WarehouseOptions& options);
 
-// Runs Begin() on construction and Rollback() on destruction unless Commit() was called.
+// Begin() starts a transaction, and the destructor rolls it back unless Commit() was called.
+// Inside an enclosing transaction, Begin() and Commit() join it instead: the outer owner
+// decides, so that a unit of work can be transactional alone and as part of a larger one.
 class Transaction {
  public:
   explicit Transaction(Warehouse& wh) : wh_(wh) {}
@@ -143,11 +147,13 @@ class Transaction {
     if (active_) (void)wh_.Rollback();
   }
   Status Begin() {
+    if (wh_.InTransaction()) return Status::Ok();  // joined
     ZCDP_RETURN_IF_ERROR(wh_.Begin());
     active_ = true;
     return Status::Ok();
   }
   Status Commit() {
+    if (!active_) return Status::Ok();
     active_ = false;
     return wh_.Commit();
   }

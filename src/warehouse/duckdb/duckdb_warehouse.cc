@@ -250,6 +250,22 @@ Result<std::unique_ptr<Appender>> DuckDbWarehouse::CreateAppender(std::string_vi
   return std::unique_ptr<Appender>(std::make_unique<DuckDbAppender>(appender, name));
 }
 
+Status DuckDbWarehouse::Begin() {
+  ZCDP_RETURN_IF_ERROR(Execute("BEGIN TRANSACTION"));
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status DuckDbWarehouse::Commit() {
+  in_transaction_ = false;  // a failed COMMIT leaves no transaction open either
+  return Execute("COMMIT");
+}
+
+Status DuckDbWarehouse::Rollback() {
+  in_transaction_ = false;
+  return Execute("ROLLBACK");
+}
+
 Result<std::vector<std::string>> DuckDbWarehouse::ListSchemas() {
   ZCDP_ASSIGN_OR_RETURN(QueryResult r, Query("SELECT schema_name FROM information_schema.schemata "
                                              "WHERE catalog_name = current_database() "

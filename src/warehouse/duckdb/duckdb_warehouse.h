@@ -42,9 +42,10 @@ class DuckDbWarehouse final : public Warehouse {
   Result<std::vector<ColumnInfo>> DescribeQuery(std::string_view sql) override;
   Result<std::unique_ptr<Appender>> CreateAppender(std::string_view schema,
                                                    std::string_view table) override;
-  Status Begin() override { return Execute("BEGIN TRANSACTION"); }
-  Status Commit() override { return Execute("COMMIT"); }
-  Status Rollback() override { return Execute("ROLLBACK"); }
+  Status Begin() override;
+  Status Commit() override;
+  Status Rollback() override;
+  bool InTransaction() const override { return in_transaction_; }
   Result<std::unique_ptr<Warehouse>> OpenAnother() override { return Create(db_); }
   Result<std::vector<std::string>> ListSchemas() override;
   Result<std::vector<TableInfo>> ListTables(std::string_view schema) override;
@@ -61,6 +62,7 @@ class DuckDbWarehouse final : public Warehouse {
   std::shared_ptr<DuckDbDatabase> db_;
   duckdb_connection conn_;
   DuckDbDialect dialect_;
+  bool in_transaction_ = false;
 };
 
 }  // namespace zcdp

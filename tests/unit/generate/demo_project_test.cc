@@ -4,10 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include "generate/generate_test_util.h"
 #include "zcdp/generate/generator.h"
 #include "zcdp/model/project.h"
 #include "zcdp/model/validate.h"
+
+#include "unit/generate/generate_test_util.h"
 
 namespace zcdp::testing {
 namespace {
@@ -37,7 +38,9 @@ void ExpectValidProject(GeneratorFormat format) {
   EXPECT_FALSE(diags.has_errors()) << diags.ToString();
 }
 
-TEST(DemoProjectTest, DuckDbProjectParsesAndValidates) { ExpectValidProject(GeneratorFormat::kDuckDb); }
+TEST(DemoProjectTest, DuckDbProjectParsesAndValidates) {
+  ExpectValidProject(GeneratorFormat::kDuckDb);
+}
 
 TEST(DemoProjectTest, ParquetProjectReadsTheLakeInPlace) {
   GeneratorOptions o;

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -9,6 +7,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include "zcdp/generate/generator.h"
 #include "zcdp/warehouse/warehouse.h"

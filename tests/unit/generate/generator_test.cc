@@ -9,8 +9,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "generate/generate_test_util.h"
 #include "zcdp/warehouse/warehouse.h"
+
+#include "unit/generate/generate_test_util.h"
 
 namespace zcdp::testing {
 namespace {
@@ -18,10 +19,11 @@ namespace {
 constexpr int64_t kProfiles = 2000;
 const char* const kTables[] = {"crm.customers", "crm.consents", "web.events", "shop.orders",
                                "marketing.email_events"};
-const std::map<std::string, std::string> kLakeNames = {
-    {"crm.customers", "customers"}, {"crm.consents", "consents"},
-    {"web.events", "web_events"},   {"shop.orders", "orders"},
-    {"marketing.email_events", "email_events"}};
+const std::map<std::string, std::string> kLakeNames = {{"crm.customers", "customers"},
+                                                       {"crm.consents", "consents"},
+                                                       {"web.events", "web_events"},
+                                                       {"shop.orders", "orders"},
+                                                       {"marketing.email_events", "email_events"}};
 
 GeneratorOptions Options(const std::string& dir, uint64_t seed = 42) {
   GeneratorOptions o;
@@ -36,15 +38,16 @@ GeneratorOptions Options(const std::string& dir, uint64_t seed = 42) {
 // SQL over one generated shop, whichever its format: tables are named as in DuckDB.
 class Shop {
  public:
-  explicit Shop(const GeneratorOptions& o) : dir_(o.out_dir), parquet_(o.format ==
-                                                                  GeneratorFormat::kParquet) {
+  explicit Shop(const GeneratorOptions& o)
+      : dir_(o.out_dir), parquet_(o.format == GeneratorFormat::kParquet) {
     db_ = OpenDb(parquet_ ? ":memory:" : dir_ + "/warehouse.duckdb", !parquet_);
     if (db_ == nullptr) return;
     Status s = db_->Execute(
         "CREATE TEMP VIEW truth AS SELECT * FROM read_csv('" + dir_ +
         "/truth/persons.csv', header = true, delim = ',', quote = '\"', escape = '\"', "
         "columns = {'id_type': 'VARCHAR', 'id_value': 'VARCHAR', 'person_id': 'BIGINT'});"
-        "CREATE TEMP VIEW shared AS SELECT * FROM read_csv('" + dir_ +
+        "CREATE TEMP VIEW shared AS SELECT * FROM read_csv('" +
+        dir_ +
         "/truth/shared.csv', header = true, columns = {'id_type': 'VARCHAR', 'id_value': "
         "'VARCHAR', 'reason': 'VARCHAR', 'person_count': 'BIGINT'})");
     EXPECT_TRUE(s.ok()) << s.message();
@@ -58,7 +61,8 @@ class Shop {
   std::string Sql(std::string sql) const {
     for (const char* t : kTables) {
       const std::string key = std::string("{") + t + "}";
-      for (size_t at; (at = sql.find(key)) != std::string::npos;) sql.replace(at, key.size(), Rel(t));
+      for (size_t at; (at = sql.find(key)) != std::string::npos;)
+        sql.replace(at, key.size(), Rel(t));
     }
     return sql;
   }
@@ -88,7 +92,8 @@ constexpr const char* kIdentifiersSql = R"(
   UNION SELECT 'user_id', user_id FROM {crm.customers}
   UNION SELECT 'user_id', user_id FROM {web.events}
   UNION SELECT 'anonymous_id', anonymous_id FROM {web.events})";
-constexpr const char* kPlaceholders = "('unknown', 'test@test.com', '0000000000', 'kiosk-store-001')";
+constexpr const char* kPlaceholders =
+    "('unknown', 'test@test.com', '0000000000', 'kiosk-store-001')";
 
 class GeneratorTest : public ::testing::Test {
  protected:
@@ -186,10 +191,11 @@ TEST_F(GeneratorTest, TruthCoversEveryIdentifierAndNothingElse) {
   EXPECT_EQ(shop.Count(ids + " EXCEPT SELECT id_type, id_value FROM truth"), 0);
   EXPECT_EQ(shop.Count("SELECT id_type, id_value FROM truth EXCEPT " + ids), 0);
   // Raw values: case and whitespace variants are separate rows of the same person.
-  EXPECT_EQ(shop.Count("SELECT id_type, id_value FROM truth GROUP BY ALL HAVING count(*) > 1"),
-            0);
+  EXPECT_EQ(shop.Count("SELECT id_type, id_value FROM truth GROUP BY ALL HAVING count(*) > 1"), 0);
   EXPECT_GT(shop.Count("SELECT * FROM truth WHERE id_value LIKE ' %' OR id_value LIKE '% '"), 0);
   EXPECT_EQ(shop.Count("SELECT * FROM truth WHERE person_id < 0 OR person_id >= 2000"), 0);
+  // Every person shows at least one identifier somewhere.
+  EXPECT_EQ(shop.Count("SELECT DISTINCT person_id FROM truth"), kProfiles);
   for (const char* type : {"email", "phone", "crm_id", "user_id", "anonymous_id"}) {
     EXPECT_GT(shop.Count(std::string("SELECT * FROM truth WHERE id_type = '") + type + "'"), 0)
         << type;
@@ -214,7 +220,8 @@ TEST_F(GeneratorTest, KioskCookieIsSharedByManyPersonsAndNeverInTruth) {
   EXPECT_EQ(shop.Count(std::string("SELECT * FROM truth WHERE id_value IN ") + kPlaceholders), 0);
   for (const char* v : {"unknown", "test@test.com", "0000000000"}) {
     EXPECT_GT(std::stoll(shop.Scalar(std::string("SELECT coalesce(max(person_count), 0) FROM "
-                                                 "shared WHERE id_value = '") + v + "'")),
+                                                 "shared WHERE id_value = '") +
+                                     v + "'")),
               0)
         << v;
   }

@@ -6,8 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "generate/generate_test_util.h"
 #include "zcdp/generate/generator.h"
+
+#include "unit/generate/generate_test_util.h"
 
 namespace zcdp::testing {
 namespace {

@@ -215,3 +215,30 @@ TEST(DuckDbWarehouse, SecondConnectionSharesTheDatabase) {
 
 }  // namespace
 }  // namespace zcdp
+
+namespace zcdp {
+namespace {
+
+TEST(DuckDbWarehouse, NestedTransactionsJoinTheOuterOne) {
+  auto wh = OpenWarehouse({.path = ":memory:"});
+  ASSERT_TRUE(wh.ok());
+  ASSERT_TRUE((*wh)->Execute("CREATE TABLE t (a INT)").ok());
+  {
+    Transaction outer(**wh);
+    ASSERT_TRUE(outer.Begin().ok());
+    {
+      Transaction inner(**wh);
+      ASSERT_TRUE(inner.Begin().ok());
+      ASSERT_TRUE((*wh)->Execute("INSERT INTO t VALUES (1)").ok());
+      ASSERT_TRUE(inner.Commit().ok());  // joined: the outer transaction decides
+    }
+    EXPECT_TRUE((*wh)->InTransaction());
+  }  // outer rolls back, taking the inner insert with it
+  EXPECT_FALSE((*wh)->InTransaction());
+  auto r = (*wh)->Query("SELECT count(*) FROM t");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->rows[0][0], Value::Int(0));
+}
+
+}  // namespace
+}  // namespace zcdp

@@ -1,0 +1,231 @@
+#include "identity/identity_sql.h"
+
+#include "zcdp/identity/normalize.h"
+
+namespace zcdp {
+namespace {
+
+// "raw_value" after the rule's trimming and casing, as SQL.
+std::string RuleExpr(const IdTypeSpec& t, const std::string& raw) {
+  switch (t.rule) {
+    case NormalizeRule::kNone: return raw;
+    case NormalizeRule::kTrim: return "trim(" + raw + ")";
+    case NormalizeRule::kLower:
+    case NormalizeRule::kEmail: return "lower(trim(" + raw + "))";
+    case NormalizeRule::kPhoneE164: return "pm.value";
+  }
+  return raw;
+}
+
+}  // namespace
+
+IdentitySql::IdentitySql(const Project& project, const Dialect& dialect,
+                         std::vector<IdTypeSpec> types, std::vector<std::string> blocklist)
+    : project_(project), d_(dialect), types_(std::move(types)), blocklist_(std::move(blocklist)) {}
+
+std::string IdentitySql::T(std::string_view name) const {
+  return d_.QualifiedName(project_.warehouse.output_schema, name);
+}
+
+std::string IdentitySql::TypesRelation() const {
+  std::string rows;
+  for (const auto& t : types_) {
+    rows += std::string(rows.empty() ? "" : ", ") + "(" + d_.QuoteString(t.name) + ", " +
+            std::to_string(t.priority) + ", " + std::to_string(t.max_per_profile) + ", " +
+            std::to_string(t.quarantine_threshold) + ")";
+  }
+  return "(VALUES " + rows + ") AS t(id_type, priority, max_per_profile, threshold)";
+}
+
+std::string IdentitySql::RowKeyExpr(const SourceConfig& source) const {
+  if (source.primary_key) return d_.Cast(d_.QuoteIdentifier(source.primary_key->value), SqlType::kText);
+  // No key declared: the row's identifying content names it.
+  std::string parts;
+  for (const auto& id : source.identifiers) {
+    parts += std::string(parts.empty() ? "" : ", ") +
+             d_.Cast(d_.QuoteIdentifier(id.column.value), SqlType::kText);
+  }
+  if (source.timestamp) parts += ", " + d_.Cast(d_.QuoteIdentifier(source.timestamp->value), SqlType::kText);
+  return d_.Cast(d_.HashToBigint("concat_ws('|', " + parts + ")"), SqlType::kText);
+}
+
+std::string IdentitySql::Observations() const {
+  std::string selects;
+  for (const auto& s : project_.sources) {
+    const std::string ts = s.timestamp ? d_.Cast(d_.QuoteIdentifier(s.timestamp->value), SqlType::kTimestamp)
+                                       : d_.Cast("NULL", SqlType::kTimestamp);
+    for (const auto& id : s.identifiers) {
+      const std::string col = d_.QuoteIdentifier(id.column.value);
+      selects += std::string(selects.empty() ? "" : "\nUNION ALL\n") + "SELECT " +
+                 d_.QuoteString(s.name.value) + " AS source, " + RowKeyExpr(s) + " AS row_key, " +
+                 ts + " AS ts, " + d_.QuoteString(id.id_type.value) + " AS id_type, " +
+                 d_.Cast(col, SqlType::kText) + " AS raw_value FROM " +
+                 T("source_" + s.name.value) + " WHERE " + col + " IS NOT NULL";
+    }
+  }
+  if (selects.empty()) {
+    selects = "SELECT CAST(NULL AS VARCHAR) AS source, CAST(NULL AS VARCHAR) AS row_key, "
+              "CAST(NULL AS TIMESTAMP) AS ts, CAST(NULL AS VARCHAR) AS id_type, "
+              "CAST(NULL AS VARCHAR) AS raw_value WHERE 1 = 0";
+  }
+  return d_.CreateOrReplaceTableAs(project_.warehouse.output_schema, "identity_observations",
+                                   selects)[0];
+}
+
+std::string IdentitySql::NullCounts(const SourceConfig& source) const {
+  std::string cols;
+  for (const auto& id : source.identifiers) {
+    cols += std::string(cols.empty() ? "" : ", ") + "sum(CASE WHEN " +
+            d_.QuoteIdentifier(id.column.value) + " IS NULL THEN 1 ELSE 0 END)";
+  }
+  return "SELECT " + cols + " FROM " + T("source_" + source.name.value);
+}
+
+std::string IdentitySql::CreatePhoneMap() const {
+  return d_.CreateTableIfNotExists(project_.warehouse.output_schema, "identity_phone_map",
+                                   {{"raw_value", SqlType::kText, true},
+                                    {"region", SqlType::kText, true},
+                                    {"value", SqlType::kText}},
+                                   {"raw_value", "region"});
+}
+
+std::string IdentitySql::PhonesToNormalize(const IdTypeSpec& type) const {
+  return "SELECT DISTINCT o.raw_value FROM " + T("identity_observations") + " o WHERE o.id_type = " +
+         d_.QuoteString(type.name) + " AND NOT EXISTS (SELECT 1 FROM " + T("identity_phone_map") +
+         " pm WHERE pm.raw_value = o.raw_value AND pm.region = " + d_.QuoteString(type.region) + ")";
+}
+
+std::string IdentitySql::BlockedExpr(const std::string& expr) const {
+  std::string out;
+  for (const auto& p : blocklist_) {
+    out += std::string(out.empty() ? "" : " OR ") + d_.RegexMatches(expr, p);
+  }
+  return out.empty() ? "FALSE" : "(" + out + ")";
+}
+
+std::string IdentitySql::NormalizedExpr() const {
+  std::string out = "CASE o.id_type";
+  for (const auto& t : types_) {
+    out += " WHEN " + d_.QuoteString(t.name) + " THEN " + RuleExpr(t, "o.raw_value");
+  }
+  return out + " END";
+}
+
+std::string IdentitySql::SkipExpr() const {
+  std::string invalid = "CASE o.id_type";
+  for (const auto& t : types_) {
+    std::string cond = "FALSE";
+    if (t.rule == NormalizeRule::kEmail) {
+      cond = "NOT " + d_.RegexMatches("lower(trim(o.raw_value))", kEmailPattern);
+    } else if (t.rule == NormalizeRule::kPhoneE164) {
+      cond = "pm.value IS NULL";
+    }
+    if (!t.validity.empty()) {
+      cond = "(" + cond + " OR NOT coalesce(" + d_.RegexMatches(RuleExpr(t, "o.raw_value"), t.validity) +
+             ", FALSE))";
+    }
+    invalid += " WHEN " + d_.QuoteString(t.name) + " THEN " + cond;
+  }
+  invalid += " ELSE FALSE END";
+  const std::string norm = NormalizedExpr();
+  return "CASE WHEN length(o.raw_value) > " + std::to_string(IdentifierNormalizer::kMaxValueBytes) +
+         " THEN 'too_long' WHEN trim(o.raw_value) = '' THEN 'empty' WHEN " +
+         BlockedExpr("lower(trim(o.raw_value))") + " THEN 'blocklisted' WHEN " + invalid +
+         " THEN 'invalid' WHEN " + BlockedExpr(norm) + " THEN 'blocklisted' END";
+}
+
+std::string IdentitySql::Values() const {
+  std::string phone_types;
+  for (const auto& t : types_) {
+    if (t.rule != NormalizeRule::kPhoneE164) continue;
+    phone_types += std::string(phone_types.empty() ? "" : " OR ") + "(o.id_type = " +
+                   d_.QuoteString(t.name) + " AND pm.region = " + d_.QuoteString(t.region) + ")";
+  }
+  const std::string join_phone = phone_types.empty() ? "FALSE" : "(" + phone_types + ")";
+  const std::string skip = SkipExpr();
+  return d_.CreateOrReplaceTableAs(
+      project_.warehouse.output_schema, "identity_values",
+      "SELECT o.source, o.row_key, o.ts, o.id_type, o.raw_value, CASE WHEN s.skip_reason IS NULL "
+      "THEN s.value END AS value, s.skip_reason FROM " + T("identity_observations") +
+          " o LEFT JOIN " + T("identity_phone_map") + " pm ON pm.raw_value = o.raw_value AND " +
+          join_phone + ", LATERAL (SELECT " + NormalizedExpr() + " AS value, " + skip +
+          " AS skip_reason) s")[0];
+}
+
+std::string IdentitySql::RecordIds() const {
+  return d_.CreateOrReplaceTableAs(
+      project_.warehouse.output_schema, "identity_record_ids",
+      "SELECT v.source, v.row_key, max(v.ts) AS ts, v.id_type, v.value, t.priority, " +
+          d_.HashToBigint("v.id_type || ':' || v.value") + " AS node FROM " + T("identity_values") +
+          " v JOIN " + TypesRelation() +
+          " ON v.id_type = t.id_type WHERE v.skip_reason IS NULL "
+          "GROUP BY v.source, v.row_key, v.id_type, v.value, t.priority")[0];
+}
+
+std::string IdentitySql::Quarantine() const {
+  const std::string pairs =
+      "SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value "
+      "FROM " + T("identity_record_ids") + " a JOIN " + T("identity_record_ids") +
+      " b ON a.source = b.source AND a.row_key = b.row_key AND b.priority < a.priority";
+  const std::string shared =
+      "SELECT p.id_type, p.value AS id_value, p.node, 'shared' AS reason, "
+      "CAST(NULL AS BIGINT) AS records, max(p.linked) AS linked_values FROM (SELECT id_type, "
+      "value, node, other_type, count(*) AS linked FROM (" + pairs +
+      ") x GROUP BY id_type, value, node, other_type) p JOIN " + TypesRelation() +
+      " ON p.id_type = t.id_type WHERE p.linked > t.threshold GROUP BY p.id_type, p.value, p.node";
+  const std::string blocked =
+      "SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, "
+      "'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values FROM " +
+      T("identity_values") + " WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value))";
+  return d_.CreateOrReplaceTableAs(project_.warehouse.output_schema, "identity_quarantine",
+                                   shared + "\nUNION ALL\n" + blocked)[0];
+}
+
+std::string IdentitySql::Nodes() const {
+  return d_.CreateOrReplaceTableAs(
+      project_.warehouse.output_schema, "identity_nodes",
+      "SELECT r.node, r.id_type, r.value AS id_value, min(r.ts) AS first_seen, max(r.ts) AS "
+      "last_seen, count(DISTINCT r.source) AS source_count, count(*) AS records FROM " +
+          T("identity_record_ids") + " r WHERE NOT EXISTS (SELECT 1 FROM " + T("identity_quarantine") +
+          " q WHERE q.node = r.node) GROUP BY r.node, r.id_type, r.value")[0];
+}
+
+std::string IdentitySql::Edges() const {
+  const std::string live = "SELECT r.* FROM " + T("identity_record_ids") + " r JOIN " +
+                           T("identity_nodes") + " n ON n.node = r.node";
+  const std::string centers =
+      "SELECT source, row_key, node, priority, row_number() OVER (PARTITION BY source, row_key "
+      "ORDER BY priority, id_type) AS rn FROM (" + live + ") l";
+  return d_.CreateOrReplaceTableAs(
+      project_.warehouse.output_schema, "identity_edges",
+      "SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS "
+      "first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority "
+      "THEN c.priority ELSE o.priority END AS rank_priority FROM (" + centers + ") c JOIN (" + live +
+          ") o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node WHERE c.rn = 1 "
+          "GROUP BY c.node, o.node, o.source, c.priority, o.priority")[0];
+}
+
+std::string IdentitySql::EdgePairsView() const {
+  return d_.CreateOrReplaceView(project_.warehouse.output_schema, "identity_edge_pairs",
+                                "SELECT a, b FROM " + T("identity_edges"));
+}
+
+std::string IdentitySql::ViolatingComponents() const {
+  return d_.CreateOrReplaceTableAs(
+      project_.warehouse.output_schema, "identity_violating",
+      "SELECT DISTINCT k.component FROM (SELECT c.component, n.id_type, count(*) AS cnt FROM " +
+          T("identity_components") + " c JOIN " + T("identity_nodes") +
+          " n ON n.node = c.node GROUP BY c.component, n.id_type) k JOIN " + TypesRelation() +
+          " ON k.id_type = t.id_type WHERE t.max_per_profile > 0 AND k.cnt > t.max_per_profile")[0];
+}
+
+std::string IdentitySql::ViolatingEdges() const {
+  return "SELECT e.a, e.b, e.rank_priority, max(e.last_seen) AS last_seen, na.id_type, nb.id_type "
+         "FROM " + T("identity_edges") + " e JOIN " + T("identity_components") +
+         " c ON c.node = e.a JOIN " + T("identity_violating") + " v ON v.component = c.component JOIN " +
+         T("identity_nodes") + " na ON na.node = e.a JOIN " + T("identity_nodes") +
+         " nb ON nb.node = e.b GROUP BY e.a, e.b, e.rank_priority, na.id_type, nb.id_type "
+         "ORDER BY e.rank_priority, max(e.last_seen) DESC NULLS LAST, e.a, e.b";
+}
+
+}  // namespace zcdp

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "identity/id_types.h"
+#include "zcdp/model/project.h"
+#include "zcdp/sql/dialect.h"
+
+namespace zcdp {
+
+// Builds every statement of the identity step through the Dialect. Names of the output
+// schema's tables come from T(); user-written names and values are quoted, never pasted.
+class IdentitySql {
+ public:
+  IdentitySql(const Project& project, const Dialect& dialect, std::vector<IdTypeSpec> types,
+              std::vector<std::string> blocklist);
+
+  // `schema.name` in the output schema, quoted.
+  std::string T(std::string_view name) const;
+  const std::vector<IdTypeSpec>& types() const { return types_; }
+  const Dialect& dialect() const { return d_; }
+  const std::string& schema() const { return project_.warehouse.output_schema; }
+
+  // identity_observations: one row per (source row, identifier) with a non-null raw value.
+  std::string Observations() const;
+  // Per source: `SELECT <null count per identifier column>` for the skipped-null counts.
+  std::string NullCounts(const SourceConfig& source) const;
+  // identity_phone_map (raw_value, region, value): filled in-process through libphonenumber.
+  std::string CreatePhoneMap() const;
+  // Distinct raw values of `type` not yet in the phone map.
+  std::string PhonesToNormalize(const IdTypeSpec& type) const;
+  // identity_values: observations with the normalised value or the reason they are skipped.
+  std::string Values() const;
+  // identity_record_ids: valid values per record, with priority and node id.
+  std::string RecordIds() const;
+  // identity_quarantine: blocklisted values and values shared across stronger identifiers.
+  std::string Quarantine() const;
+  // identity_nodes: every live (not quarantined) identifier with its first/last seen.
+  std::string Nodes() const;
+  // identity_edges: star edges from each record's strongest identifier, with provenance.
+  std::string Edges() const;
+  std::string EdgePairsView() const;
+  // Components breaking a max_per_profile limit: (component).
+  std::string ViolatingComponents() const;
+  // Edges inside violating components, in the order the guardrail resolves them.
+  std::string ViolatingEdges() const;
+
+ private:
+  std::string TypesRelation() const;  // (VALUES ...) AS t(id_type, priority, max_per_profile, threshold)
+  std::string NormalizedExpr() const;
+  std::string SkipExpr() const;
+  std::string BlockedExpr(const std::string& expr) const;
+  std::string RowKeyExpr(const SourceConfig& source) const;
+
+  const Project& project_;
+  const Dialect& d_;
+  std::vector<IdTypeSpec> types_;
+  std::vector<std::string> blocklist_;
+};
+
+}  // namespace zcdp

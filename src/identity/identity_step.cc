@@ -1,0 +1,163 @@
+#include <map>
+
+#include "identity/guardrails.h"
+#include "identity/identity_sql.h"
+#include "identity/stable_ids.h"
+#include "zcdp/identity/components.h"
+#include "zcdp/identity/identity.h"
+#include "zcdp/identity/normalize.h"
+
+namespace zcdp {
+namespace {
+
+Status ExecAll(Warehouse& wh, const std::vector<std::string>& statements) {
+  for (const auto& sql : statements) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
+  return Status::Ok();
+}
+
+Result<int64_t> CountOf(Warehouse& wh, const std::string& sql) {
+  ZCDP_ASSIGN_OR_RETURN(QueryResult r, wh.Query(sql));
+  const Value& v = r.rows.at(0).at(0);
+  return v.is_null() ? 0 : std::get<int64_t>(v.storage());
+}
+
+// Normalises the phone numbers not seen before through libphonenumber and remembers them in
+// identity_phone_map, so that the warehouse joins instead of re-parsing.
+Result<int64_t> NormalizePhones(Warehouse& wh, const IdentitySql& q, const IdTypeSpec& type) {
+  ZCDP_ASSIGN_OR_RETURN(IdentifierNormalizer norm,
+                        IdentifierNormalizer::Create(NormalizeRule::kPhoneE164, type.region,
+                                                     std::nullopt, {}));
+  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream, wh.Stream(q.PhonesToNormalize(type)));
+  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Appender> app,
+                        wh.CreateAppender(q.schema(), "identity_phone_map"));
+  int64_t n = 0;
+  while (true) {
+    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Chunk> chunk, stream->Next());
+    if (chunk == nullptr) break;
+    for (size_t r = 0; r < chunk->row_count(); ++r, ++n) {
+      const std::string_view raw = chunk->GetText(0, r);
+      const auto result = norm.Normalize(raw);
+      ZCDP_RETURN_IF_ERROR(app->AppendText(raw));
+      ZCDP_RETURN_IF_ERROR(app->AppendText(type.region));
+      const auto* value = std::get_if<std::string>(&result);
+      ZCDP_RETURN_IF_ERROR(value ? app->AppendText(*value) : app->AppendNull());
+      ZCDP_RETURN_IF_ERROR(app->EndRow());
+    }
+  }
+  ZCDP_RETURN_IF_ERROR(app->Close());
+  return n;
+}
+
+Status CountSkipped(Warehouse& wh, const IdentitySql& q, const Project& project, StepCounts& out) {
+  for (const auto& s : project.sources) {
+    if (s.identifiers.empty()) continue;
+    ZCDP_ASSIGN_OR_RETURN(QueryResult r, wh.Query(q.NullCounts(s)));
+    for (const auto& v : r.rows.at(0)) {
+      if (!v.is_null()) out["skipped.null"] += std::get<int64_t>(v.storage());
+    }
+  }
+  ZCDP_ASSIGN_OR_RETURN(QueryResult r,
+                        wh.Query("SELECT skip_reason, count(*) FROM " + q.T("identity_values") +
+                                 " WHERE skip_reason IS NOT NULL GROUP BY skip_reason"));
+  for (const auto& row : r.rows) {
+    out["skipped." + row[0].ToString()] = std::get<int64_t>(row[1].storage());
+  }
+  return Status::Ok();
+}
+
+Result<ComponentsStats> Components(StepContext& ctx, const IdentitySql& q) {
+  const ComponentsTables t{q.schema(), "identity_nodes", "identity_edge_pairs",
+                           "identity_components"};
+  std::string strategy = ctx.project.identity.strategy.value;
+  if (strategy == "auto") strategy = ctx.warehouse.dialect().name() == "duckdb" ? "native" : "sql";
+  if (strategy == "native") return ComponentsNative(ctx.warehouse, t);
+  return ComponentsSql(ctx.warehouse, t);
+}
+
+// Resolves the components that break a max_per_profile limit, in process (they are few and
+// small), and writes their new labels and the dropped edges back.
+Result<int64_t> ApplyGuardrails(Warehouse& wh, const IdentitySql& q) {
+  ZCDP_RETURN_IF_ERROR(wh.Execute(q.ViolatingComponents()));
+  ZCDP_ASSIGN_OR_RETURN(QueryResult r, wh.Query(q.ViolatingEdges()));
+  std::vector<GuardrailEdge> edges;
+  for (const auto& row : r.rows) {
+    edges.push_back({std::get<int64_t>(row[0].storage()), std::get<int64_t>(row[1].storage()),
+                     row[4].ToString(), row[5].ToString()});
+  }
+  std::map<std::string, int64_t> limits;
+  std::vector<std::string> order;
+  for (const auto& t : q.types()) {
+    order.push_back(t.name);
+    if (t.max_per_profile > 0) limits[t.name] = t.max_per_profile;
+  }
+  const GuardrailResult res = ResolveGuardrails(edges, limits, order);
+  ZCDP_ASSIGN_OR_RETURN(auto labels, wh.CreateAppender(q.schema(), "identity_guardrail_labels"));
+  for (const auto& [node, component] : res.labels) {
+    ZCDP_RETURN_IF_ERROR(labels->AppendInt(node));
+    ZCDP_RETURN_IF_ERROR(labels->AppendInt(component));
+    ZCDP_RETURN_IF_ERROR(labels->EndRow());
+  }
+  ZCDP_RETURN_IF_ERROR(labels->Close());
+  ZCDP_ASSIGN_OR_RETURN(auto dropped, wh.CreateAppender(q.schema(), "identity_dropped"));
+  for (const auto& d : res.dropped) {
+    ZCDP_RETURN_IF_ERROR(dropped->AppendInt(d.a));
+    ZCDP_RETURN_IF_ERROR(dropped->AppendInt(d.b));
+    ZCDP_RETURN_IF_ERROR(dropped->AppendText(d.rule));
+    ZCDP_RETURN_IF_ERROR(dropped->EndRow());
+  }
+  ZCDP_RETURN_IF_ERROR(dropped->Close());
+  ZCDP_RETURN_IF_ERROR(wh.Execute("UPDATE " + q.T("identity_components") +
+                                  " SET component = g.component FROM " +
+                                  q.T("identity_guardrail_labels") + " g WHERE " +
+                                  q.T("identity_components") + ".node = g.node"));
+  return static_cast<int64_t>(res.dropped.size());
+}
+
+Result<StepCounts> RunIdentity(StepContext& ctx) {
+  ZCDP_ASSIGN_OR_RETURN(std::vector<IdTypeSpec> types, IdTypeSpecs(ctx.project));
+  StepCounts counts;
+  if (types.empty()) return counts;
+  Warehouse& wh = ctx.warehouse;
+  const IdentitySql q(ctx.project, wh.dialect(), types, BlocklistPatterns(ctx.project));
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {q.Observations(), q.CreatePhoneMap()}));
+  ctx.progress(0.2);
+  for (const auto& t : types) {
+    if (t.rule != NormalizeRule::kPhoneE164) continue;
+    ZCDP_ASSIGN_OR_RETURN(counts["phones_parsed"], NormalizePhones(wh, q, t));
+  }
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {q.Values(), q.RecordIds(), q.Quarantine(), q.Nodes(),
+                                    q.Edges(), q.EdgePairsView()}));
+  ZCDP_RETURN_IF_ERROR(CountSkipped(wh, q, ctx.project, counts));
+  ctx.progress(0.5);
+  ZCDP_ASSIGN_OR_RETURN(ComponentsStats cc, Components(ctx, q));
+  counts["nodes"] = cc.nodes;
+  counts["edges"] = cc.edges;
+  counts["cc_rounds"] = cc.rounds;
+  ctx.progress(0.7);
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::CreateHistoryTables(q)));
+  ZCDP_ASSIGN_OR_RETURN(counts["conflicts"], ApplyGuardrails(wh, q));
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::SnapshotPrevious(q)));
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {StableIdSql::Assignment(q), StableIdSql::Merges(q, ctx.run_id),
+                                    StableIdSql::Conflicts(q, ctx.run_id), StableIdSql::Graph(q),
+                                    StableIdSql::DropWorkingTables(q)}));
+  ZCDP_ASSIGN_OR_RETURN(counts["profiles"],
+                        CountOf(wh, "SELECT count(DISTINCT profile_id) FROM " + q.T("identity_graph")));
+  ZCDP_ASSIGN_OR_RETURN(counts["quarantined"],
+                        CountOf(wh, "SELECT count(*) FROM " + q.T("identity_quarantine")));
+  ZCDP_ASSIGN_OR_RETURN(counts["merges"],
+                        CountOf(wh, "SELECT count(*) FROM " + q.T("profile_merges") +
+                                        " WHERE run_id = " + std::to_string(ctx.run_id)));
+  return counts;
+}
+
+}  // namespace
+
+Step IdentityStep() {
+  return {"identity",
+          "stitch identifiers into profiles: normalise, quarantine, star edges, connected "
+          "components, guardrails, stable profile ids",
+          {"sources"},
+          RunIdentity};
+}
+
+}  // namespace zcdp

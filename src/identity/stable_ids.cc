@@ -1,0 +1,99 @@
+#include "identity/stable_ids.h"
+
+namespace zcdp {
+namespace {
+
+
+
+}  // namespace
+
+std::vector<std::string> StableIdSql::CreateHistoryTables(const IdentitySql& q) {
+  using C = Dialect::ColumnDef;
+  const Dialect& d = q.dialect();
+  const SqlType text = SqlType::kText;
+  const SqlType bigint = SqlType::kBigInt;
+  std::vector<std::string> out = {
+      d.CreateTableIfNotExists(q.schema(), "identity_graph",
+                               {C{"id_type", text}, C{"id_value", text}, C{"profile_id", text},
+                                C{"first_seen", SqlType::kTimestamp},
+                                C{"last_seen", SqlType::kTimestamp}, C{"source_count", bigint}},
+                               {}),
+      d.CreateTableIfNotExists(q.schema(), "profile_merges",
+                               {C{"run_id", bigint}, C{"absorbed_profile_id", text},
+                                C{"surviving_profile_id", text}, C{"reason", text}},
+                               {}),
+      d.CreateTableIfNotExists(q.schema(), "identity_conflicts",
+                               {C{"run_id", bigint}, C{"a_type", text}, C{"a_value", text},
+                                C{"b_type", text}, C{"b_value", text}, C{"rule", text},
+                                C{"profile_id", text}},
+                               {}),
+  };
+  // Scratch tables of this run, emptied each time.
+  for (const auto& sql : {"DROP TABLE IF EXISTS " + q.T("identity_dropped"),
+                          "DROP TABLE IF EXISTS " + q.T("identity_guardrail_labels")}) {
+    out.push_back(sql);
+  }
+  out.push_back(d.CreateTableIfNotExists(q.schema(), "identity_dropped",
+                                         {C{"a", bigint}, C{"b", bigint}, C{"rule", text}}, {}));
+  out.push_back(d.CreateTableIfNotExists(q.schema(), "identity_guardrail_labels",
+                                         {C{"node", bigint}, C{"component", bigint}}, {}));
+  return out;
+}
+
+std::vector<std::string> StableIdSql::SnapshotPrevious(const IdentitySql& q) {
+  return {"CREATE OR REPLACE TABLE " + q.T("identity_graph_prev") + " AS SELECT * FROM " +
+          q.T("identity_graph")};
+}
+
+std::string StableIdSql::Assignment(const IdentitySql& q) {
+  const std::string cand =
+      "SELECT c.component, g.profile_id, count(*) AS members, min(g.first_seen) AS oldest FROM " +
+      q.T("identity_components") + " c JOIN " + q.T("identity_nodes") +
+      " n ON n.node = c.node JOIN " + q.T("identity_graph_prev") +
+      " g ON g.id_type = n.id_type AND g.id_value = n.id_value GROUP BY c.component, g.profile_id";
+  const std::string ranked =
+      "SELECT component, profile_id, row_number() OVER (PARTITION BY component ORDER BY members "
+      "DESC, oldest NULLS LAST, profile_id) AS rc, row_number() OVER (PARTITION BY profile_id "
+      "ORDER BY members DESC, component) AS rp FROM (" + cand + ") x";
+  return "CREATE OR REPLACE TABLE " + q.T("identity_assignment") +
+         " AS SELECT DISTINCT c.component, coalesce(k.profile_id, 'p' || " +
+         q.dialect().Cast("c.component", SqlType::kText) + ") AS profile_id FROM " +
+         q.T("identity_components") + " c LEFT JOIN (SELECT component, profile_id FROM (" + ranked +
+         ") r WHERE rc = 1 AND rp = 1) k ON k.component = c.component";
+}
+
+std::string StableIdSql::Merges(const IdentitySql& q, int64_t run_id) {
+  const std::string moved =
+      "SELECT g.profile_id AS absorbed, a.profile_id AS surviving, count(*) AS members FROM " +
+      q.T("identity_graph_prev") + " g JOIN " + q.T("identity_nodes") +
+      " n ON n.id_type = g.id_type AND n.id_value = g.id_value JOIN " + q.T("identity_components") +
+      " c ON c.node = n.node JOIN " + q.T("identity_assignment") +
+      " a ON a.component = c.component WHERE g.profile_id NOT IN (SELECT profile_id FROM " +
+      q.T("identity_assignment") + ") GROUP BY g.profile_id, a.profile_id";
+  return "INSERT INTO " + q.T("profile_merges") + " SELECT " + std::to_string(run_id) +
+         ", absorbed, surviving, 'merged' FROM (SELECT absorbed, surviving, row_number() OVER "
+         "(PARTITION BY absorbed ORDER BY members DESC, surviving) AS rn FROM (" + moved +
+         ") m) r WHERE rn = 1";
+}
+
+std::string StableIdSql::Conflicts(const IdentitySql& q, int64_t run_id) {
+  return "INSERT INTO " + q.T("identity_conflicts") + " SELECT " + std::to_string(run_id) +
+         ", na.id_type, na.id_value, nb.id_type, nb.id_value, d.rule, a.profile_id FROM " +
+         q.T("identity_dropped") + " d JOIN " + q.T("identity_nodes") + " na ON na.node = d.a JOIN " +
+         q.T("identity_nodes") + " nb ON nb.node = d.b JOIN " + q.T("identity_components") +
+         " c ON c.node = d.a JOIN " + q.T("identity_assignment") + " a ON a.component = c.component";
+}
+
+std::string StableIdSql::Graph(const IdentitySql& q) {
+  return "CREATE OR REPLACE TABLE " + q.T("identity_graph") +
+         " AS SELECT n.id_type, n.id_value, a.profile_id, n.first_seen, n.last_seen, "
+         "n.source_count FROM " + q.T("identity_nodes") + " n JOIN " + q.T("identity_components") +
+         " c ON c.node = n.node JOIN " + q.T("identity_assignment") + " a ON a.component = c.component";
+}
+
+std::string StableIdSql::DropWorkingTables(const IdentitySql& q) {
+  return "DROP TABLE IF EXISTS " + q.T("identity_graph_prev") + "; DROP TABLE IF EXISTS " +
+         q.T("identity_guardrail_labels") + "; DROP TABLE IF EXISTS " + q.T("identity_violating");
+}
+
+}  // namespace zcdp

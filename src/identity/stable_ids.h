@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "identity/identity_sql.h"
+
+namespace zcdp {
+
+// Statements that give each component a profile id that survives across runs: a component
+// keeps the previous id held by most of its members (ties: the oldest profile); a component
+// with none gets "p<smallest node id>", which a rebuild from scratch reproduces.
+struct StableIdSql {
+  // Creates identity_graph if missing and snapshots it as identity_graph_prev.
+  static std::vector<std::string> SnapshotPrevious(const IdentitySql& q);
+  static std::string Assignment(const IdentitySql& q);
+  // Records previous profiles absorbed into another one in this run.
+  static std::string Merges(const IdentitySql& q, int64_t run_id);
+  static std::string Conflicts(const IdentitySql& q, int64_t run_id);
+  static std::string Graph(const IdentitySql& q);
+  static std::vector<std::string> CreateHistoryTables(const IdentitySql& q);
+  static std::string DropWorkingTables(const IdentitySql& q);
+};
+
+}  // namespace zcdp
