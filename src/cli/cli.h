@@ -34,6 +34,8 @@ void AddGenerateCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddValidateCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddQueryCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddProfileCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddExplainCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // The exit code for a failed operation: environment problems are 3, the rest 1.
 int ExitCodeFor(const Status& status);

@@ -31,6 +31,8 @@ int Main(int argc, char** argv) {
   AddValidateCommand(app, global, &action);
   AddRunCommand(app, global, &action);
   AddQueryCommand(app, global, &action);
+  AddProfileCommand(app, global, &action);
+  AddExplainCommand(app, global, &action);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
   try {
     app.parse(argc, argv);
