@@ -1,10 +1,10 @@
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <memory>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "zcdp/common/status.h"
 #include "zcdp/model/project.h"

@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
@@ -34,10 +35,11 @@ bool SameShopExists(const DemoOptions& o) {
 Status ClearEarlierDemo(const std::string& dir) {
   if (!fs::exists(fs::path(dir) / "truth" / "stats.json")) return Status::Ok();
   std::error_code ec;
-  for (const char* name : {"warehouse.duckdb", "warehouse.duckdb.wal", "lake", "truth",
-                           "zcdp.yaml", ".zcdp"}) {
+  for (const char* name :
+       {"warehouse.duckdb", "warehouse.duckdb.wal", "lake", "truth", "zcdp.yaml", ".zcdp"}) {
     fs::remove_all(fs::path(dir) / name, ec);
-    if (ec) return Status::IoError("cannot remove earlier demo file in " + dir + ": " + ec.message());
+    if (ec)
+      return Status::IoError("cannot remove earlier demo file in " + dir + ": " + ec.message());
   }
   return Status::Ok();
 }
@@ -81,9 +83,10 @@ int RunDemo(DemoOptions o) {
   std::printf("4. running the pipeline in the warehouse:\n");
   code = RunProject(*project, *opened.warehouse);
   if (code != kExitOk) return code;
-  std::printf("\nnext:\n  build/zcdp query -p %s \"SELECT * FROM %s.runs\"\n"
-              "  build/zcdp validate -p %s\n",
-              o.dir.c_str(), project->warehouse.output_schema.c_str(), o.dir.c_str());
+  std::printf(
+      "\nnext:\n  build/zcdp query -p %s \"SELECT * FROM %s.runs\"\n"
+      "  build/zcdp validate -p %s\n",
+      o.dir.c_str(), project->warehouse.output_schema.c_str(), o.dir.c_str());
   return kExitOk;
 }
 

@@ -2,16 +2,15 @@
 #include <ctime>
 #include <map>
 
+#include "zcdp/generate/generator.h"
+
 #include "cli/cli.h"
 #include "cli/generate_options.h"
 #include "cli/progress.h"
-#include "zcdp/generate/generator.h"
 
 namespace zcdp::cli {
 
-int32_t TodayDays() {
-  return static_cast<int32_t>(std::time(nullptr) / 86400);
-}
+int32_t TodayDays() { return static_cast<int32_t>(std::time(nullptr) / 86400); }
 
 void AddGeneratorOptions(CLI::App& cmd, GeneratorCliOptions& o) {
   cmd.add_option("-n,--profiles", o.generator.profiles,

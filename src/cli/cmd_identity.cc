@@ -1,9 +1,11 @@
 // `zcdp profile` and `zcdp explain`: read the identity graph the `identity` step wrote.
 #include <cstdio>
+
 #include <nlohmann/json.hpp>
 
-#include "cli/cli.h"
 #include "zcdp/identity/explain.h"
+
+#include "cli/cli.h"
 
 namespace zcdp::cli {
 namespace {
@@ -27,8 +29,11 @@ int RunProfile(const GlobalOptions& global, const std::string& arg) {
     const auto time = [](const std::string& t) {
       return t.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t);
     };
-    ids.push_back({{"type", i.id_type}, {"value", i.id_value}, {"first_seen", time(i.first_seen)},
-                   {"last_seen", time(i.last_seen)}, {"sources", i.source_count}});
+    ids.push_back({{"type", i.id_type},
+                   {"value", i.id_value},
+                   {"first_seen", time(i.first_seen)},
+                   {"last_seen", time(i.last_seen)},
+                   {"sources", i.source_count}});
   }
   const nlohmann::ordered_json doc = {{"profile_id", (*view)->profile_id}, {"identifiers", ids}};
   std::printf("%s\n", doc.dump(2).c_str());
@@ -79,9 +84,8 @@ void AddProfileCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* cmd = app.add_subcommand(
       "profile", "Print the profile holding an identifier, as JSON (after `zcdp run`).");
   cmd->add_option("identifier", *arg, "TYPE:VALUE, e.g. email:jane@example.com")->required();
-  cmd->callback([&global, action, arg] {
-    *action = [&global, arg] { return RunProfile(global, *arg); };
-  });
+  cmd->callback(
+      [&global, action, arg] { *action = [&global, arg] { return RunProfile(global, *arg); }; });
 }
 
 void AddExplainCommand(CLI::App& app, GlobalOptions& global, Action* action) {

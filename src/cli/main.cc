@@ -1,8 +1,9 @@
 // zcdp: the command-line entry point. Each command lives in its own cmd_<name>.cc.
 #include <cstdio>
 
-#include "cli/cli.h"
 #include "zcdp/common/log.h"
+
+#include "cli/cli.h"
 
 namespace zcdp::cli {
 namespace {

@@ -1,9 +1,9 @@
 #include "cli/progress.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
+
+#include <unistd.h>
 
 namespace zcdp::cli {
 

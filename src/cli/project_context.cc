@@ -1,20 +1,24 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/cli.h"
-#include "cli/progress.h"
 #include "zcdp/model/validate.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/run/state_dir.h"
+
+#include "cli/cli.h"
+#include "cli/progress.h"
 
 namespace zcdp::cli {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kOk:
+      return kExitOk;
     case StatusCode::kIoError:
-    case StatusCode::kUnavailable: return kExitEnvironment;
-    default: return kExitFailed;
+    case StatusCode::kUnavailable:
+      return kExitEnvironment;
+    default:
+      return kExitFailed;
   }
 }
 
@@ -76,14 +80,18 @@ int RunProject(const Project& project, Warehouse& wh) {
   if (!lock.ok()) return Fail(lock.status());
   Progress progress;
   RunOptions options;
-  options.on_progress = [&progress](const std::string& step, double f) { progress.Update(step, f); };
+  options.on_progress = [&progress](const std::string& step, double f) {
+    progress.Update(step, f);
+  };
   options.on_step_done = [&progress](const StepOutcome& s) {
     progress.Done();
     std::string counts;
     for (const auto& [k, v] : s.counts) counts += " " + k + "=" + std::to_string(v);
-    std::printf("  %-10s %-9s %6.2fs%s\n", s.name.c_str(), std::string(RunStatusName(s.status)).c_str(),
+    std::printf("  %-10s %-9s %6.2fs%s\n", s.name.c_str(),
+                std::string(RunStatusName(s.status)).c_str(),
                 static_cast<double>(s.finished_micros - s.started_micros) / 1e6, counts.c_str());
-    if (!s.error.empty()) std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
+    if (!s.error.empty())
+      std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
   };
   Result<RunSummary> summary = RunPipeline(StandardPipeline(), project, wh, options);
   if (!summary.ok()) return Fail(summary.status());

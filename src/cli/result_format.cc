@@ -1,8 +1,9 @@
 #include "cli/result_format.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace zcdp::cli {
 namespace {
@@ -131,9 +132,12 @@ std::string CsvField(std::string_view value) {
 Result<int64_t> WriteResult(QueryStream& stream, OutputFormat format, int64_t max_rows,
                             std::FILE* out) {
   switch (format) {
-    case OutputFormat::kTable: return WriteTable(stream, max_rows, out);
-    case OutputFormat::kCsv: return WriteCsv(stream, out);
-    case OutputFormat::kJson: return WriteJson(stream, out);
+    case OutputFormat::kTable:
+      return WriteTable(stream, max_rows, out);
+    case OutputFormat::kCsv:
+      return WriteCsv(stream, out);
+    case OutputFormat::kJson:
+      return WriteJson(stream, out);
   }
   return Status::Internal("unknown output format");
 }

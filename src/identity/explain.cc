@@ -3,9 +3,10 @@
 #include <deque>
 #include <map>
 
-#include "identity/id_types.h"
 #include "zcdp/sql/dialect.h"
 #include "zcdp/warehouse/warehouse.h"
+
+#include "identity/id_types.h"
 
 namespace zcdp {
 namespace {
@@ -37,9 +38,10 @@ Result<QueryResult> ProfileEdges(const Project& p, Warehouse& wh, const std::str
   const Dialect& d = wh.dialect();
   return wh.Query(
       "SELECT na.id_type, na.id_value, nb.id_type, nb.id_value, e.source, e.row_key, "
-      "e.first_seen, e.last_seen, e.records FROM " + T(p, d, "identity_edges") + " e JOIN " +
-          T(p, d, "identity_nodes") + " na ON na.node = e.a JOIN " + T(p, d, "identity_nodes") +
-          " nb ON nb.node = e.b JOIN " + T(p, d, "identity_graph") +
+      "e.first_seen, e.last_seen, e.records FROM " +
+          T(p, d, "identity_edges") + " e JOIN " + T(p, d, "identity_nodes") +
+          " na ON na.node = e.a JOIN " + T(p, d, "identity_nodes") + " nb ON nb.node = e.b JOIN " +
+          T(p, d, "identity_graph") +
           " g ON g.id_type = na.id_type AND g.id_value = na.id_value WHERE g.profile_id = " +
           d.Placeholder(1) + " AND NOT EXISTS (SELECT 1 FROM " + T(p, d, "identity_dropped") +
           " x WHERE x.a = e.a AND x.b = e.b) ORDER BY e.source, e.row_key",
@@ -88,7 +90,8 @@ Status AddConflictReasons(const Project& p, Warehouse& wh, const std::string& pa
                    T(p, d, "identity_conflicts") + " c JOIN " + g +
                    " ga ON ga.id_type = c.a_type AND ga.id_value = c.a_value JOIN " + g +
                    " gb ON gb.id_type = c.b_type AND gb.id_value = c.b_value WHERE c.run_id = "
-                   "(SELECT max(run_id) FROM " + T(p, d, "identity_conflicts") +
+                   "(SELECT max(run_id) FROM " +
+                   T(p, d, "identity_conflicts") +
                    ") AND ((ga.profile_id = $1 AND gb.profile_id = $2) OR (ga.profile_id = $2 AND "
                    "gb.profile_id = $1))",
                {Value::Text(pa), Value::Text(pb)}));
@@ -102,21 +105,22 @@ Status AddConflictReasons(const Project& p, Warehouse& wh, const std::string& pa
 Status AddQuarantineReasons(const Project& p, Warehouse& wh, const std::string& pa,
                             const std::string& pb, std::vector<std::string>& out) {
   const Dialect& d = wh.dialect();
-  const std::string recs =
-      "SELECT r.source, r.row_key, g.profile_id FROM " + T(p, d, "identity_record_ids") + " r JOIN " +
-      T(p, d, "identity_graph") + " g ON g.id_type = r.id_type AND g.id_value = r.value";
+  const std::string recs = "SELECT r.source, r.row_key, g.profile_id FROM " +
+                           T(p, d, "identity_record_ids") + " r JOIN " + T(p, d, "identity_graph") +
+                           " g ON g.id_type = r.id_type AND g.id_value = r.value";
   const std::string qvals =
       "SELECT v.source, v.row_key, q.id_type, q.id_value, q.reason FROM " +
       T(p, d, "identity_values") + " v JOIN " + T(p, d, "identity_quarantine") +
       " q ON q.id_type = v.id_type AND q.id_value = coalesce(v.value, lower(trim(v.raw_value)))";
   ZCDP_ASSIGN_OR_RETURN(
       QueryResult r,
-      wh.Query("WITH recs AS (" + recs + "), qv AS (" + qvals +
-                   ") SELECT DISTINCT qa.id_type, qa.id_value, qa.reason FROM qv qa JOIN recs ra ON "
-                   "ra.source = qa.source AND ra.row_key = qa.row_key AND ra.profile_id = $1 JOIN qv "
-                   "qb ON qb.id_type = qa.id_type AND qb.id_value = qa.id_value JOIN recs rb ON "
-                   "rb.source = qb.source AND rb.row_key = qb.row_key AND rb.profile_id = $2",
-               {Value::Text(pa), Value::Text(pb)}));
+      wh.Query(
+          "WITH recs AS (" + recs + "), qv AS (" + qvals +
+              ") SELECT DISTINCT qa.id_type, qa.id_value, qa.reason FROM qv qa JOIN recs ra ON "
+              "ra.source = qa.source AND ra.row_key = qa.row_key AND ra.profile_id = $1 JOIN qv "
+              "qb ON qb.id_type = qa.id_type AND qb.id_value = qa.id_value JOIN recs rb ON "
+              "rb.source = qb.source AND rb.row_key = qb.row_key AND rb.profile_id = $2",
+          {Value::Text(pa), Value::Text(pb)}));
   for (const auto& row : r.rows) {
     out.push_back("quarantined value " + row[0].ToString() + ":" + row[1].ToString() + " (" +
                   row[2].ToString() + ") appears with both and links nothing");
@@ -137,10 +141,10 @@ Result<IdentifierRef> ResolveIdentifier(const Project& project, const std::strin
     if (s.name != ref.id_type) continue;
     ZCDP_ASSIGN_OR_RETURN(
         IdentifierNormalizer norm,
-        IdentifierNormalizer::Create(s.rule, s.region,
-                                     s.validity.empty() ? std::nullopt
-                                                        : std::optional<std::string>(s.validity),
-                                     BlocklistPatterns(project)));
+        IdentifierNormalizer::Create(
+            s.rule, s.region,
+            s.validity.empty() ? std::nullopt : std::optional<std::string>(s.validity),
+            BlocklistPatterns(project)));
     const auto result = norm.Normalize(ref.value);
     if (const auto* reason = std::get_if<SkipReason>(&result)) {
       return Status::Invalid("'" + arg + "' is " + std::string(SkipReasonName(*reason)) +
@@ -185,7 +189,8 @@ Result<Explanation> Explain(const Project& project, Warehouse& wh, const Identif
     out.chain = ShortestChain(edges, a, b);
     return out;
   }
-  ZCDP_RETURN_IF_ERROR(AddConflictReasons(project, wh, *out.profile_a, *out.profile_b, out.reasons));
+  ZCDP_RETURN_IF_ERROR(
+      AddConflictReasons(project, wh, *out.profile_a, *out.profile_b, out.reasons));
   ZCDP_RETURN_IF_ERROR(
       AddQuarantineReasons(project, wh, *out.profile_a, *out.profile_b, out.reasons));
   return out;

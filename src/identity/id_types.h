@@ -12,7 +12,7 @@ namespace zcdp {
 struct IdTypeSpec {
   std::string name;
   int priority = 100;
-  int64_t max_per_profile = 0;        // 0: no limit
+  int64_t max_per_profile = 0;  // 0: no limit
   NormalizeRule rule = NormalizeRule::kNone;
   std::string region;                 // phone_e164 only
   std::string validity;               // regex, may be empty

@@ -8,11 +8,15 @@ namespace {
 // "raw_value" after the rule's trimming and casing, as SQL.
 std::string RuleExpr(const IdTypeSpec& t, const std::string& raw) {
   switch (t.rule) {
-    case NormalizeRule::kNone: return raw;
-    case NormalizeRule::kTrim: return "trim(" + raw + ")";
+    case NormalizeRule::kNone:
+      return raw;
+    case NormalizeRule::kTrim:
+      return "trim(" + raw + ")";
     case NormalizeRule::kLower:
-    case NormalizeRule::kEmail: return "lower(trim(" + raw + "))";
-    case NormalizeRule::kPhoneE164: return "pm.value";
+    case NormalizeRule::kEmail:
+      return "lower(trim(" + raw + "))";
+    case NormalizeRule::kPhoneE164:
+      return "pm.value";
   }
   return raw;
 }
@@ -38,22 +42,25 @@ std::string IdentitySql::TypesRelation() const {
 }
 
 std::string IdentitySql::RowKeyExpr(const SourceConfig& source) const {
-  if (source.primary_key) return d_.Cast(d_.QuoteIdentifier(source.primary_key->value), SqlType::kText);
+  if (source.primary_key)
+    return d_.Cast(d_.QuoteIdentifier(source.primary_key->value), SqlType::kText);
   // No key declared: the row's identifying content names it.
   std::string parts;
   for (const auto& id : source.identifiers) {
     parts += std::string(parts.empty() ? "" : ", ") +
              d_.Cast(d_.QuoteIdentifier(id.column.value), SqlType::kText);
   }
-  if (source.timestamp) parts += ", " + d_.Cast(d_.QuoteIdentifier(source.timestamp->value), SqlType::kText);
+  if (source.timestamp)
+    parts += ", " + d_.Cast(d_.QuoteIdentifier(source.timestamp->value), SqlType::kText);
   return d_.Cast(d_.HashToBigint("concat_ws('|', " + parts + ")"), SqlType::kText);
 }
 
 std::string IdentitySql::Observations() const {
   std::string selects;
   for (const auto& s : project_.sources) {
-    const std::string ts = s.timestamp ? d_.Cast(d_.QuoteIdentifier(s.timestamp->value), SqlType::kTimestamp)
-                                       : d_.Cast("NULL", SqlType::kTimestamp);
+    const std::string ts =
+        s.timestamp ? d_.Cast(d_.QuoteIdentifier(s.timestamp->value), SqlType::kTimestamp)
+                    : d_.Cast("NULL", SqlType::kTimestamp);
     for (const auto& id : s.identifiers) {
       const std::string col = d_.QuoteIdentifier(id.column.value);
       selects += std::string(selects.empty() ? "" : "\nUNION ALL\n") + "SELECT " +
@@ -64,9 +71,10 @@ std::string IdentitySql::Observations() const {
     }
   }
   if (selects.empty()) {
-    selects = "SELECT CAST(NULL AS VARCHAR) AS source, CAST(NULL AS VARCHAR) AS row_key, "
-              "CAST(NULL AS TIMESTAMP) AS ts, CAST(NULL AS VARCHAR) AS id_type, "
-              "CAST(NULL AS VARCHAR) AS raw_value WHERE 1 = 0";
+    selects =
+        "SELECT CAST(NULL AS VARCHAR) AS source, CAST(NULL AS VARCHAR) AS row_key, "
+        "CAST(NULL AS TIMESTAMP) AS ts, CAST(NULL AS VARCHAR) AS id_type, "
+        "CAST(NULL AS VARCHAR) AS raw_value WHERE 1 = 0";
   }
   return d_.CreateOrReplaceTableAs(project_.warehouse.output_schema, "identity_observations",
                                    selects)[0];
@@ -90,9 +98,11 @@ std::string IdentitySql::CreatePhoneMap() const {
 }
 
 std::string IdentitySql::PhonesToNormalize(const IdTypeSpec& type) const {
-  return "SELECT DISTINCT o.raw_value FROM " + T("identity_observations") + " o WHERE o.id_type = " +
-         d_.QuoteString(type.name) + " AND NOT EXISTS (SELECT 1 FROM " + T("identity_phone_map") +
-         " pm WHERE pm.raw_value = o.raw_value AND pm.region = " + d_.QuoteString(type.region) + ")";
+  return "SELECT DISTINCT o.raw_value FROM " + T("identity_observations") +
+         " o WHERE o.id_type = " + d_.QuoteString(type.name) + " AND NOT EXISTS (SELECT 1 FROM " +
+         T("identity_phone_map") +
+         " pm WHERE pm.raw_value = o.raw_value AND pm.region = " + d_.QuoteString(type.region) +
+         ")";
 }
 
 std::string IdentitySql::BlockedExpr(const std::string& expr) const {
@@ -121,8 +131,8 @@ std::string IdentitySql::SkipExpr() const {
       cond = "pm.value IS NULL";
     }
     if (!t.validity.empty()) {
-      cond = "(" + cond + " OR NOT coalesce(" + d_.RegexMatches(RuleExpr(t, "o.raw_value"), t.validity) +
-             ", FALSE))";
+      cond = "(" + cond + " OR NOT coalesce(" +
+             d_.RegexMatches(RuleExpr(t, "o.raw_value"), t.validity) + ", FALSE))";
     }
     invalid += " WHEN " + d_.QuoteString(t.name) + " THEN " + cond;
   }
@@ -138,18 +148,19 @@ std::string IdentitySql::Values() const {
   std::string phone_types;
   for (const auto& t : types_) {
     if (t.rule != NormalizeRule::kPhoneE164) continue;
-    phone_types += std::string(phone_types.empty() ? "" : " OR ") + "(o.id_type = " +
-                   d_.QuoteString(t.name) + " AND pm.region = " + d_.QuoteString(t.region) + ")";
+    phone_types += std::string(phone_types.empty() ? "" : " OR ") +
+                   "(o.id_type = " + d_.QuoteString(t.name) +
+                   " AND pm.region = " + d_.QuoteString(t.region) + ")";
   }
   const std::string join_phone = phone_types.empty() ? "FALSE" : "(" + phone_types + ")";
   const std::string skip = SkipExpr();
   return d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_values",
       "SELECT o.source, o.row_key, o.ts, o.id_type, o.raw_value, CASE WHEN s.skip_reason IS NULL "
-      "THEN s.value END AS value, s.skip_reason FROM " + T("identity_observations") +
-          " o LEFT JOIN " + T("identity_phone_map") + " pm ON pm.raw_value = o.raw_value AND " +
-          join_phone + ", LATERAL (SELECT " + NormalizedExpr() + " AS value, " + skip +
-          " AS skip_reason) s")[0];
+      "THEN s.value END AS value, s.skip_reason FROM " +
+          T("identity_observations") + " o LEFT JOIN " + T("identity_phone_map") +
+          " pm ON pm.raw_value = o.raw_value AND " + join_phone + ", LATERAL (SELECT " +
+          NormalizedExpr() + " AS value, " + skip + " AS skip_reason) s")[0];
 }
 
 std::string IdentitySql::RecordIds() const {
@@ -165,18 +176,20 @@ std::string IdentitySql::RecordIds() const {
 std::string IdentitySql::Quarantine() const {
   const std::string pairs =
       "SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value "
-      "FROM " + T("identity_record_ids") + " a JOIN " + T("identity_record_ids") +
+      "FROM " +
+      T("identity_record_ids") + " a JOIN " + T("identity_record_ids") +
       " b ON a.source = b.source AND a.row_key = b.row_key AND b.priority < a.priority";
   const std::string shared =
       "SELECT p.id_type, p.value AS id_value, p.node, 'shared' AS reason, "
       "CAST(NULL AS BIGINT) AS records, max(p.linked) AS linked_values FROM (SELECT id_type, "
-      "value, node, other_type, count(*) AS linked FROM (" + pairs +
-      ") x GROUP BY id_type, value, node, other_type) p JOIN " + TypesRelation() +
+      "value, node, other_type, count(*) AS linked FROM (" +
+      pairs + ") x GROUP BY id_type, value, node, other_type) p JOIN " + TypesRelation() +
       " ON p.id_type = t.id_type WHERE p.linked > t.threshold GROUP BY p.id_type, p.value, p.node";
   const std::string blocked =
       "SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, "
       "'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values FROM " +
-      T("identity_values") + " WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value))";
+      T("identity_values") +
+      " WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value))";
   return d_.CreateOrReplaceTableAs(project_.warehouse.output_schema, "identity_quarantine",
                                    shared + "\nUNION ALL\n" + blocked)[0];
 }
@@ -186,7 +199,8 @@ std::string IdentitySql::Nodes() const {
       project_.warehouse.output_schema, "identity_nodes",
       "SELECT r.node, r.id_type, r.value AS id_value, min(r.ts) AS first_seen, max(r.ts) AS "
       "last_seen, count(DISTINCT r.source) AS source_count, count(*) AS records FROM " +
-          T("identity_record_ids") + " r WHERE NOT EXISTS (SELECT 1 FROM " + T("identity_quarantine") +
+          T("identity_record_ids") + " r WHERE NOT EXISTS (SELECT 1 FROM " +
+          T("identity_quarantine") +
           " q WHERE q.node = r.node) GROUP BY r.node, r.id_type, r.value")[0];
 }
 
@@ -195,13 +209,16 @@ std::string IdentitySql::Edges() const {
                            T("identity_nodes") + " n ON n.node = r.node";
   const std::string centers =
       "SELECT source, row_key, node, priority, row_number() OVER (PARTITION BY source, row_key "
-      "ORDER BY priority, id_type) AS rn FROM (" + live + ") l";
+      "ORDER BY priority, id_type) AS rn FROM (" +
+      live + ") l";
   return d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_edges",
       "SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS "
       "first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority "
-      "THEN c.priority ELSE o.priority END AS rank_priority FROM (" + centers + ") c JOIN (" + live +
-          ") o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node WHERE c.rn = 1 "
+      "THEN c.priority ELSE o.priority END AS rank_priority FROM (" +
+          centers + ") c JOIN (" + live +
+          ") o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node WHERE c.rn = "
+          "1 "
           "GROUP BY c.node, o.node, o.source, c.priority, o.priority")[0];
 }
 
@@ -221,9 +238,10 @@ std::string IdentitySql::ViolatingComponents() const {
 
 std::string IdentitySql::ViolatingEdges() const {
   return "SELECT e.a, e.b, e.rank_priority, max(e.last_seen) AS last_seen, na.id_type, nb.id_type "
-         "FROM " + T("identity_edges") + " e JOIN " + T("identity_components") +
-         " c ON c.node = e.a JOIN " + T("identity_violating") + " v ON v.component = c.component JOIN " +
-         T("identity_nodes") + " na ON na.node = e.a JOIN " + T("identity_nodes") +
+         "FROM " +
+         T("identity_edges") + " e JOIN " + T("identity_components") + " c ON c.node = e.a JOIN " +
+         T("identity_violating") + " v ON v.component = c.component JOIN " + T("identity_nodes") +
+         " na ON na.node = e.a JOIN " + T("identity_nodes") +
          " nb ON nb.node = e.b GROUP BY e.a, e.b, e.rank_priority, na.id_type, nb.id_type "
          "ORDER BY e.rank_priority, max(e.last_seen) DESC NULLS LAST, e.a, e.b";
 }

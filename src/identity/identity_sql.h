@@ -3,9 +3,10 @@
 #include <string>
 #include <vector>
 
-#include "identity/id_types.h"
 #include "zcdp/model/project.h"
 #include "zcdp/sql/dialect.h"
+
+#include "identity/id_types.h"
 
 namespace zcdp {
 
@@ -47,7 +48,8 @@ class IdentitySql {
   std::string ViolatingEdges() const;
 
  private:
-  std::string TypesRelation() const;  // (VALUES ...) AS t(id_type, priority, max_per_profile, threshold)
+  std::string TypesRelation()
+      const;  // (VALUES ...) AS t(id_type, priority, max_per_profile, threshold)
   std::string NormalizedExpr() const;
   std::string SkipExpr() const;
   std::string BlockedExpr(const std::string& expr) const;

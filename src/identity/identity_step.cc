@@ -1,11 +1,12 @@
 #include <map>
 
-#include "identity/guardrails.h"
-#include "identity/identity_sql.h"
-#include "identity/stable_ids.h"
 #include "zcdp/identity/components.h"
 #include "zcdp/identity/identity.h"
 #include "zcdp/identity/normalize.h"
+
+#include "identity/guardrails.h"
+#include "identity/identity_sql.h"
+#include "identity/stable_ids.h"
 
 namespace zcdp {
 namespace {
@@ -24,9 +25,9 @@ Result<int64_t> CountOf(Warehouse& wh, const std::string& sql) {
 // Normalises the phone numbers not seen before through libphonenumber and remembers them in
 // identity_phone_map, so that the warehouse joins instead of re-parsing.
 Result<int64_t> NormalizePhones(Warehouse& wh, const IdentitySql& q, const IdTypeSpec& type) {
-  ZCDP_ASSIGN_OR_RETURN(IdentifierNormalizer norm,
-                        IdentifierNormalizer::Create(NormalizeRule::kPhoneE164, type.region,
-                                                     std::nullopt, {}));
+  ZCDP_ASSIGN_OR_RETURN(
+      IdentifierNormalizer norm,
+      IdentifierNormalizer::Create(NormalizeRule::kPhoneE164, type.region, std::nullopt, {}));
   ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream, wh.Stream(q.PhonesToNormalize(type)));
   ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Appender> app,
                         wh.CreateAppender(q.schema(), "identity_phone_map"));
@@ -125,8 +126,8 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
     if (t.rule != NormalizeRule::kPhoneE164) continue;
     ZCDP_ASSIGN_OR_RETURN(counts["phones_parsed"], NormalizePhones(wh, q, t));
   }
-  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {q.Values(), q.RecordIds(), q.Quarantine(), q.Nodes(),
-                                    q.Edges(), q.EdgePairsView()}));
+  ZCDP_RETURN_IF_ERROR(ExecAll(
+      wh, {q.Values(), q.RecordIds(), q.Quarantine(), q.Nodes(), q.Edges(), q.EdgePairsView()}));
   ZCDP_RETURN_IF_ERROR(CountSkipped(wh, q, ctx.project, counts));
   ctx.progress(0.5);
   ZCDP_ASSIGN_OR_RETURN(ComponentsStats cc, Components(ctx, q));
@@ -140,8 +141,8 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, {StableIdSql::Assignment(q), StableIdSql::Merges(q, ctx.run_id),
                                     StableIdSql::Conflicts(q, ctx.run_id), StableIdSql::Graph(q),
                                     StableIdSql::DropWorkingTables(q)}));
-  ZCDP_ASSIGN_OR_RETURN(counts["profiles"],
-                        CountOf(wh, "SELECT count(DISTINCT profile_id) FROM " + q.T("identity_graph")));
+  ZCDP_ASSIGN_OR_RETURN(counts["profiles"], CountOf(wh, "SELECT count(DISTINCT profile_id) FROM " +
+                                                            q.T("identity_graph")));
   ZCDP_ASSIGN_OR_RETURN(counts["quarantined"],
                         CountOf(wh, "SELECT count(*) FROM " + q.T("identity_quarantine")));
   ZCDP_ASSIGN_OR_RETURN(counts["merges"],

@@ -1,10 +1,10 @@
 #include "zcdp/identity/normalize.h"
 
-#include <phonenumbers/phonenumberutil.h>
-
 #include <algorithm>
 #include <cctype>
 #include <set>
+
+#include <phonenumbers/phonenumberutil.h>
 
 namespace zcdp {
 namespace {
@@ -51,11 +51,16 @@ Result<NormalizeRule> ParseNormalizeRule(std::string_view name) {
 
 std::string_view SkipReasonName(SkipReason reason) {
   switch (reason) {
-    case SkipReason::kNull: return "null";
-    case SkipReason::kEmpty: return "empty";
-    case SkipReason::kTooLong: return "too_long";
-    case SkipReason::kInvalid: return "invalid";
-    case SkipReason::kBlocklisted: return "blocklisted";
+    case SkipReason::kNull:
+      return "null";
+    case SkipReason::kEmpty:
+      return "empty";
+    case SkipReason::kTooLong:
+      return "too_long";
+    case SkipReason::kInvalid:
+      return "invalid";
+    case SkipReason::kBlocklisted:
+      return "blocklisted";
   }
   return "invalid";
 }
@@ -105,15 +110,19 @@ Result<IdentifierNormalizer> IdentifierNormalizer::Create(
 
 std::optional<std::string> IdentifierNormalizer::Apply(std::string_view trimmed) const {
   switch (rule_) {
-    case NormalizeRule::kNone: return std::nullopt;  // handled by the caller
-    case NormalizeRule::kTrim: return std::string(trimmed);
-    case NormalizeRule::kLower: return Lower(trimmed);
+    case NormalizeRule::kNone:
+      return std::nullopt;  // handled by the caller
+    case NormalizeRule::kTrim:
+      return std::string(trimmed);
+    case NormalizeRule::kLower:
+      return Lower(trimmed);
     case NormalizeRule::kEmail: {
       std::string v = Lower(trimmed);
       if (!LooksLikeEmail(v)) return std::nullopt;
       return v;
     }
-    case NormalizeRule::kPhoneE164: return PhoneToE164(trimmed, default_region_);
+    case NormalizeRule::kPhoneE164:
+      return PhoneToE164(trimmed, default_region_);
   }
   return std::nullopt;
 }

@@ -1,11 +1,7 @@
 #include "identity/stable_ids.h"
 
 namespace zcdp {
-namespace {
-
-
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<std::string> StableIdSql::CreateHistoryTables(const IdentitySql& q) {
   using C = Dialect::ColumnDef;
@@ -22,11 +18,11 @@ std::vector<std::string> StableIdSql::CreateHistoryTables(const IdentitySql& q) 
                                {C{"run_id", bigint}, C{"absorbed_profile_id", text},
                                 C{"surviving_profile_id", text}, C{"reason", text}},
                                {}),
-      d.CreateTableIfNotExists(q.schema(), "identity_conflicts",
-                               {C{"run_id", bigint}, C{"a_type", text}, C{"a_value", text},
-                                C{"b_type", text}, C{"b_value", text}, C{"rule", text},
-                                C{"profile_id", text}},
-                               {}),
+      d.CreateTableIfNotExists(
+          q.schema(), "identity_conflicts",
+          {C{"run_id", bigint}, C{"a_type", text}, C{"a_value", text}, C{"b_type", text},
+           C{"b_value", text}, C{"rule", text}, C{"profile_id", text}},
+          {}),
   };
   // Scratch tables of this run, emptied each time.
   for (const auto& sql : {"DROP TABLE IF EXISTS " + q.T("identity_dropped"),
@@ -54,7 +50,8 @@ std::string StableIdSql::Assignment(const IdentitySql& q) {
   const std::string ranked =
       "SELECT component, profile_id, row_number() OVER (PARTITION BY component ORDER BY members "
       "DESC, oldest NULLS LAST, profile_id) AS rc, row_number() OVER (PARTITION BY profile_id "
-      "ORDER BY members DESC, component) AS rp FROM (" + cand + ") x";
+      "ORDER BY members DESC, component) AS rp FROM (" +
+      cand + ") x";
   return "CREATE OR REPLACE TABLE " + q.T("identity_assignment") +
          " AS SELECT DISTINCT c.component, coalesce(k.profile_id, 'p' || " +
          q.dialect().Cast("c.component", SqlType::kText) + ") AS profile_id FROM " +
@@ -72,23 +69,26 @@ std::string StableIdSql::Merges(const IdentitySql& q, int64_t run_id) {
       q.T("identity_assignment") + ") GROUP BY g.profile_id, a.profile_id";
   return "INSERT INTO " + q.T("profile_merges") + " SELECT " + std::to_string(run_id) +
          ", absorbed, surviving, 'merged' FROM (SELECT absorbed, surviving, row_number() OVER "
-         "(PARTITION BY absorbed ORDER BY members DESC, surviving) AS rn FROM (" + moved +
-         ") m) r WHERE rn = 1";
+         "(PARTITION BY absorbed ORDER BY members DESC, surviving) AS rn FROM (" +
+         moved + ") m) r WHERE rn = 1";
 }
 
 std::string StableIdSql::Conflicts(const IdentitySql& q, int64_t run_id) {
   return "INSERT INTO " + q.T("identity_conflicts") + " SELECT " + std::to_string(run_id) +
          ", na.id_type, na.id_value, nb.id_type, nb.id_value, d.rule, a.profile_id FROM " +
-         q.T("identity_dropped") + " d JOIN " + q.T("identity_nodes") + " na ON na.node = d.a JOIN " +
-         q.T("identity_nodes") + " nb ON nb.node = d.b JOIN " + q.T("identity_components") +
-         " c ON c.node = d.a JOIN " + q.T("identity_assignment") + " a ON a.component = c.component";
+         q.T("identity_dropped") + " d JOIN " + q.T("identity_nodes") +
+         " na ON na.node = d.a JOIN " + q.T("identity_nodes") + " nb ON nb.node = d.b JOIN " +
+         q.T("identity_components") + " c ON c.node = d.a JOIN " + q.T("identity_assignment") +
+         " a ON a.component = c.component";
 }
 
 std::string StableIdSql::Graph(const IdentitySql& q) {
   return "CREATE OR REPLACE TABLE " + q.T("identity_graph") +
          " AS SELECT n.id_type, n.id_value, a.profile_id, n.first_seen, n.last_seen, "
-         "n.source_count FROM " + q.T("identity_nodes") + " n JOIN " + q.T("identity_components") +
-         " c ON c.node = n.node JOIN " + q.T("identity_assignment") + " a ON a.component = c.component";
+         "n.source_count FROM " +
+         q.T("identity_nodes") + " n JOIN " + q.T("identity_components") +
+         " c ON c.node = n.node JOIN " + q.T("identity_assignment") +
+         " a ON a.component = c.component";
 }
 
 std::string StableIdSql::DropWorkingTables(const IdentitySql& q) {

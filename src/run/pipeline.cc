@@ -6,7 +6,8 @@ namespace zcdp {
 
 Status Pipeline::Add(Step step) {
   for (const auto& s : steps_) {
-    if (s.name == step.name) return Status::AlreadyExists("step '" + step.name + "' is defined twice");
+    if (s.name == step.name)
+      return Status::AlreadyExists("step '" + step.name + "' is defined twice");
   }
   steps_.push_back(std::move(step));
   return Status::Ok();
@@ -49,9 +50,12 @@ Result<std::vector<const Step*>> Pipeline::Order() const {
 
 std::string_view RunStatusName(RunStatus status) {
   switch (status) {
-    case RunStatus::kRunning: return "running";
-    case RunStatus::kSucceeded: return "succeeded";
-    case RunStatus::kFailed: return "failed";
+    case RunStatus::kRunning:
+      return "running";
+    case RunStatus::kSucceeded:
+      return "succeeded";
+    case RunStatus::kFailed:
+      return "failed";
   }
   return "unknown";
 }

@@ -1,6 +1,7 @@
-#include "run/run_record.h"
 #include "zcdp/common/log.h"
 #include "zcdp/run/pipeline.h"
+
+#include "run/run_record.h"
 
 namespace zcdp {
 namespace {

@@ -28,25 +28,20 @@ Status EnsureOutputSchema(const Project& project, Warehouse& wh) {
   using C = Dialect::ColumnDef;
   const std::string statements[] = {
       d.CreateSchemaIfNotExists(schema),
-      d.CreateTableIfNotExists(schema, "runs",
-                               {C{"run_id", SqlType::kBigInt, true},
-                                C{"started_at", SqlType::kTimestamp, true},
-                                C{"finished_at", SqlType::kTimestamp},
-                                C{"status", SqlType::kText, true},
-                                C{"zcdp_version", SqlType::kText},
-                                C{"project", SqlType::kText},
-                                C{"steps", SqlType::kJson}},
-                               {"run_id"}),
-      d.CreateTableIfNotExists(schema, "run_steps",
-                               {C{"run_id", SqlType::kBigInt, true},
-                                C{"step", SqlType::kText, true},
-                                C{"position", SqlType::kBigInt},
-                                C{"started_at", SqlType::kTimestamp},
-                                C{"finished_at", SqlType::kTimestamp},
-                                C{"status", SqlType::kText},
-                                C{"counts", SqlType::kJson},
-                                C{"error", SqlType::kText}},
-                               {"run_id", "step"}),
+      d.CreateTableIfNotExists(
+          schema, "runs",
+          {C{"run_id", SqlType::kBigInt, true}, C{"started_at", SqlType::kTimestamp, true},
+           C{"finished_at", SqlType::kTimestamp}, C{"status", SqlType::kText, true},
+           C{"zcdp_version", SqlType::kText}, C{"project", SqlType::kText},
+           C{"steps", SqlType::kJson}},
+          {"run_id"}),
+      d.CreateTableIfNotExists(
+          schema, "run_steps",
+          {C{"run_id", SqlType::kBigInt, true}, C{"step", SqlType::kText, true},
+           C{"position", SqlType::kBigInt}, C{"started_at", SqlType::kTimestamp},
+           C{"finished_at", SqlType::kTimestamp}, C{"status", SqlType::kText},
+           C{"counts", SqlType::kJson}, C{"error", SqlType::kText}},
+          {"run_id", "step"}),
   };
   for (const auto& sql : statements) {
     ZCDP_RETURN_IF_ERROR(wh.Execute(sql).WithContext("creating output schema '" + schema + "'"));
@@ -63,13 +58,13 @@ Result<int64_t> RunRecord::Start(int64_t started_micros) {
   ZCDP_ASSIGN_OR_RETURN(QueryResult r,
                         wh_.Query("SELECT coalesce(max(run_id), 0) + 1 FROM " + Table("runs")));
   const int64_t run_id = std::get<int64_t>(r.rows.at(0).at(0).storage());
-  ZCDP_RETURN_IF_ERROR(wh_.Execute(
-      "INSERT INTO " + Table("runs") +
-          " (run_id, started_at, status, zcdp_version, project) VALUES (" + d.Placeholder(1) +
-          ", " + d.Placeholder(2) + ", 'running', " + d.Placeholder(3) + ", " + d.Placeholder(4) +
-          ")",
-      {Value::Int(run_id), Value::Timestamp(started_micros), Value::Text(ZCDP_VERSION),
-       Value::Text(project_.name.value)}));
+  ZCDP_RETURN_IF_ERROR(
+      wh_.Execute("INSERT INTO " + Table("runs") +
+                      " (run_id, started_at, status, zcdp_version, project) VALUES (" +
+                      d.Placeholder(1) + ", " + d.Placeholder(2) + ", 'running', " +
+                      d.Placeholder(3) + ", " + d.Placeholder(4) + ")",
+                  {Value::Int(run_id), Value::Timestamp(started_micros), Value::Text(ZCDP_VERSION),
+                   Value::Text(project_.name.value)}));
   return run_id;
 }
 

@@ -19,9 +19,8 @@ Result<StepCounts> RegisterSources(StepContext& ctx) {
     ZCDP_RETURN_IF_ERROR(
         ctx.warehouse.Execute(d.CreateOrReplaceView(schema, view, "SELECT * FROM " + relation))
             .WithContext(context));
-    ZCDP_ASSIGN_OR_RETURN(
-        QueryResult r,
-        ctx.warehouse.Query("SELECT count(*) FROM " + d.QualifiedName(schema, view)));
+    ZCDP_ASSIGN_OR_RETURN(QueryResult r, ctx.warehouse.Query("SELECT count(*) FROM " +
+                                                             d.QualifiedName(schema, view)));
     counts[source.name.value + ".rows"] = std::get<int64_t>(r.rows.at(0).at(0).storage());
     ctx.progress(static_cast<double>(i + 1) / static_cast<double>(sources.size()));
   }
@@ -34,8 +33,10 @@ Result<StepCounts> RegisterSources(StepContext& ctx) {
 std::string SourceViewName(const SourceConfig& source) { return "source_" + source.name.value; }
 
 Step SourcesStep() {
-  return {"sources", "expose every source as a view in the output schema and count its rows",
-          {}, RegisterSources};
+  return {"sources",
+          "expose every source as a view in the output schema and count its rows",
+          {},
+          RegisterSources};
 }
 
 }  // namespace zcdp

@@ -1,6 +1,7 @@
-#include "run/sources_step.h"
 #include "zcdp/identity/identity.h"
 #include "zcdp/run/pipeline.h"
+
+#include "run/sources_step.h"
 
 namespace zcdp {
 

@@ -1,8 +1,9 @@
 #include <functional>
 #include <map>
 
-#include "sql/duckdb/duckdb_dialect.h"
 #include "zcdp/sql/dialect.h"
+
+#include "sql/duckdb/duckdb_dialect.h"
 
 namespace zcdp {
 namespace {

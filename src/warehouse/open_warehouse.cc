@@ -1,5 +1,6 @@
-#include "warehouse/duckdb/duckdb_warehouse.h"
 #include "zcdp/warehouse/warehouse.h"
+
+#include "warehouse/duckdb/duckdb_warehouse.h"
 
 namespace zcdp {
 

@@ -85,17 +85,28 @@ std::string Value::ToString() const {
 
 std::string_view ColumnKindName(ColumnKind kind) {
   switch (kind) {
-    case ColumnKind::kBoolean: return "boolean";
-    case ColumnKind::kInteger: return "integer";
-    case ColumnKind::kFloat: return "float";
-    case ColumnKind::kDecimal: return "decimal";
-    case ColumnKind::kText: return "text";
-    case ColumnKind::kDate: return "date";
-    case ColumnKind::kTimestamp: return "timestamp";
-    case ColumnKind::kTimestampTz: return "timestamp with time zone";
-    case ColumnKind::kTime: return "time";
-    case ColumnKind::kBlob: return "blob";
-    case ColumnKind::kOther: break;
+    case ColumnKind::kBoolean:
+      return "boolean";
+    case ColumnKind::kInteger:
+      return "integer";
+    case ColumnKind::kFloat:
+      return "float";
+    case ColumnKind::kDecimal:
+      return "decimal";
+    case ColumnKind::kText:
+      return "text";
+    case ColumnKind::kDate:
+      return "date";
+    case ColumnKind::kTimestamp:
+      return "timestamp";
+    case ColumnKind::kTimestampTz:
+      return "timestamp with time zone";
+    case ColumnKind::kTime:
+      return "time";
+    case ColumnKind::kBlob:
+      return "blob";
+    case ColumnKind::kOther:
+      break;
   }
   return "other";
 }

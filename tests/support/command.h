@@ -1,13 +1,13 @@
 #pragma once
 
-#include <sys/wait.h>
-
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <sys/wait.h>
 
 namespace zcdp::testing {
 
@@ -33,8 +33,8 @@ inline std::string ReadFile(const std::filesystem::path& p) {
 // Runs the built `zcdp` binary with `args` (already shell-quoted where needed), capturing
 // stdout and stderr separately.
 inline CommandResult RunZcdp(const std::string& args) {
-  const auto err_file = std::filesystem::temp_directory_path() /
-                        ("zcdp_err_" + std::to_string(::getpid()) + ".txt");
+  const auto err_file =
+      std::filesystem::temp_directory_path() / ("zcdp_err_" + std::to_string(::getpid()) + ".txt");
   const std::string cmd =
       std::string(ZCDP_BINARY) + " " + args + " 2>" + ShellQuote(err_file.string()) + " </dev/null";
   CommandResult r;

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace zcdp::testing {
 
@@ -26,8 +26,8 @@ inline void ExpectGolden(const std::string& relative, const std::string& actual)
                          << " (run the test with ZCDP_UPDATE_GOLDEN=1 to create it)";
   std::stringstream expected;
   expected << in.rdbuf();
-  EXPECT_EQ(expected.str(), actual) << "generated SQL differs from " << path
-                                    << " (ZCDP_UPDATE_GOLDEN=1 rewrites it)";
+  EXPECT_EQ(expected.str(), actual)
+      << "generated SQL differs from " << path << " (ZCDP_UPDATE_GOLDEN=1 rewrites it)";
 }
 
 }  // namespace zcdp::testing

@@ -12,10 +12,10 @@ enum class StatusCode {
   kInvalidArgument,  // the caller (or the user's input) asked for something malformed
   kNotFound,         // a file, table, column or row that should exist does not
   kAlreadyExists,
-  kIoError,          // the file system refused
-  kWarehouseError,   // the engine rejected a statement or could not be opened
-  kUnavailable,      // a resource is locked or busy; retrying later may work
-  kInternal,         // an invariant broke: a bug in zcdp
+  kIoError,         // the file system refused
+  kWarehouseError,  // the engine rejected a statement or could not be opened
+  kUnavailable,     // a resource is locked or busy; retrying later may work
+  kInternal,        // an invariant broke: a bug in zcdp
 };
 
 // Status is the result of a fallible operation without a value. Cheap to copy when ok.
@@ -32,9 +32,7 @@ class Status {
     return {StatusCode::kAlreadyExists, std::move(msg)};
   }
   static Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
-  static Status Warehouse(std::string msg) {
-    return {StatusCode::kWarehouseError, std::move(msg)};
-  }
+  static Status Warehouse(std::string msg) { return {StatusCode::kWarehouseError, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
 
@@ -57,7 +55,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(data_); }
@@ -83,10 +81,10 @@ class Result {
 #define ZCDP_CONCAT(a, b) ZCDP_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function when `expr` is not ok.
-#define ZCDP_RETURN_IF_ERROR(expr)                  \
-  do {                                              \
-    ::zcdp::Status zcdp_status_ = (expr);           \
-    if (!zcdp_status_.ok()) return zcdp_status_;    \
+#define ZCDP_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::zcdp::Status zcdp_status_ = (expr);        \
+    if (!zcdp_status_.ok()) return zcdp_status_; \
   } while (false)
 
 #define ZCDP_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

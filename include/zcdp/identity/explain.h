@@ -48,8 +48,9 @@ struct ExplainLink {
 struct Explanation {
   std::optional<std::string> profile_a, profile_b;
   bool joined = false;
-  std::vector<ExplainLink> chain;    // when joined: the shortest chain of edges from a to b
-  std::vector<std::string> reasons;  // when separate: guardrails and quarantines that kept them apart
+  std::vector<ExplainLink> chain;  // when joined: the shortest chain of edges from a to b
+  std::vector<std::string>
+      reasons;  // when separate: guardrails and quarantines that kept them apart
 };
 
 // Why two identifiers are, or are not, in one profile. Reads the identity step's tables.

@@ -48,8 +48,8 @@ struct DateDays {
 // Value-semantic; copying copies text.
 class Value {
  public:
-  using Storage = std::variant<std::monostate, bool, int64_t, double, std::string,
-                               TimestampMicros, DateDays>;
+  using Storage =
+      std::variant<std::monostate, bool, int64_t, double, std::string, TimestampMicros, DateDays>;
 
   Value() = default;
   static Value Null() { return {}; }

@@ -20,13 +20,20 @@ std::string QuoteWith(std::string_view text, char quote) {
 
 std::string IntervalUnitName(Duration::Unit unit) {
   switch (unit) {
-    case Duration::Unit::kSecond: return "second";
-    case Duration::Unit::kMinute: return "minute";
-    case Duration::Unit::kHour: return "hour";
-    case Duration::Unit::kDay: return "day";
-    case Duration::Unit::kWeek: return "week";
-    case Duration::Unit::kMonth: return "month";
-    case Duration::Unit::kYear: return "year";
+    case Duration::Unit::kSecond:
+      return "second";
+    case Duration::Unit::kMinute:
+      return "minute";
+    case Duration::Unit::kHour:
+      return "hour";
+    case Duration::Unit::kDay:
+      return "day";
+    case Duration::Unit::kWeek:
+      return "week";
+    case Duration::Unit::kMonth:
+      return "month";
+    case Duration::Unit::kYear:
+      return "year";
   }
   return "day";
 }
@@ -53,13 +60,20 @@ std::string DuckDbDialect::Placeholder(int index) const { return "$" + std::to_s
 
 std::string DuckDbDialect::TypeName(SqlType type) const {
   switch (type) {
-    case SqlType::kBoolean: return "BOOLEAN";
-    case SqlType::kBigInt: return "BIGINT";
-    case SqlType::kDouble: return "DOUBLE";
-    case SqlType::kText: return "VARCHAR";
-    case SqlType::kDate: return "DATE";
-    case SqlType::kTimestamp: return "TIMESTAMP";
-    case SqlType::kJson: return "JSON";
+    case SqlType::kBoolean:
+      return "BOOLEAN";
+    case SqlType::kBigInt:
+      return "BIGINT";
+    case SqlType::kDouble:
+      return "DOUBLE";
+    case SqlType::kText:
+      return "VARCHAR";
+    case SqlType::kDate:
+      return "DATE";
+    case SqlType::kTimestamp:
+      return "TIMESTAMP";
+    case SqlType::kJson:
+      return "JSON";
   }
   return "VARCHAR";
 }
@@ -91,18 +105,17 @@ std::string DuckDbDialect::CreateSchemaIfNotExists(std::string_view schema) cons
 
 std::string DuckDbDialect::CreateOrReplaceView(std::string_view schema, std::string_view name,
                                                std::string_view select_sql) const {
-  return "CREATE OR REPLACE VIEW " + QualifiedName(schema, name) + " AS " +
-         std::string(select_sql);
+  return "CREATE OR REPLACE VIEW " + QualifiedName(schema, name) + " AS " + std::string(select_sql);
 }
 
-std::vector<std::string> DuckDbDialect::CreateOrReplaceTableAs(
-    std::string_view schema, std::string_view name, std::string_view select_sql) const {
+std::vector<std::string> DuckDbDialect::CreateOrReplaceTableAs(std::string_view schema,
+                                                               std::string_view name,
+                                                               std::string_view select_sql) const {
   return {"CREATE OR REPLACE TABLE " + QualifiedName(schema, name) + " AS " +
           std::string(select_sql)};
 }
 
-std::string DuckDbDialect::CreateTableIfNotExists(std::string_view schema,
-                                                  std::string_view name,
+std::string DuckDbDialect::CreateTableIfNotExists(std::string_view schema, std::string_view name,
                                                   const std::vector<ColumnDef>& columns,
                                                   const std::vector<std::string>& key) const {
   std::string sql = "CREATE TABLE IF NOT EXISTS " + QualifiedName(schema, name) + " (";
@@ -120,8 +133,8 @@ std::vector<std::string> DuckDbDialect::Upsert(std::string_view schema, std::str
                                                const std::vector<std::string>& key,
                                                std::string_view select_sql) const {
   std::string sql = "INSERT INTO " + QualifiedName(schema, table) + " (" +
-                    JoinQuoted(*this, columns) + ") " + std::string(select_sql) +
-                    " ON CONFLICT (" + JoinQuoted(*this, key) + ") DO ";
+                    JoinQuoted(*this, columns) + ") " + std::string(select_sql) + " ON CONFLICT (" +
+                    JoinQuoted(*this, key) + ") DO ";
   std::string sets;
   for (const auto& c : columns) {
     if (std::find(key.begin(), key.end(), c) != key.end()) continue;

@@ -33,9 +33,7 @@ class DuckDbAppender final : public Appender {
   Status Close() override;
 
  private:
-  Status Check(duckdb_state state) {
-    return state == DuckDBSuccess ? Status::Ok() : Error();
-  }
+  Status Check(duckdb_state state) { return state == DuckDBSuccess ? Status::Ok() : Error(); }
   Status Error();
 
   duckdb_appender appender_;

@@ -100,32 +100,55 @@ bool DuckDbChunk::IsNull(size_t column, size_t row) const {
 int64_t DuckDbChunk::GetInt(size_t column, size_t row) const {
   const Column& c = columns_[column];
   switch (c.type) {
-    case DUCKDB_TYPE_BOOLEAN: return At<bool>(c.data, row) ? 1 : 0;
-    case DUCKDB_TYPE_TINYINT: return At<int8_t>(c.data, row);
-    case DUCKDB_TYPE_SMALLINT: return At<int16_t>(c.data, row);
-    case DUCKDB_TYPE_INTEGER: return At<int32_t>(c.data, row);
-    case DUCKDB_TYPE_UTINYINT: return At<uint8_t>(c.data, row);
-    case DUCKDB_TYPE_USMALLINT: return At<uint16_t>(c.data, row);
-    case DUCKDB_TYPE_UINTEGER: return At<uint32_t>(c.data, row);
-    case DUCKDB_TYPE_UBIGINT: return static_cast<int64_t>(At<uint64_t>(c.data, row));
-    case DUCKDB_TYPE_DATE: return At<int32_t>(c.data, row);
-    case DUCKDB_TYPE_TIMESTAMP_S: return At<int64_t>(c.data, row) * 1000000;
-    case DUCKDB_TYPE_TIMESTAMP_MS: return At<int64_t>(c.data, row) * 1000;
-    case DUCKDB_TYPE_TIMESTAMP_NS: return At<int64_t>(c.data, row) / 1000;
-    case DUCKDB_TYPE_DECIMAL: return static_cast<int64_t>(std::llround(DecimalAt(c, row)));
-    case DUCKDB_TYPE_HUGEINT: return static_cast<int64_t>(At<duckdb_hugeint>(c.data, row).lower);
-    case DUCKDB_TYPE_FLOAT: return static_cast<int64_t>(At<float>(c.data, row));
-    case DUCKDB_TYPE_DOUBLE: return static_cast<int64_t>(At<double>(c.data, row));
-    default: return At<int64_t>(c.data, row);  // BIGINT, TIMESTAMP(_TZ), TIME
+    case DUCKDB_TYPE_BOOLEAN:
+      return At<bool>(c.data, row) ? 1 : 0;
+    case DUCKDB_TYPE_TINYINT:
+      return At<int8_t>(c.data, row);
+    case DUCKDB_TYPE_SMALLINT:
+      return At<int16_t>(c.data, row);
+    case DUCKDB_TYPE_INTEGER:
+      return At<int32_t>(c.data, row);
+    case DUCKDB_TYPE_UTINYINT:
+      return At<uint8_t>(c.data, row);
+    case DUCKDB_TYPE_USMALLINT:
+      return At<uint16_t>(c.data, row);
+    case DUCKDB_TYPE_UINTEGER:
+      return At<uint32_t>(c.data, row);
+    case DUCKDB_TYPE_UBIGINT:
+      return static_cast<int64_t>(At<uint64_t>(c.data, row));
+    case DUCKDB_TYPE_DATE:
+      return At<int32_t>(c.data, row);
+    case DUCKDB_TYPE_TIMESTAMP_S:
+      return At<int64_t>(c.data, row) * 1000000;
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+      return At<int64_t>(c.data, row) * 1000;
+    case DUCKDB_TYPE_TIMESTAMP_NS:
+      return At<int64_t>(c.data, row) / 1000;
+    case DUCKDB_TYPE_DECIMAL:
+      return static_cast<int64_t>(std::llround(DecimalAt(c, row)));
+    case DUCKDB_TYPE_HUGEINT:
+      return static_cast<int64_t>(At<duckdb_hugeint>(c.data, row).lower);
+    case DUCKDB_TYPE_FLOAT:
+      return static_cast<int64_t>(At<float>(c.data, row));
+    case DUCKDB_TYPE_DOUBLE:
+      return static_cast<int64_t>(At<double>(c.data, row));
+    default:
+      return At<int64_t>(c.data, row);  // BIGINT, TIMESTAMP(_TZ), TIME
   }
 }
 
 double DuckDbChunk::DecimalAt(const Column& c, size_t row) const {
   double raw = 0;
   switch (c.decimal_storage) {
-    case DUCKDB_TYPE_SMALLINT: raw = At<int16_t>(c.data, row); break;
-    case DUCKDB_TYPE_INTEGER: raw = At<int32_t>(c.data, row); break;
-    case DUCKDB_TYPE_BIGINT: raw = static_cast<double>(At<int64_t>(c.data, row)); break;
+    case DUCKDB_TYPE_SMALLINT:
+      raw = At<int16_t>(c.data, row);
+      break;
+    case DUCKDB_TYPE_INTEGER:
+      raw = At<int32_t>(c.data, row);
+      break;
+    case DUCKDB_TYPE_BIGINT:
+      raw = static_cast<double>(At<int64_t>(c.data, row));
+      break;
     default: {
       const auto h = At<duckdb_hugeint>(c.data, row);
       raw = static_cast<double>(h.upper) * 18446744073709551616.0 + static_cast<double>(h.lower);
@@ -150,18 +173,23 @@ std::string_view DuckDbChunk::GetText(size_t column, size_t row) const {
 Value DuckDbChunk::Get(size_t column, size_t row) const {
   if (IsNull(column, row)) return Value::Null();
   switch (columns_[column].type) {
-    case DUCKDB_TYPE_BOOLEAN: return Value::Bool(GetInt(column, row) != 0);
+    case DUCKDB_TYPE_BOOLEAN:
+      return Value::Bool(GetInt(column, row) != 0);
     case DUCKDB_TYPE_VARCHAR:
-    case DUCKDB_TYPE_BLOB: return Value::Text(std::string(GetText(column, row)));
+    case DUCKDB_TYPE_BLOB:
+      return Value::Text(std::string(GetText(column, row)));
     case DUCKDB_TYPE_FLOAT:
     case DUCKDB_TYPE_DOUBLE:
-    case DUCKDB_TYPE_DECIMAL: return Value::Double(GetDouble(column, row));
-    case DUCKDB_TYPE_DATE: return Value::Date(static_cast<int32_t>(GetInt(column, row)));
+    case DUCKDB_TYPE_DECIMAL:
+      return Value::Double(GetDouble(column, row));
+    case DUCKDB_TYPE_DATE:
+      return Value::Date(static_cast<int32_t>(GetInt(column, row)));
     case DUCKDB_TYPE_TIMESTAMP:
     case DUCKDB_TYPE_TIMESTAMP_S:
     case DUCKDB_TYPE_TIMESTAMP_MS:
     case DUCKDB_TYPE_TIMESTAMP_NS:
-    case DUCKDB_TYPE_TIMESTAMP_TZ: return Value::Timestamp(GetInt(column, row));
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      return Value::Timestamp(GetInt(column, row));
     case DUCKDB_TYPE_TINYINT:
     case DUCKDB_TYPE_SMALLINT:
     case DUCKDB_TYPE_INTEGER:
@@ -169,7 +197,8 @@ Value DuckDbChunk::Get(size_t column, size_t row) const {
     case DUCKDB_TYPE_UTINYINT:
     case DUCKDB_TYPE_USMALLINT:
     case DUCKDB_TYPE_UINTEGER:
-    case DUCKDB_TYPE_UBIGINT: return Value::Int(GetInt(column, row));
+    case DUCKDB_TYPE_UBIGINT:
+      return Value::Int(GetInt(column, row));
     case DUCKDB_TYPE_HUGEINT: {
       // Sums of BIGINT are HUGEINT; they almost always fit in 64 bits.
       const auto h = At<duckdb_hugeint>(columns_[column].data, row);
@@ -179,7 +208,8 @@ Value DuckDbChunk::Get(size_t column, size_t row) const {
       return Value::Double(static_cast<double>(h.upper) * 18446744073709551616.0 +
                            static_cast<double>(h.lower));
     }
-    default: break;
+    default:
+      break;
   }
   // Nested and exotic types: callers that need them cast to VARCHAR in SQL.
   const TypeName* entry = Lookup(columns_[column].type);

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <duckdb.h>
-
 #include <vector>
+
+#include <duckdb.h>
 
 #include "zcdp/warehouse/warehouse.h"
 

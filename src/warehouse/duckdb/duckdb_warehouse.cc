@@ -57,7 +57,9 @@ Status Bind(duckdb_prepared_statement stmt, idx_t i, const Value& v) {
     duckdb_state operator()(TimestampMicros t) const {
       return duckdb_bind_timestamp(s, i, duckdb_timestamp{t.micros});
     }
-    duckdb_state operator()(DateDays d) const { return duckdb_bind_date(s, i, duckdb_date{d.days}); }
+    duckdb_state operator()(DateDays d) const {
+      return duckdb_bind_date(s, i, duckdb_date{d.days});
+    }
   };
   if (std::visit(Visitor{stmt, i}, v.storage()) == DuckDBSuccess) return Status::Ok();
   return Status::Invalid("cannot bind parameter " + std::to_string(i) + ": " +
@@ -152,8 +154,8 @@ Result<duckdb_prepared_statement> DuckDbWarehouse::Prepare(std::string_view sql,
   duckdb_prepared_statement stmt = nullptr;
   const std::string text(sql);
   if (duckdb_prepare(conn_, text.c_str(), &stmt) != DuckDBSuccess) {
-    Status status = Status::Warehouse(std::string("statement failed: ") +
-                                      duckdb_prepare_error(stmt));
+    Status status =
+        Status::Warehouse(std::string("statement failed: ") + duckdb_prepare_error(stmt));
     duckdb_destroy_prepare(&stmt);
     return status;
   }
@@ -197,8 +199,7 @@ Result<std::unique_ptr<QueryStream>> DuckDbWarehouse::Stream(std::string_view sq
   return std::unique_ptr<QueryStream>(std::make_unique<DuckDbStream>(result));
 }
 
-Result<QueryResult> DuckDbWarehouse::Query(std::string_view sql,
-                                           const std::vector<Value>& params) {
+Result<QueryResult> DuckDbWarehouse::Query(std::string_view sql, const std::vector<Value>& params) {
   ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream, Stream(sql, params));
   QueryResult out;
   out.columns = stream->columns();

@@ -1,11 +1,12 @@
 #pragma once
 
-#include <duckdb.h>
-
 #include <memory>
 
-#include "sql/duckdb/duckdb_dialect.h"
+#include <duckdb.h>
+
 #include "zcdp/warehouse/warehouse.h"
+
+#include "sql/duckdb/duckdb_dialect.h"
 
 namespace zcdp {
 
@@ -56,8 +57,7 @@ class DuckDbWarehouse final : public Warehouse {
   DuckDbWarehouse(std::shared_ptr<DuckDbDatabase> db, duckdb_connection conn)
       : db_(std::move(db)), conn_(conn) {}
   // Prepares `sql` and binds `params`. On error the statement is already destroyed.
-  Result<duckdb_prepared_statement> Prepare(std::string_view sql,
-                                            const std::vector<Value>& params);
+  Result<duckdb_prepared_statement> Prepare(std::string_view sql, const std::vector<Value>& params);
 
   std::shared_ptr<DuckDbDatabase> db_;
   duckdb_connection conn_;

@@ -1,15 +1,16 @@
 // End-to-end: the real `zcdp` binary on a real DuckDB file in a temporary directory.
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
-#include "support/command.h"
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
 #include "zcdp/sql/dialect.h"
 #include "zcdp/warehouse/warehouse.h"
+
+#include "support/command.h"
 
 namespace zcdp {
 namespace {
@@ -73,8 +74,10 @@ std::map<std::string, std::string> Snapshot(const std::string& db, const std::st
     if (!tables.ok()) continue;
     for (const auto& t : *tables) {
       const std::string name = (*wh)->dialect().QualifiedName(schema, t.name);
-      auto r = (*wh)->Query("SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t))::VARCHAR, '') "
-                            "FROM " + name + " t");
+      auto r = (*wh)->Query(
+          "SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t))::VARCHAR, '') "
+          "FROM " +
+          name + " t");
       EXPECT_TRUE(r.ok()) << r.status().message();
       if (r.ok()) out[name] = r->rows[0][0].ToString();
     }
@@ -102,10 +105,12 @@ TEST_F(DemoE2E, TablesExistWithTheGeneratorsRowCounts) {
     EXPECT_GT(rows.get<int64_t>(), 0) << table;
   }
   // The sources step saw the same counts through its views.
-  auto run = (*wh)->Query("SELECT counts->>'$.\"orders.rows\"' FROM zcdp.run_steps "
-                          "WHERE step = 'sources'");
+  auto run = (*wh)->Query(
+      "SELECT counts->>'$.\"orders.rows\"' FROM zcdp.run_steps "
+      "WHERE step = 'sources'");
   ASSERT_TRUE(run.ok());
-  EXPECT_EQ(run->rows.at(0).at(0).ToString(), std::to_string(stats["rows"]["shop.orders"].get<int64_t>()));
+  EXPECT_EQ(run->rows.at(0).at(0).ToString(),
+            std::to_string(stats["rows"]["shop.orders"].get<int64_t>()));
 }
 
 TEST_F(DemoE2E, ValidatePassesOnTheDemoProject) {
@@ -123,8 +128,8 @@ struct BrokenCase {
 TEST_F(DemoE2E, BrokenProjectFilesGiveErrorsWithPositions) {
   ASSERT_EQ(demo_->exit_code, 0);
   const std::vector<BrokenCase> cases = {
-      {"unknown_column", "identifiers: {email: customer_email}", "identifiers: {email: buyer_email}",
-       "buyer_email"},
+      {"unknown_column", "identifiers: {email: customer_email}",
+       "identifiers: {email: buyer_email}", "buyer_email"},
       {"unknown_table", "table: shop.orders", "table: shop.orderz", "orderz"},
       {"bad_timestamp_type", "timestamp: ordered_at", "timestamp: currency", "currency"},
       {"bad_yaml", "sources:", "sources: [", ""},
@@ -183,7 +188,8 @@ TEST_F(DemoE2E, StateDirectoryHoldsNoCustomerValues) {
   }
   auto wh = OpenWarehouse({.path = (*dir_ / "warehouse.duckdb").string(), .read_only = true});
   ASSERT_TRUE(wh.ok());
-  auto names = (*wh)->Query("SELECT DISTINCT last_name FROM crm.customers WHERE length(last_name) >= 5");
+  auto names =
+      (*wh)->Query("SELECT DISTINCT last_name FROM crm.customers WHERE length(last_name) >= 5");
   ASSERT_TRUE(names.ok());
   for (const auto& row : names->rows) pii.insert(row[0].ToString());
   ASSERT_GT(pii.size(), 1000u);
@@ -226,7 +232,8 @@ TEST_F(DemoE2E, ALockedWarehouseIsAClearEnvironmentError) {
 
 TEST_F(DemoE2E, SecondDemoReusesTheShop) {
   ASSERT_EQ(demo_->exit_code, 0);
-  auto r = RunZcdp("demo --dir " + ShellQuote(Dir()) + " --profiles 3000 --seed 7 --as-of 2026-11-01");
+  auto r =
+      RunZcdp("demo --dir " + ShellQuote(Dir()) + " --profiles 3000 --seed 7 --as-of 2026-11-01");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("reusing the shop"), std::string::npos) << r.out;
 }
@@ -235,7 +242,8 @@ TEST(CliE2E, BadInputGetsClearErrorsAndWritesNothing) {
   const fs::path dir = fs::temp_directory_path() / ("zcdp_bad_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   for (const char* bad : {"0", "-5", "abc", "1e99"}) {
-    auto r = RunZcdp(std::string("generate --out ") + ShellQuote(dir.string()) + " --profiles " + bad);
+    auto r =
+        RunZcdp(std::string("generate --out ") + ShellQuote(dir.string()) + " --profiles " + bad);
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
     EXPECT_NE(r.err.find("profiles"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(dir)) << bad;

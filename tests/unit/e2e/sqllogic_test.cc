@@ -1,9 +1,9 @@
 // Runs every tests/sql/**/*.test file on every engine available here.
-#include <gtest/gtest.h>
+#include "support/sqllogic.h"
 
 #include <filesystem>
 
-#include "support/sqllogic.h"
+#include <gtest/gtest.h>
 
 namespace zcdp {
 namespace {
@@ -23,9 +23,9 @@ std::vector<std::string> TestFiles() {
 class SqlLogic : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SqlLogic, DuckDb) {
-  const fs::path tmp = fs::temp_directory_path() /
-                       ("zcdp_slt_" + std::to_string(::getpid()) + "_" +
-                        std::to_string(std::hash<std::string>{}(GetParam())));
+  const fs::path tmp =
+      fs::temp_directory_path() / ("zcdp_slt_" + std::to_string(::getpid()) + "_" +
+                                   std::to_string(std::hash<std::string>{}(GetParam())));
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   auto wh = OpenWarehouse({.path = (tmp / "wh.duckdb").string()});

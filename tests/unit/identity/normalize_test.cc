@@ -69,7 +69,8 @@ TEST(IdentifierNormalizer, ValidityRegexAndBadConfiguration) {
   EXPECT_EQ(Norm(*n, " usr_12 "), "usr_12");
   EXPECT_EQ(Norm(*n, "admin"), "<invalid>");
   EXPECT_FALSE(IdentifierNormalizer::Create(NormalizeRule::kTrim, "", "([", {}).ok());
-  EXPECT_FALSE(IdentifierNormalizer::Create(NormalizeRule::kPhoneE164, "XX", std::nullopt, {}).ok());
+  EXPECT_FALSE(
+      IdentifierNormalizer::Create(NormalizeRule::kPhoneE164, "XX", std::nullopt, {}).ok());
   EXPECT_FALSE(ParseNormalizeRule("e-mail").ok());
   EXPECT_EQ(*ParseNormalizeRule("phone_e164"), NormalizeRule::kPhoneE164);
 }

@@ -1,9 +1,10 @@
-#include <gtest/gtest.h>
+#include "zcdp/run/pipeline.h"
 
 #include <filesystem>
 #include <fstream>
 
-#include "zcdp/run/pipeline.h"
+#include <gtest/gtest.h>
+
 #include "zcdp/run/state_dir.h"
 
 namespace zcdp {
@@ -83,15 +84,17 @@ TEST(RunPipeline, RecordsRunsAndStepCountsInTheOutputSchema) {
     EXPECT_EQ(summary->run_id, expected_id);
     EXPECT_EQ(summary->status, RunStatus::kSucceeded);
   }
-  auto runs = (*wh)->Query("SELECT run_id, status, started_at < finished_at, "
-                           "json_array_length(steps) FROM zcdp.runs ORDER BY run_id");
+  auto runs = (*wh)->Query(
+      "SELECT run_id, status, started_at < finished_at, "
+      "json_array_length(steps) FROM zcdp.runs ORDER BY run_id");
   ASSERT_TRUE(runs.ok()) << runs.status().message();
   ASSERT_EQ(runs->rows.size(), 2u);
   EXPECT_EQ(runs->rows[1][1], Value::Text("succeeded"));
   EXPECT_EQ(runs->rows[1][2], Value::Bool(true));
   EXPECT_EQ(runs->rows[1][3], Value::Int(2));
-  auto steps = (*wh)->Query("SELECT step, status, counts->>'$.\"second.done\"' FROM zcdp.run_steps "
-                            "WHERE run_id = 2 ORDER BY position");
+  auto steps = (*wh)->Query(
+      "SELECT step, status, counts->>'$.\"second.done\"' FROM zcdp.run_steps "
+      "WHERE run_id = 2 ORDER BY position");
   ASSERT_TRUE(steps.ok()) << steps.status().message();
   ASSERT_EQ(steps->rows.size(), 2u);
   EXPECT_EQ(steps->rows[0][0], Value::Text("first"));
@@ -103,8 +106,12 @@ TEST(RunPipeline, AFailedStepRollsBackItsWritesAndStopsTheRun) {
   ASSERT_TRUE(wh.ok());
   std::vector<std::string> log;
   Pipeline p;
-  ASSERT_TRUE(p.Add({"breaks", "", {}, [](StepContext& ctx) -> Result<StepCounts> {
-                       ZCDP_RETURN_IF_ERROR(ctx.warehouse.Execute("CREATE TABLE zcdp.partial (a INT)"));
+  ASSERT_TRUE(p.Add({"breaks",
+                     "",
+                     {},
+                     [](StepContext& ctx) -> Result<StepCounts> {
+                       ZCDP_RETURN_IF_ERROR(
+                           ctx.warehouse.Execute("CREATE TABLE zcdp.partial (a INT)"));
                        return Status::Warehouse("boom");
                      }})
                   .ok());

@@ -1,8 +1,10 @@
+#include "zcdp/sql/dialect.h"
+
 #include <gtest/gtest.h>
 
-#include "support/golden.h"
-#include "zcdp/sql/dialect.h"
 #include "zcdp/warehouse/warehouse.h"
+
+#include "support/golden.h"
 
 namespace zcdp {
 namespace {
@@ -29,12 +31,11 @@ TEST(DuckDbDialect, QuotesHostileIdentifiersSoTheEngineSeesThemVerbatim) {
   ASSERT_TRUE((*wh)->Execute(d.CreateSchemaIfNotExists("s")).ok());
   for (const auto& name : kHostile) {
     const std::string table = d.QualifiedName("s", name);
-    ASSERT_TRUE((*wh)->Execute("CREATE TABLE " + table + " (" + d.QuoteIdentifier(name) +
-                               " VARCHAR)")
-                    .ok())
+    ASSERT_TRUE(
+        (*wh)->Execute("CREATE TABLE " + table + " (" + d.QuoteIdentifier(name) + " VARCHAR)").ok())
         << name;
-    ASSERT_TRUE((*wh)->Execute("INSERT INTO " + table + " VALUES (" + d.QuoteString(name) + ")")
-                    .ok());
+    ASSERT_TRUE(
+        (*wh)->Execute("INSERT INTO " + table + " VALUES (" + d.QuoteString(name) + ")").ok());
     auto r = (*wh)->Query("SELECT " + d.QuoteIdentifier(name) + " FROM " + table);
     ASSERT_TRUE(r.ok()) << r.status().message();
     std::string expected = name;
@@ -69,9 +70,9 @@ TEST(DuckDbDialect, UpsertReplacesRowsWithTheSameKey) {
   auto wh = OpenWarehouse({.path = ":memory:"});
   ASSERT_TRUE(wh.ok());
   const Dialect& d = (*wh)->dialect();
-  ASSERT_TRUE((*wh)->Execute(d.CreateTableIfNotExists(
-                                 "main", "kv", {{"k", SqlType::kText, true}, {"v", SqlType::kBigInt}},
-                                 {"k"}))
+  ASSERT_TRUE((*wh)
+                  ->Execute(d.CreateTableIfNotExists(
+                      "main", "kv", {{"k", SqlType::kText, true}, {"v", SqlType::kBigInt}}, {"k"}))
                   .ok());
   for (const auto& sql : d.Upsert("main", "kv", {"k", "v"}, {"k"}, "SELECT 'a', 1")) {
     ASSERT_TRUE((*wh)->Execute(sql).ok()) << sql;
@@ -111,7 +112,8 @@ std::string RenderConstructs(const Dialect& d) {
   };
   add("quote identifier", "SELECT " + d.QuoteIdentifier("we\"ird name"));
   add("quote string", "SELECT " + d.QuoteString("O'Brien"));
-  add("interval 30d", "SELECT " + d.TimestampMinus(d.CurrentTimestamp(), {30, Duration::Unit::kDay}));
+  add("interval 30d",
+      "SELECT " + d.TimestampMinus(d.CurrentTimestamp(), {30, Duration::Unit::kDay}));
   add("interval 6mo", "SELECT " + d.IntervalLiteral({6, Duration::Unit::kMonth}));
   add("sha256", "SELECT " + d.Sha256Hex("lower(trim(email))"));
   add("hash to bigint", "SELECT " + d.HashToBigint("id_type || ':' || value"));
@@ -136,7 +138,8 @@ std::string RenderConstructs(const Dialect& d) {
   }
   add("limit", "SELECT 1" + d.Limit(10));
   auto parquet = d.FileRelation(FileFormat::kParquet, "/lake/orders/*.parquet");
-  add("parquet relation", "SELECT * FROM " + (parquet.ok() ? *parquet : parquet.status().message()));
+  add("parquet relation",
+      "SELECT * FROM " + (parquet.ok() ? *parquet : parquet.status().message()));
   auto csv = d.FileRelation(FileFormat::kCsv, "/lake/o'rders.csv");
   add("csv relation", "SELECT * FROM " + (csv.ok() ? *csv : csv.status().message()));
   return out;

@@ -1,7 +1,7 @@
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "zcdp/sql/dialect.h"
 #include "zcdp/warehouse/warehouse.h"
@@ -73,8 +73,8 @@ TEST(DuckDbWarehouse, StreamsLargeResultsInChunks) {
 
 TEST(DuckDbWarehouse, AppenderBulkInserts) {
   auto wh = Memory();
-  ASSERT_TRUE(wh->Execute("CREATE SCHEMA s; CREATE TABLE s.t (a BIGINT, b VARCHAR, c TIMESTAMP)")
-                  .ok());
+  ASSERT_TRUE(
+      wh->Execute("CREATE SCHEMA s; CREATE TABLE s.t (a BIGINT, b VARCHAR, c TIMESTAMP)").ok());
   auto app = wh->CreateAppender("s", "t");
   ASSERT_TRUE(app.ok()) << app.status().message();
   for (int i = 0; i < 5000; ++i) {
@@ -144,8 +144,8 @@ class FileTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("zcdp_wh_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("zcdp_wh_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
