@@ -23,8 +23,20 @@ class IdentitySql {
   const Dialect& dialect() const { return d_; }
   const std::string& schema() const { return project_.warehouse.output_schema; }
 
-  // identity_observations: one row per (source row, identifier) with a non-null raw value.
-  std::string Observations() const;
+  // identity_observations: one row per (source row, identifier) with a non-null raw value,
+  // kept across runs; identity_watermarks: per source, its mapping's fingerprint and the
+  // newest timestamp read.
+  std::vector<std::string> CreateIncrementalTables() const;
+  // A fingerprint of how a source is read: a changed mapping means a full re-read.
+  static std::string Fingerprint(const SourceConfig& source);
+  // SELECT fingerprint, watermark for source $1.
+  std::string ReadWatermark() const;
+  // Replaces the source's observations with all of its rows (parameter: the source name).
+  std::vector<std::string> ReloadSource(const SourceConfig& source) const;
+  // Adds rows newer than $1 minus the overlap window that are not there yet.
+  std::string AppendSince(const SourceConfig& source) const;
+  // Records the fingerprint and newest timestamp of `source` (parameters: name, fingerprint).
+  std::vector<std::string> SaveWatermark() const;
   // Per source: `SELECT <null count per identifier column>` for the skipped-null counts.
   std::string NullCounts(const SourceConfig& source) const;
   // identity_phone_map (raw_value, region, value): filled in-process through libphonenumber.
@@ -54,6 +66,7 @@ class IdentitySql {
   std::string SkipExpr() const;
   std::string BlockedExpr(const std::string& expr) const;
   std::string RowKeyExpr(const SourceConfig& source) const;
+  std::string SourceSelect(const SourceConfig& source) const;
 
   const Project& project_;
   const Dialect& d_;

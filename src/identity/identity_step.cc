@@ -66,6 +66,39 @@ Status CountSkipped(Warehouse& wh, const IdentitySql& q, const Project& project,
   return Status::Ok();
 }
 
+// Reads only what is new: events newer than the source's watermark minus the overlap window,
+// unless the source has no timestamp, no watermark yet, or a changed mapping.
+Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& counts) {
+  Warehouse& wh = ctx.warehouse;
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, q.CreateIncrementalTables()));
+  for (const auto& s : ctx.project.sources) {
+    const std::string fp = IdentitySql::Fingerprint(s);
+    ZCDP_ASSIGN_OR_RETURN(QueryResult wm, wh.Query(q.ReadWatermark(), {Value::Text(s.name.value)}));
+    const bool incremental = s.timestamp && !ctx.full_refresh && !wm.rows.empty() &&
+                             wm.rows[0][0] == Value::Text(fp) && !wm.rows[0][1].is_null();
+    if (incremental) {
+      ZCDP_RETURN_IF_ERROR(wh.Execute(q.AppendSince(s), {wm.rows[0][1]}));
+      ++counts["sources.incremental"];
+    } else {
+      ZCDP_RETURN_IF_ERROR(ExecAll(wh, q.ReloadSource(s)));
+      ++counts["sources.full"];
+    }
+    for (const auto& sql : q.SaveWatermark()) {
+      ZCDP_RETURN_IF_ERROR(wh.Execute(sql, {Value::Text(s.name.value), Value::Text(fp)}));
+    }
+  }
+  // Rows of sources no longer in the project leave with them.
+  std::string names;
+  for (const auto& s : ctx.project.sources) {
+    names += (names.empty() ? "" : ", ") + wh.dialect().QuoteString(s.name.value);
+  }
+  if (names.empty()) names = "''";
+  return ExecAll(wh, {"DELETE FROM " + q.T("identity_observations") + " WHERE source NOT IN (" +
+                          names + ")",
+                      "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" +
+                          names + ")"});
+}
+
 Result<ComponentsStats> Components(StepContext& ctx, const IdentitySql& q) {
   const ComponentsTables t{q.schema(), "identity_nodes", "identity_edge_pairs",
                            "identity_components"};
@@ -120,7 +153,8 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   if (types.empty()) return counts;
   Warehouse& wh = ctx.warehouse;
   const IdentitySql q(ctx.project, wh.dialect(), types, BlocklistPatterns(ctx.project));
-  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {q.Observations(), q.CreatePhoneMap()}));
+  ZCDP_RETURN_IF_ERROR(ReadObservations(ctx, q, counts));
+  ZCDP_RETURN_IF_ERROR(wh.Execute(q.CreatePhoneMap()));
   ctx.progress(0.2);
   for (const auto& t : types) {
     if (t.rule != NormalizeRule::kPhoneE164) continue;

@@ -1,10 +1,12 @@
 #include "model/parse_internal.h"
 #include "model/suggest.h"
+#include "zcdp/sql/dialect.h"
 
 namespace zcdp::model_detail {
 namespace {
 
-const std::vector<std::string> kIdentityKeys = {"id_types", "blocklist", "strategy"};
+const std::vector<std::string> kIdentityKeys = {"id_types", "blocklist", "strategy",
+                                                "incremental_overlap"};
 const std::vector<std::string> kIdTypeKeys = {
     "priority", "max_per_profile", "normalize", "default_region", "regex", "quarantine_threshold"};
 
@@ -68,6 +70,13 @@ void ParseIdentity(const Entry& e, ParseContext& ctx, IdentityConfig& out) {
   out.blocklist = r.StringList(*f, "blocklist", "a list of regular expressions");
   for (const auto& pattern : out.blocklist) CheckRegex(pattern, f->context, "blocklist", r);
   if (auto s = r.Enum(*f, "strategy", {"native", "sql", "auto"})) out.strategy = *s;
+  if (auto o = r.String(*f, "incremental_overlap")) {
+    if (!ParseDuration(o->value).ok()) {
+      r.Error(o->pos, f->context,
+              "incremental_overlap: expected a duration such as 1d or 12h, got " + Quote(o->value));
+    }
+    out.incremental_overlap = *o;
+  }
 }
 
 }  // namespace zcdp::model_detail

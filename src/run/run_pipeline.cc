@@ -41,7 +41,7 @@ Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project,
     auto report = [&options, &step](double f) {
       if (options.on_progress) options.on_progress(step.name, f);
     };
-    StepContext ctx{project, wh, summary.run_id, report};
+    StepContext ctx{project, wh, summary.run_id, options.full_refresh, report};
     report(0.0);
     StepOutcome outcome = RunStep(step, ctx, options);
     if (outcome.status == RunStatus::kFailed) summary.status = RunStatus::kFailed;

@@ -78,6 +78,8 @@ struct IdentityConfig {
   std::vector<IdTypeConfig> id_types;
   std::vector<LocatedString> blocklist;  // regular expressions (ECMAScript)
   LocatedString strategy{"auto", {}};    // native | sql | auto
+  // Incremental runs re-read events this far before each source's watermark, for late rows.
+  LocatedString incremental_overlap{"1d", {}};
   SourcePos pos;
 };
 

@@ -19,6 +19,8 @@ struct StepContext {
   const Project& project;
   Warehouse& warehouse;
   int64_t run_id;
+  // Re-read every source in full, ignoring watermarks.
+  bool full_refresh = false;
   // Reports progress of the current step as a fraction in [0, 1]. Never null.
   std::function<void(double)> progress;
 };
@@ -74,6 +76,7 @@ struct RunSummary {
 
 struct RunOptions {
   const Clock* clock = &SystemClock::Instance();
+  bool full_refresh = false;  // passed to every step: ignore watermarks
   // Called when a step starts, reports progress, and ends. May be empty.
   std::function<void(const std::string& step, double fraction)> on_progress;
   std::function<void(const StepOutcome&)> on_step_done;
