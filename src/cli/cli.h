@@ -57,6 +57,7 @@ enum class Access { kReadOnly, kReadWrite };
 int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out);
 
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
-int RunProject(const Project& project, Warehouse& wh);
+// `full_refresh` re-reads every source in full, ignoring watermarks.
+int RunProject(const Project& project, Warehouse& wh, bool full_refresh = false);
 
 }  // namespace zcdp::cli

@@ -73,13 +73,14 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
   return kExitOk;
 }
 
-int RunProject(const Project& project, Warehouse& wh) {
+int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
   Result<StateDir> state = StateDir::Open(project);
   if (!state.ok()) return Fail(state.status());
   Result<StateDir::Lock> lock = state->LockRuns();
   if (!lock.ok()) return Fail(lock.status());
   Progress progress;
   RunOptions options;
+  options.full_refresh = full_refresh;
   options.on_progress = [&progress](const std::string& step, double f) {
     progress.Update(step, f);
   };

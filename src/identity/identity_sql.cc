@@ -172,45 +172,47 @@ std::string IdentitySql::NormalizedExpr() const {
 }
 
 std::string IdentitySql::SkipExpr() const {
-  std::string invalid = "CASE o.id_type";
+  std::string invalid = "CASE n.id_type";
   for (const auto& t : types_) {
     std::string cond = "FALSE";
     if (t.rule == NormalizeRule::kEmail) {
-      cond = "NOT " + d_.RegexMatches("lower(trim(o.raw_value))", kEmailPattern);
+      cond = "NOT " + d_.RegexMatches("lower(trim(n.raw_value))", kEmailPattern);
     } else if (t.rule == NormalizeRule::kPhoneE164) {
-      cond = "pm.value IS NULL";
+      cond = "n.phone_value IS NULL";
     }
     if (!t.validity.empty()) {
       cond = "(" + cond + " OR NOT coalesce(" +
-             d_.RegexMatches(RuleExpr(t, "o.raw_value"), t.validity) + ", FALSE))";
+             d_.RegexMatches("n.nvalue", t.validity) + ", FALSE))";
     }
     invalid += " WHEN " + d_.QuoteString(t.name) + " THEN " + cond;
   }
   invalid += " ELSE FALSE END";
-  const std::string norm = NormalizedExpr();
-  return "CASE WHEN length(o.raw_value) > " + std::to_string(IdentifierNormalizer::kMaxValueBytes) +
-         " THEN 'too_long' WHEN trim(o.raw_value) = '' THEN 'empty' WHEN " +
-         BlockedExpr("lower(trim(o.raw_value))") + " THEN 'blocklisted' WHEN " + invalid +
-         " THEN 'invalid' WHEN " + BlockedExpr(norm) + " THEN 'blocklisted' END";
+  return "CASE WHEN length(n.raw_value) > " + std::to_string(IdentifierNormalizer::kMaxValueBytes) +
+         " THEN 'too_long' WHEN trim(n.raw_value) = '' THEN 'empty' WHEN " +
+         BlockedExpr("lower(trim(n.raw_value))") + " THEN 'blocklisted' WHEN " + invalid +
+         " THEN 'invalid' WHEN " + BlockedExpr("n.nvalue") + " THEN 'blocklisted' END";
 }
 
 std::string IdentitySql::Values() const {
-  std::string phone_types;
+  // Phone types join the map on (raw value, region); other types get a NULL region and no
+  // match, which keeps this a plain equi-join.
+  std::string region = "CASE o.id_type";
   for (const auto& t : types_) {
-    if (t.rule != NormalizeRule::kPhoneE164) continue;
-    phone_types += std::string(phone_types.empty() ? "" : " OR ") +
-                   "(o.id_type = " + d_.QuoteString(t.name) +
-                   " AND pm.region = " + d_.QuoteString(t.region) + ")";
+    if (t.rule == NormalizeRule::kPhoneE164) {
+      region += " WHEN " + d_.QuoteString(t.name) + " THEN " + d_.QuoteString(t.region);
+    }
   }
-  const std::string join_phone = phone_types.empty() ? "FALSE" : "(" + phone_types + ")";
-  const std::string skip = SkipExpr();
+  region = region == "CASE o.id_type" ? "NULL" : region + " END";
+  const std::string normalized =
+      "SELECT o.*, " + NormalizedExpr() + " AS nvalue, pm.value AS phone_value FROM " +
+      T("identity_observations") + " o LEFT JOIN " + T("identity_phone_map") +
+      " pm ON pm.raw_value = o.raw_value AND pm.region = " + region;
+  const std::string skipped =
+      "SELECT n.*, " + SkipExpr() + " AS skip_reason FROM (" + normalized + ") n";
   return d_.CreateOrReplaceTableAs(
-      project_.warehouse.output_schema, "identity_values",
-      "SELECT o.source, o.row_key, o.ts, o.id_type, o.raw_value, CASE WHEN s.skip_reason IS NULL "
-      "THEN s.value END AS value, s.skip_reason FROM " +
-          T("identity_observations") + " o LEFT JOIN " + T("identity_phone_map") +
-          " pm ON pm.raw_value = o.raw_value AND " + join_phone + ", LATERAL (SELECT " +
-          NormalizedExpr() + " AS value, " + skip + " AS skip_reason) s")[0];
+      schema(), "identity_values",
+      "SELECT source, row_key, ts, id_type, raw_value, CASE WHEN skip_reason IS NULL THEN nvalue "
+      "END AS value, skip_reason FROM (" + skipped + ") s")[0];
 }
 
 std::string IdentitySql::RecordIds() const {

@@ -1,4 +1,7 @@
+#include <chrono>
 #include <map>
+
+#include "zcdp/common/log.h"
 
 #include "zcdp/identity/components.h"
 #include "zcdp/identity/identity.h"
@@ -12,7 +15,12 @@ namespace zcdp {
 namespace {
 
 Status ExecAll(Warehouse& wh, const std::vector<std::string>& statements) {
-  for (const auto& sql : statements) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
+  for (const auto& sql : statements) {
+    const auto start = std::chrono::steady_clock::now();
+    ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    LogDebug("identity: " + std::to_string(took.count()) + "s: " + sql.substr(0, 90));
+  }
   return Status::Ok();
 }
 
