@@ -24,10 +24,7 @@ std::string_view FamilyName(Family f);
 struct GraphInfo {
   int64_t nodes = 0;
   int64_t edges = 0;
-  int64_t chain_length = 0;    // kChains only
-  // kChains only: rounds the naive loop needs (hops from each chain's smallest id to its
-  // far end, plus the round that sees no change); 0 when not computed.
-  int64_t naive_rounds_needed = 0;
+  int64_t chain_length = 0;  // kChains only
 };
 
 // Creates or replaces tables "nodes" (node BIGINT) and "edges" (a BIGINT, b BIGINT) in

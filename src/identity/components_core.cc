@@ -30,10 +30,11 @@ constexpr size_t kPrefetchAhead = 32;
 // parent array is touched at random; 2 MiB pages avoid most TLB misses.
 void AdviseHugePages(void* data, size_t bytes) {
 #ifdef MADV_HUGEPAGE
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
-  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  constexpr size_t kHuge = size_t{2} << 20;
+  const size_t skip = (kHuge - reinterpret_cast<uintptr_t>(data) % kHuge) % kHuge;
+  if (bytes <= skip) return;
+  const size_t length = (bytes - skip) / kHuge * kHuge;
+  if (length > 0) (void)madvise(static_cast<char*>(data) + skip, length, MADV_HUGEPAGE);
 #endif
 }
 

@@ -51,6 +51,18 @@ Result<ComponentsStats> ComponentsNaive(Warehouse& wh, const ComponentsTables& t
 Result<ComponentsStats> ComponentsNaive(Warehouse& wh, const ComponentsTables& t,
                                         const ComponentsLimits& limits);
 
+// The native strategy's input, read into memory: node ids ascending (a node's index is its
+// rank, so the smallest index of a component is its smallest id) and the edges as index
+// pairs, rows with a NULL endpoint left out. Exposed for benchmarks and tests.
+struct IndexedGraph {
+  std::vector<int64_t> ids;
+  std::vector<uint32_t> a, b;
+  int64_t edge_rows = 0;  // rows of the edges table, NULL endpoints included
+};
+// Fails with InvalidArgument on a NULL or duplicate node id, an edge endpoint missing from the
+// nodes, or 2^32 - 1 nodes or more.
+Result<IndexedGraph> ReadIndexedGraph(Warehouse& wh, const ComponentsTables& t);
+
 // The union-find core: `n` nodes 0..n-1, edges as index pairs. Returns for each node the
 // smallest index in its component. Exposed for the core benchmark and tests.
 // REQUIRES: a.size() == b.size() and every index < n.

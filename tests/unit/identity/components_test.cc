@@ -338,6 +338,34 @@ TEST_F(ComponentsTest, OutputIsReplaced) {
   }
 }
 
+TEST_F(ComponentsTest, ReadIndexedGraphSortsIdsAndMapsEdgesToRanks) {
+  // Skewed ids (a dense run plus the extremes) and random ones, in random order.
+  Graph g;
+  std::mt19937_64 rng(5);
+  for (int64_t v = -500; v < 500; ++v) g.nodes.push_back(v);
+  g.nodes.push_back(std::numeric_limits<int64_t>::min());
+  g.nodes.push_back(std::numeric_limits<int64_t>::max());
+  for (int i = 0; i < 3000; ++i) g.nodes.push_back(int64_t(rng() | 1) << 12);  // no clash
+  std::shuffle(g.nodes.begin(), g.nodes.end(), rng);
+  for (int i = 0; i < 5000; ++i) {
+    g.edges.emplace_back(g.nodes[rng() % g.nodes.size()], g.nodes[rng() % g.nodes.size()]);
+  }
+  Load(g);
+  Exec("INSERT INTO " + Table(t_.edges) + " VALUES (NULL, 1)");
+  auto read = ReadIndexedGraph(*wh_, t_);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  std::vector<int64_t> sorted = g.nodes;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(read->ids, sorted);
+  EXPECT_EQ(read->edge_rows, int64_t(g.edges.size()) + 1);
+  ASSERT_EQ(read->a.size(), g.edges.size());
+  // Stream order is the insertion order here: every pair maps back to its edge.
+  for (size_t e = 0; e < g.edges.size(); ++e) {
+    ASSERT_EQ(read->ids[read->a[e]], g.edges[e].first);
+    ASSERT_EQ(read->ids[read->b[e]], g.edges[e].second);
+  }
+}
+
 // ---- The union-find core alone. ----------------------------------------------------------
 
 TEST(MinLabelComponents, SmallCases) {
