@@ -65,8 +65,8 @@ std::string IdentitySql::SourceSelect(const SourceConfig& s) const {
     selects += std::string(selects.empty() ? "" : " UNION ALL ") + "SELECT " +
                d_.QuoteString(s.name.value) + " AS source, " + RowKeyExpr(s) + " AS row_key, " +
                ts + " AS ts, " + d_.QuoteString(id.id_type.value) + " AS id_type, " +
-               d_.Cast(col, SqlType::kText) + " AS raw_value FROM " +
-               T("source_" + s.name.value) + " WHERE " + col + " IS NOT NULL";
+               d_.Cast(col, SqlType::kText) + " AS raw_value FROM " + T("source_" + s.name.value) +
+               " WHERE " + col + " IS NOT NULL";
   }
   return selects;
 }
@@ -74,16 +74,16 @@ std::string IdentitySql::SourceSelect(const SourceConfig& s) const {
 std::vector<std::string> IdentitySql::CreateIncrementalTables() const {
   using C = Dialect::ColumnDef;
   return {
-      d_.CreateTableIfNotExists(schema(), "identity_observations",
-                                {C{"source", SqlType::kText}, C{"row_key", SqlType::kText},
-                                 C{"ts", SqlType::kTimestamp}, C{"id_type", SqlType::kText},
-                                 C{"raw_value", SqlType::kText}},
-                                {}),
-      d_.CreateTableIfNotExists(schema(), "identity_watermarks",
-                                {C{"source", SqlType::kText, true},
-                                 C{"fingerprint", SqlType::kText},
-                                 C{"watermark", SqlType::kTimestamp}},
-                                {"source"}),
+      d_.CreateTableIfNotExists(
+          schema(), "identity_observations",
+          {C{"source", SqlType::kText}, C{"row_key", SqlType::kText}, C{"ts", SqlType::kTimestamp},
+           C{"id_type", SqlType::kText}, C{"raw_value", SqlType::kText}},
+          {}),
+      d_.CreateTableIfNotExists(
+          schema(), "identity_watermarks",
+          {C{"source", SqlType::kText, true}, C{"fingerprint", SqlType::kText},
+           C{"watermark", SqlType::kTimestamp}},
+          {"source"}),
   };
 }
 
@@ -115,19 +115,19 @@ std::string IdentitySql::AppendSince(const SourceConfig& source) const {
   const std::string since =
       d_.TimestampMinus(d_.Cast(d_.Placeholder(1), SqlType::kTimestamp),
                         overlap.ok() ? *overlap : Duration{1, Duration::Unit::kDay});
-  return "INSERT INTO " + T("identity_observations") + " SELECT n.* FROM (" +
-         SourceSelect(source) + ") n WHERE n.ts > " + since + " AND NOT EXISTS (SELECT 1 FROM " +
+  return "INSERT INTO " + T("identity_observations") + " SELECT n.* FROM (" + SourceSelect(source) +
+         ") n WHERE n.ts > " + since + " AND NOT EXISTS (SELECT 1 FROM " +
          T("identity_observations") +
          " o WHERE o.source = n.source AND o.row_key = n.row_key AND o.id_type = n.id_type AND "
-         "o.ts > " + since + ")";
+         "o.ts > " +
+         since + ")";
 }
 
 std::vector<std::string> IdentitySql::SaveWatermark() const {
   return d_.Upsert(schema(), "identity_watermarks", {"source", "fingerprint", "watermark"},
                    {"source"},
-                   "SELECT " + d_.Placeholder(1) + ", " + d_.Placeholder(2) +
-                       ", max(ts) FROM " + T("identity_observations") +
-                       " WHERE source = " + d_.Placeholder(1));
+                   "SELECT " + d_.Placeholder(1) + ", " + d_.Placeholder(2) + ", max(ts) FROM " +
+                       T("identity_observations") + " WHERE source = " + d_.Placeholder(1));
 }
 
 std::string IdentitySql::NullCounts(const SourceConfig& source) const {
@@ -181,8 +181,8 @@ std::string IdentitySql::SkipExpr() const {
       cond = "n.phone_value IS NULL";
     }
     if (!t.validity.empty()) {
-      cond = "(" + cond + " OR NOT coalesce(" +
-             d_.RegexMatches("n.nvalue", t.validity) + ", FALSE))";
+      cond =
+          "(" + cond + " OR NOT coalesce(" + d_.RegexMatches("n.nvalue", t.validity) + ", FALSE))";
     }
     invalid += " WHEN " + d_.QuoteString(t.name) + " THEN " + cond;
   }
@@ -212,7 +212,8 @@ std::string IdentitySql::Values() const {
   return d_.CreateOrReplaceTableAs(
       schema(), "identity_values",
       "SELECT source, row_key, ts, id_type, raw_value, CASE WHEN skip_reason IS NULL THEN nvalue "
-      "END AS value, skip_reason FROM (" + skipped + ") s")[0];
+      "END AS value, skip_reason FROM (" +
+          skipped + ") s")[0];
 }
 
 std::string IdentitySql::RecordIds() const {

@@ -2,7 +2,6 @@
 #include <map>
 
 #include "zcdp/common/log.h"
-
 #include "zcdp/identity/components.h"
 #include "zcdp/identity/identity.h"
 #include "zcdp/identity/normalize.h"
@@ -101,10 +100,9 @@ Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& coun
     names += (names.empty() ? "" : ", ") + wh.dialect().QuoteString(s.name.value);
   }
   if (names.empty()) names = "''";
-  return ExecAll(wh, {"DELETE FROM " + q.T("identity_observations") + " WHERE source NOT IN (" +
-                          names + ")",
-                      "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" +
-                          names + ")"});
+  return ExecAll(
+      wh, {"DELETE FROM " + q.T("identity_observations") + " WHERE source NOT IN (" + names + ")",
+           "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" + names + ")"});
 }
 
 Result<ComponentsStats> Components(StepContext& ctx, const IdentitySql& q) {

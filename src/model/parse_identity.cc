@@ -1,6 +1,7 @@
+#include "zcdp/sql/dialect.h"
+
 #include "model/parse_internal.h"
 #include "model/suggest.h"
-#include "zcdp/sql/dialect.h"
 
 namespace zcdp::model_detail {
 namespace {
