@@ -41,6 +41,8 @@ void MailAddressOf(std::string_view raw, std::string& out) {
 Status PersonEmitter::EmitCrm(const Person& p) {
   mail_address_.clear();
   primary_email_.clear();
+  account_email_.clear();
+  account_email_misspelt_ = false;
   email_consent_ = false;
   primary_email_style_ = -1;
   crm_created_ = p.since;
@@ -57,7 +59,9 @@ Status PersonEmitter::EmitCrmRecord(const Person& p, int record, Rng& rng) {
   CustomerId(world_, p, record, id_);
   ids_.Add(IdType::kCrmId, id_);
   row.customer_id = id_;
-  if (record == 0 && p.has_account && rng.Bernoulli(0.9)) {
+  // The record the account created carries its user_id. A duplicate made in a store does
+  // not, but shares the email (in another case or whitespace) or the phone.
+  if (record == 0 && p.has_account) {
     UserId(world_, p, user_id_);
     ids_.Add(IdType::kUserId, user_id_);
     row.user_id = user_id_;
@@ -94,22 +98,15 @@ void PersonEmitter::PickCrmEmail(const Person& p, int record, Rng& rng) {
     return;
   }
   const uint64_t r = rng.Uniform(1000);
-  if (r < 10) {
-    email_.assign(kUnknownEmail);
-    UseShared(kUnknownEmailPersons);
+  // Opening an account takes an address (maybe misspelt); a record typed in at the till may
+  // hold a placeholder or nothing.
+  if (r < 35 && !p.has_account) {
+    PickTillEmail(r);
     return;
   }
-  if (r < 15) {
-    email_.assign(kTestEmail);
-    UseShared(kTestEmailPersons);
-    return;
-  }
-  if (r < 35) {  // no email on file
-    email_.clear();
-    return;
-  }
-  if (r < 45) {
+  if (r >= 35 && r < 45) {
     TypoEmail(p, rng, email_);
+    account_email_misspelt_ = p.has_account;
     ++tally_.traps[kEmailTypoRecords];
   } else {
     const EmailStyle style = PickPrimaryStyle(rng);
@@ -120,13 +117,27 @@ void PersonEmitter::PickCrmEmail(const Person& p, int record, Rng& rng) {
   }
   ids_.Add(IdType::kEmail, email_);
   MailAddressOf(email_, mail_address_);
+  if (p.has_account) account_email_ = email_;
+}
+
+void PersonEmitter::PickTillEmail(uint64_t r) {
+  email_.clear();  // no email on file
+  if (r < 10) {
+    email_.assign(kUnknownEmail);
+    UseShared(kUnknownEmailPersons);
+  } else if (r < 15) {
+    email_.assign(kTestEmail);
+    UseShared(kTestEmailPersons);
+  }
 }
 
 void PersonEmitter::PickCrmPhone(const Person& p, int record, Rng& rng) {
   phone_.clear();
   if (!p.has_phone) return;
   if (record == 1) {  // the duplicate has the phone in the other format, or none
-    if (!rng.Bernoulli(0.8)) return;
+    // When the first record's email cannot match the duplicate's, the phone always does.
+    const bool email_links = primary_email_style_ >= 0;
+    if (!rng.Bernoulli(0.8) && email_links) return;
     Phone(p, !primary_phone_international_, phone_);
   } else if (rng.Bernoulli(0.005)) {
     phone_.assign(kZeroPhone);

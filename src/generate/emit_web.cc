@@ -13,6 +13,10 @@ constexpr int kMaxDevices = 3;
 // Sessions start early enough that their last event (at most ~2.1 h later) is before as_of.
 constexpr int64_t kSessionRoom = int64_t{3} * 3600 * kMicrosPerSecond;
 constexpr std::string_view kDeviceKinds[] = {"desktop", "mobile", "tablet"};
+// Account holders log in on a browser the first time they use it, but not always.
+constexpr double kFirstVisitLogin = 0.99;
+constexpr double kLaterLogin = 0.45;  // a later session that starts logged out
+constexpr double kStaysLoggedIn = 0.7;
 
 // The devices of one person: a kind and whether its cookie was reset half-way.
 struct Devices {
@@ -21,14 +25,17 @@ struct Devices {
   std::array<bool, kMaxDevices> reset{};
 };
 
+// Account holders use up to three devices and sometimes clear their cookies; visitors who
+// never log in mostly come back on the same browser.
 Devices PickDevices(const Person& p, Rng& rng) {
   static constexpr std::array<uint32_t, 3> kAccountCounts = {50, 85, 100};
   static constexpr std::array<uint32_t, 3> kKinds = {45, 90, 100};
   Devices d;
-  d.count = p.has_account ? 1 + rng.Pick(kAccountCounts) : (rng.Bernoulli(0.15) ? 2 : 1);
+  d.count = p.has_account ? 1 + rng.Pick(kAccountCounts) : (rng.Bernoulli(0.04) ? 2 : 1);
+  const double reset = p.has_account ? 0.15 : 0.04;
   for (int i = 0; i < d.count; ++i) {
     d.kind[i] = static_cast<uint8_t>(rng.Pick(kKinds));
-    d.reset[i] = rng.Bernoulli(0.15);
+    d.reset[i] = rng.Bernoulli(reset);
   }
   return d;
 }
@@ -77,25 +84,29 @@ Status PersonEmitter::EmitWeb(const Person& p) {
   }
   std::sort(starts.begin(), starts.begin() + sessions);
   if (p.has_account) UserId(world_, p, user_id_);
-  uint32_t logged_in = 0;  // devices that stay logged in between sessions
+  uint32_t logged_in = 0;  // cookies that stay logged in between sessions
   for (int s = 0; s < sessions; ++s) {
     const int device = PickDevice(devices, rng);
-    Session session{starts[s], device * 2 + (devices.reset[device] && s >= sessions / 2),
-                    kDeviceKinds[devices.kind[device]],
-                    ((logged_in >> device) & 1u) && rng.Bernoulli(0.7), p.has_account && s == 0};
+    // A cleared cookie (the second half of a reset device's sessions) starts logged out.
+    const int cookie = device * 2 + (devices.reset[device] && s >= sessions / 2);
+    Session session{starts[s], cookie, kDeviceKinds[devices.kind[device]],
+                    ((logged_in >> cookie) & 1u) && rng.Bernoulli(kStaysLoggedIn),
+                    p.has_account && s == 0};
     bool ends_logged_in = false;
     ZCDP_RETURN_IF_ERROR(EmitSession(p, session, rng, &ends_logged_in));
-    if (ends_logged_in) logged_in |= 1u << device;
+    if (ends_logged_in) logged_in |= 1u << cookie;
   }
   return p.kiosk ? EmitKiosk(p, rng) : Status::Ok();
 }
 
 Status PersonEmitter::EmitSession(const Person& p, const Session& s, Rng& rng, bool* logged_in) {
   Cookie(world_, p, s.cookie, cookie_);
-  if (((cookies_seen_ >> s.cookie) & 1u) == 0) ids_.Add(IdType::kAnonymousId, cookie_);
+  const bool new_cookie = ((cookies_seen_ >> s.cookie) & 1u) == 0;
+  if (new_cookie) ids_.Add(IdType::kAnonymousId, cookie_);
   cookies_seen_ |= 1u << s.cookie;
   const int browsing = 1 + rng.Geometric(0.75, 40);
-  const bool logs_in = s.signup || (p.has_account && !s.logged_in && rng.Bernoulli(0.45));
+  const bool logs_in = s.signup || (p.has_account && !s.logged_in &&
+                                    rng.Bernoulli(new_cookie ? kFirstVisitLogin : kLaterLogin));
   const int total = browsing + (logs_in ? 1 : 0);
   // The login comes after the landing page (total >= 2 when logging in).
   const int login_at = logs_in ? 1 + static_cast<int>(rng.Uniform(total - 1)) : -1;

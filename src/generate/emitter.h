@@ -34,6 +34,7 @@ class PersonEmitter {
   Status EmitCrm(const Person& p);
   Status EmitCrmRecord(const Person& p, int record, Rng& rng);
   void PickCrmEmail(const Person& p, int record, Rng& rng);
+  void PickTillEmail(uint64_t r);
   void PickCrmPhone(const Person& p, int record, Rng& rng);
   Status EmitConsents(const CustomerRow& customer, int record, Rng& rng);
   Status EmitWeb(const Person& p);
@@ -41,7 +42,7 @@ class PersonEmitter {
     int64_t start = 0;
     int cookie = 0;  // index of the cookie: device * 2 + (reset ? 1 : 0)
     std::string_view device;
-    bool logged_in = false;  // still logged in from an earlier session on this device
+    bool logged_in = false;  // still logged in from an earlier session on this cookie
     bool signup = false;     // the account is created in this session
   };
   Status EmitSession(const Person& p, const Session& s, Rng& rng, bool* logged_in);
@@ -76,6 +77,8 @@ class PersonEmitter {
   int primary_email_style_ = -1;  // EmailStyle of record 0, -1 for none, placeholder or typo
   bool primary_phone_international_ = false;
   std::string primary_email_;
+  std::string account_email_;  // of the web account, for checkouts; empty when none
+  bool account_email_misspelt_ = false;
 
   // Scratch buffers reused across rows.
   std::string id_, user_id_, email_, phone_, name_, path_;

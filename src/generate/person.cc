@@ -10,6 +10,7 @@ namespace zcdp::synth {
 namespace {
 
 constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
+constexpr double kStoreCustomerBrowses = 0.02;  // CRM, no account: browses anonymously
 
 // A bijection of [0, modulus) for modulus = 10^k (mult is odd and not a multiple of 5), so
 // distinct persons get distinct numbers that still look random.
@@ -35,9 +36,30 @@ void AppendLocalPart(const Person& p, bool cap, bool upper, std::string& out) {
   out.push_back('@');
 }
 
-Buyer PickBuyer(Rng& rng) {
-  static constexpr std::array<uint32_t, 3> kCumulative = {40, 90, 100};
-  return static_cast<Buyer>(rng.Pick(kCumulative));
+// Anonymous visitors (no account, no CRM record) buy less often than customers: a guest
+// checkout is the exception, not the rule.
+Buyer PickBuyer(bool anonymous, Rng& rng) {
+  static constexpr std::array<uint32_t, 3> kCustomer = {40, 90, 100};
+  static constexpr std::array<uint32_t, 3> kAnonymous = {82, 98, 100};
+  return static_cast<Buyer>(rng.Pick(anonymous ? kAnonymous : kCustomer));
+}
+
+// A valid French mobile number from a unique x < 10^8: the first two of the 8 digits after
+// 06/07 take one of 100 values that libphonenumber accepts (06 00-29 and 40-79, 07 30-59;
+// 0639, 0690-0694 or 0701-0729 are not in service). So distinct persons keep distinct
+// numbers, about 70% of them 06.
+void SetMobile(uint64_t x, Person& p) {
+  const uint64_t head = x / 1'000'000;
+  const uint64_t tail = x % 1'000'000;
+  uint64_t pair = 0;
+  if (head < 70) {
+    p.phone_prefix = '6';
+    pair = head < 30 ? head : head + 10;
+  } else {
+    p.phone_prefix = '7';
+    pair = head - 70 + 30;
+  }
+  p.phone_number = static_cast<uint32_t>(pair * 1'000'000 + tail);
 }
 
 std::string_view PickDomain(Rng& rng) {
@@ -65,18 +87,19 @@ Person MakePerson(const World& world, int64_t id) {
   p.city = Cities()[rng.Uniform(Cities().size())];
   p.email_number = static_cast<uint32_t>(Permute(id, 2654435761u, 1, world.seed, 100'000'000));
   p.domain = PickDomain(rng);
-  p.phone_number = static_cast<uint32_t>(Permute(id, 2246822519u, 2, world.seed, 100'000'000));
-  p.phone_prefix = rng.Bernoulli(0.7) ? '6' : '7';
+  SetMobile(Permute(id, 2246822519u, 2, world.seed, 100'000'000), p);
   p.has_phone = rng.Bernoulli(0.75);
-  p.is_crm = rng.Bernoulli(0.80);
-  p.second_record = p.is_crm && rng.Bernoulli(0.08);
   p.has_account = rng.Bernoulli(0.60);
-  p.web_active = p.has_account || rng.Bernoulli(0.85);
+  // Opening an account creates a customer record, so every account holder is in the CRM,
+  // together with store customers who never opened one.
+  p.is_crm = p.has_account || rng.Bernoulli(0.50);
+  p.second_record = p.is_crm && rng.Bernoulli(0.08);
+  // Store customers seldom browse the site without logging in. Anonymous visitors (no account,
+  // no CRM record) always do, so that every person shows at least one identifier of their own
+  // (orders alone may carry only a placeholder email).
+  p.web_active = p.has_account || !p.is_crm || rng.Bernoulli(kStoreCustomerBrowses);
   p.kiosk = p.has_account && rng.Bernoulli(0.008);
-  p.buyer = PickBuyer(rng);
-  // Persons without a CRM record browse the site, so that every person shows at least one
-  // identifier of their own (orders alone may carry only a placeholder email).
-  if (!p.is_crm) p.web_active = true;
+  p.buyer = PickBuyer(!p.is_crm, rng);
   const int64_t span = world.as_of - world.window_start;
   p.since = TimeBetween(rng, world.window_start, world.window_start + span * 9 / 10);
   return p;

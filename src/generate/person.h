@@ -38,14 +38,14 @@ struct Person {
   City city;
   uint32_t email_number = 0;  // makes the address unique: first.last<number>@domain
   std::string_view domain;
-  uint32_t phone_number = 0;  // the 8 digits after 06/07, unique per person
+  uint32_t phone_number = 0;  // the 8 digits after 06/07, unique per person, a valid number
   char phone_prefix = '6';
   bool has_phone = false;
-  bool is_crm = false;
+  bool is_crm = false;         // every account holder, and some store customers
   bool second_record = false;  // a duplicate CRM record with another customer_id
   bool has_account = false;    // a web login (user_id)
-  bool web_active = false;
-  bool kiosk = false;  // logs in once on the shop's shared kiosk
+  bool web_active = false;     // anonymous visitors (no account, no CRM record) always are
+  bool kiosk = false;          // logs in once on the shop's shared kiosk
   Buyer buyer = Buyer::kNone;
   int64_t since = 0;  // first activity, microseconds
 };

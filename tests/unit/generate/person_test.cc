@@ -104,6 +104,41 @@ TEST(PersonTest, FormatsOfIdentifiers) {
       << s;
 }
 
+// Phones are French mobile numbers in service (libphonenumber rejects 0639, 0690-0694 or
+// 0701-0729, for example): identity resolution skips invalid ones, and real customers give
+// numbers that work. About 70% start with 06.
+TEST(PersonTest, PhonesAreValidMobileNumbers) {
+  const World w = MakeWorld(42, 20454);
+  const std::regex valid("0(6 [0-24-7][0-9]|7 [3-5][0-9])( [0-9]{2}){3}");
+  std::string s;
+  int mobile06 = 0;
+  const int n = 20000;
+  for (int id = 0; id < n; ++id) {
+    const Person p = MakePerson(w, id);
+    Phone(p, false, s);
+    ASSERT_TRUE(std::regex_match(s, valid)) << s;
+    mobile06 += s[1] == '6';
+  }
+  EXPECT_NEAR(mobile06 / double(n), 0.7, 0.02);
+}
+
+// Every account holder has a CRM record; persons with neither are anonymous visitors, who
+// always browse so that they show an identifier.
+TEST(PersonTest, AccountsAreCustomersAndAnonymousVisitorsBrowse) {
+  const World w = MakeWorld(42, 20454);
+  int accounts = 0, crm = 0;
+  const int n = 20000;
+  for (int id = 0; id < n; ++id) {
+    const Person p = MakePerson(w, id);
+    EXPECT_TRUE(!p.has_account || p.is_crm) << id;
+    EXPECT_TRUE(p.is_crm || p.web_active) << id;
+    accounts += p.has_account;
+    crm += p.is_crm;
+  }
+  EXPECT_NEAR(accounts / double(n), 0.6, 0.02);
+  EXPECT_NEAR(crm / double(n), 0.8, 0.02);
+}
+
 TEST(TruthTest, PersonIdsListsEachValueOnce) {
   PersonIds ids;
   for (int round = 0; round < 2; ++round) {  // reuse after Clear()
