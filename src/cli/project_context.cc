@@ -86,11 +86,20 @@ int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
   };
   options.on_step_done = [&progress](const StepOutcome& s) {
     progress.Done();
-    std::string counts;
-    for (const auto& [k, v] : s.counts) counts += " " + k + "=" + std::to_string(v);
-    std::printf("  %-10s %-9s %6.2fs%s\n", s.name.c_str(),
+    std::printf("  %-10s %-9s %6.2fs\n", s.name.c_str(),
                 std::string(RunStatusName(s.status)).c_str(),
-                static_cast<double>(s.finished_micros - s.started_micros) / 1e6, counts.c_str());
+                static_cast<double>(s.finished_micros - s.started_micros) / 1e6);
+    // Counts wrapped to a readable width under the step's line.
+    std::string line;
+    for (const auto& [k, v] : s.counts) {
+      const std::string item = k + "=" + std::to_string(v);
+      if (!line.empty() && line.size() + item.size() > 80) {
+        std::printf("      %s\n", line.c_str());
+        line.clear();
+      }
+      line += (line.empty() ? "" : "  ") + item;
+    }
+    if (!line.empty()) std::printf("      %s\n", line.c_str());
     if (!s.error.empty())
       std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
   };
