@@ -187,10 +187,12 @@ std::string IdentitySql::SkipExpr() const {
     invalid += " WHEN " + d_.QuoteString(t.name) + " THEN " + cond;
   }
   invalid += " ELSE FALSE END";
+  // The normalised value is matched again only where normalisation changed it (as in C++).
   return "CASE WHEN length(n.raw_value) > " + std::to_string(IdentifierNormalizer::kMaxValueBytes) +
          " THEN 'too_long' WHEN trim(n.raw_value) = '' THEN 'empty' WHEN " +
          BlockedExpr("lower(trim(n.raw_value))") + " THEN 'blocklisted' WHEN " + invalid +
-         " THEN 'invalid' WHEN " + BlockedExpr("n.nvalue") + " THEN 'blocklisted' END";
+         " THEN 'invalid' WHEN n.nvalue <> lower(trim(n.raw_value)) AND " +
+         BlockedExpr("n.nvalue") + " THEN 'blocklisted' END";
 }
 
 std::string IdentitySql::Values() const {
