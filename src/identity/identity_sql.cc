@@ -65,7 +65,7 @@ std::string IdentitySql::SourceSelect(const SourceConfig& s) const {
     selects += std::string(selects.empty() ? "" : " UNION ALL ") + "SELECT " +
                d_.QuoteString(s.name.value) + " AS source, " + RowKeyExpr(s) + " AS row_key, " +
                ts + " AS ts, " + d_.QuoteString(id.id_type.value) + " AS id_type, " +
-               d_.Cast(col, SqlType::kText) + " AS raw_value FROM " + T("source_" + s.name.value) +
+               d_.Cast(col, SqlType::kText) + " AS raw_value FROM " + T(SourceViewName(s)) +
                " WHERE " + col + " IS NOT NULL";
   }
   return selects;
@@ -136,7 +136,7 @@ std::string IdentitySql::NullCounts(const SourceConfig& source) const {
     cols += std::string(cols.empty() ? "" : ", ") + "sum(CASE WHEN " +
             d_.QuoteIdentifier(id.column.value) + " IS NULL THEN 1 ELSE 0 END)";
   }
-  return "SELECT " + cols + " FROM " + T("source_" + source.name.value);
+  return "SELECT " + cols + " FROM " + T(SourceViewName(source));
 }
 
 std::string IdentitySql::CreatePhoneMap() const {

@@ -30,8 +30,6 @@ Result<StepCounts> RegisterSources(StepContext& ctx) {
 
 }  // namespace
 
-std::string SourceViewName(const SourceConfig& source) { return "source_" + source.name.value; }
-
 Step SourcesStep() {
   return {"sources",
           "expose every source as a view in the output schema and count its rows",

@@ -4,9 +4,6 @@
 
 namespace zcdp {
 
-// The view name under which a source is exposed in the output schema: "source_<name>".
-std::string SourceViewName(const SourceConfig& source);
-
 // Step "sources": exposes every source as a view in the output schema (files and globs are
 // read in place, nothing is imported) and counts its rows.
 Step SourcesStep();

@@ -63,6 +63,11 @@ struct SourceConfig {
   SourcePos pos;
 };
 
+// The view through which every stage reads a source: "<output_schema>.source_<name>".
+inline std::string SourceViewName(const SourceConfig& source) {
+  return "source_" + source.name.value;
+}
+
 struct IdTypeConfig {
   LocatedString name;
   int priority = 100;
