@@ -1,8 +1,25 @@
 #include "identity/identity_sql.h"
 
+#include "zcdp/identity/identity.h"
 #include "zcdp/identity/normalize.h"
 
 namespace zcdp {
+
+std::string SourceRowKeyExpr(const SourceConfig& source, const Dialect& d, std::string_view alias) {
+  const auto col = [&](const std::string& name) {
+    return d.Cast((alias.empty() ? "" : std::string(alias) + ".") + d.QuoteIdentifier(name),
+                  SqlType::kText);
+  };
+  if (source.primary_key) return col(source.primary_key->value);
+  // No key declared: the row's identifying content names it.
+  std::string parts;
+  for (const auto& id : source.identifiers) {
+    parts += std::string(parts.empty() ? "" : ", ") + col(id.column.value);
+  }
+  if (source.timestamp) parts += ", " + col(source.timestamp->value);
+  return d.Cast(d.HashToBigint("concat_ws('|', " + parts + ")"), SqlType::kText);
+}
+
 namespace {
 
 // "raw_value" after the rule's trimming and casing, as SQL.
@@ -42,17 +59,7 @@ std::string IdentitySql::TypesRelation() const {
 }
 
 std::string IdentitySql::RowKeyExpr(const SourceConfig& source) const {
-  if (source.primary_key)
-    return d_.Cast(d_.QuoteIdentifier(source.primary_key->value), SqlType::kText);
-  // No key declared: the row's identifying content names it.
-  std::string parts;
-  for (const auto& id : source.identifiers) {
-    parts += std::string(parts.empty() ? "" : ", ") +
-             d_.Cast(d_.QuoteIdentifier(id.column.value), SqlType::kText);
-  }
-  if (source.timestamp)
-    parts += ", " + d_.Cast(d_.QuoteIdentifier(source.timestamp->value), SqlType::kText);
-  return d_.Cast(d_.HashToBigint("concat_ws('|', " + parts + ")"), SqlType::kText);
+  return SourceRowKeyExpr(source, d_);
 }
 
 std::string IdentitySql::SourceSelect(const SourceConfig& s) const {

@@ -180,6 +180,7 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::SnapshotPrevious(q)));
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, {StableIdSql::Assignment(q), StableIdSql::Merges(q, ctx.run_id),
                                     StableIdSql::Conflicts(q, ctx.run_id), StableIdSql::Graph(q),
+                                    StableIdSql::RecordProfiles(q),
                                     StableIdSql::DropWorkingTables(q)}));
   ZCDP_ASSIGN_OR_RETURN(counts["profiles"], CountOf(wh, "SELECT count(DISTINCT profile_id) FROM " +
                                                             q.T("identity_graph")));

@@ -91,6 +91,18 @@ std::string StableIdSql::Graph(const IdentitySql& q) {
          " a ON a.component = c.component";
 }
 
+std::string StableIdSql::RecordProfiles(const IdentitySql& q) {
+  // A row belongs to the profile of its strongest identifier still in the graph (a dropped
+  // guardrail edge leaves its weaker identifiers elsewhere; a quarantined one is in none).
+  return "CREATE OR REPLACE TABLE " + q.T("identity_record_profiles") +
+         " AS SELECT source, row_key, profile_id FROM (SELECT r.source, r.row_key, a.profile_id, "
+         "row_number() OVER (PARTITION BY r.source, r.row_key ORDER BY r.priority, r.node) AS rn "
+         "FROM " +
+         q.T("identity_record_ids") + " r JOIN " + q.T("identity_components") +
+         " c ON c.node = r.node JOIN " + q.T("identity_assignment") +
+         " a ON a.component = c.component) x WHERE rn = 1";
+}
+
 std::string StableIdSql::DropWorkingTables(const IdentitySql& q) {
   return "DROP TABLE IF EXISTS " + q.T("identity_graph_prev") + "; DROP TABLE IF EXISTS " +
          q.T("identity_guardrail_labels") + "; DROP TABLE IF EXISTS " + q.T("identity_violating");

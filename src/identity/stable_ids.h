@@ -18,6 +18,8 @@ struct StableIdSql {
   static std::string Merges(const IdentitySql& q, int64_t run_id);
   static std::string Conflicts(const IdentitySql& q, int64_t run_id);
   static std::string Graph(const IdentitySql& q);
+  // identity_record_profiles: each source row's profile.
+  static std::string RecordProfiles(const IdentitySql& q);
   static std::vector<std::string> CreateHistoryTables(const IdentitySql& q);
   static std::string DropWorkingTables(const IdentitySql& q);
 };

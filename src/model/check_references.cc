@@ -35,14 +35,32 @@ void CheckIdentifiers(const Project& p, Diagnostics& d) {
 void CheckTraits(const Project& p, Diagnostics& d) {
   const auto sources = NamesOf(p.sources);
   for (const auto& t : p.traits) {
-    if (!t.source) continue;
-    const SourceConfig* s = p.FindSource(t.source->value);
-    if (s == nullptr) {
-      d.Error(t.source->pos, Context("trait", t.name) + ": source: unknown source " +
-                                 Quote(t.source->value) + DidYouMean(t.source->value, sources));
-    } else if (t.window && !s->timestamp) {
-      d.Error(t.window->pos, Context("trait", t.name) + ": window: source " + Quote(s->name.value) +
-                                 " has no 'timestamp' column to measure the window from");
+    const std::string ctx = Context("trait", t.name);
+    // A pick's most recent row falls back to the highest row key without a timestamp.
+    const bool needs_time =
+        t.window || t.aggregate_function == "first" || t.aggregate_function == "last";
+    if (t.source) {
+      const SourceConfig* s = p.FindSource(t.source->value);
+      if (s == nullptr) {
+        d.Error(t.source->pos, ctx + ": source: unknown source " + Quote(t.source->value) +
+                                   DidYouMean(t.source->value, sources));
+      } else if (needs_time && !s->timestamp) {
+        d.Error(t.window ? t.window->pos : t.pos,
+                ctx + (t.window ? ": window: source " : ": source ") + Quote(s->name.value) +
+                    " has no 'timestamp' column to " +
+                    (t.window ? "measure the window from" : "order its rows by"));
+      }
+    }
+    if (t.source) continue;
+    for (const auto& in : t.inputs) {
+      const SourceConfig* s = p.FindSource(in.source.value);
+      if (s == nullptr) {
+        d.Error(in.source.pos, ctx + ": from: unknown source " + Quote(in.source.value) +
+                                   DidYouMean(in.source.value, sources));
+      } else if (needs_time && !s->timestamp) {
+        d.Error(in.source.pos, ctx + ": from: source " + Quote(s->name.value) +
+                                   " has no 'timestamp' column to measure the window from");
+      }
     }
   }
 }

@@ -6,8 +6,8 @@
 namespace zcdp::model_detail {
 namespace {
 
-const std::vector<std::string> kTraitKeys = {"name", "source", "aggregate", "window",     "where",
-                                             "pick", "column", "sql",       "description"};
+const std::vector<std::string> kTraitKeys = {"name", "source", "aggregate", "window", "where",
+                                             "pick", "column", "sql",       "from",   "description"};
 const std::vector<std::string> kAudienceKeys = {"name", "where", "description"};
 const std::vector<std::string> kAggregates = {
     "count", "sum", "avg", "min", "max", "first", "last", "count_distinct", "most_frequent"};
@@ -82,9 +82,35 @@ void CheckTraitKind(const Fields& f, YamlReader& r) {
   }
 }
 
+// `from: [orders.customer_email, customers.email]`: the sources a pick reads, in priority
+// order. Each entry is "source.column".
+void ReadFrom(const Fields& f, YamlReader& r, TraitConfig& t) {
+  t.from = r.StringList(f, "from", "a list of source.column entries, highest priority first");
+  if (f.Find("from") == nullptr) return;
+  if (!t.pick) {
+    r.Error(f.Find("from")->key_pos, f.context,
+            "'from' lists the sources of a pick; use 'source' for an aggregate or sql trait");
+  }
+  if (f.Find("source") != nullptr) {
+    r.Error(f.Find("from")->key_pos, f.context, "'from' cannot be combined with 'source'");
+  }
+  for (const auto& entry : t.from) {
+    const size_t dot = entry.value.find('.');
+    const std::string src = dot == std::string::npos ? "" : entry.value.substr(0, dot);
+    const std::string col = dot == std::string::npos ? "" : entry.value.substr(dot + 1);
+    if (!IsValidName(src) || col.empty()) {
+      r.Error(entry.pos, f.context,
+              "from: expected source.column such as orders.customer_email, got " +
+                  Quote(entry.value));
+      continue;
+    }
+    t.inputs.push_back({LocatedString{src, entry.pos}, LocatedString{col, entry.pos}});
+  }
+}
+
 void ParseTrait(const Fields& f, YamlReader& r, TraitConfig& t) {
   CheckTraitKind(f, r);
-  if (f.Find("sql") == nullptr) r.Require(f, {"source"});
+  if (f.Find("sql") == nullptr && f.Find("from") == nullptr) r.Require(f, {"source"});
   t.source = r.String(f, "source");
   t.column = r.String(f, "column");
   ReadAggregate(f, r, t);
@@ -95,6 +121,8 @@ void ParseTrait(const Fields& f, YamlReader& r, TraitConfig& t) {
   }
   t.where = r.String(f, "where");
   t.sql = r.String(f, "sql");
+  ReadFrom(f, r, t);
+  if (t.source && t.input_column && !t.sql) t.inputs.push_back({*t.source, *t.input_column});
 }
 
 }  // namespace

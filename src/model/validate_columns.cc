@@ -69,16 +69,16 @@ void Validator::CheckSourceColumns(const SourceConfig& s, const DescribedSource&
 
 void Validator::CheckTraits() {
   for (const auto& t : project_.traits) {
-    if (!t.source || !t.input_column) continue;
-    auto it = described_.find(t.source->value);
-    if (it == described_.end()) continue;  // unknown or unreadable source: reported already
     const std::string ctx = "trait " + Quote(t.name.value);
     const std::string key = t.aggregate ? "aggregate" : t.pick ? "pick" : "column";
-    const ColumnInfo* c = FindColumn(ctx, key, *t.input_column, it->second);
-    const std::string& fn = t.aggregate_function;
-    if (c != nullptr && (fn == "sum" || fn == "avg")) {
-      CheckType(ctx, key, *t.input_column, *c, IsNumericKind(c->kind),
-                "a numeric column for " + fn);
+    for (const auto& in : t.inputs) {
+      auto it = described_.find(in.source.value);
+      if (it == described_.end()) continue;  // unknown or unreadable source: reported already
+      const ColumnInfo* c = FindColumn(ctx, t.from.empty() ? key : "from", in.column, it->second);
+      const std::string& fn = t.aggregate_function;
+      if (c != nullptr && (fn == "sum" || fn == "avg")) {
+        CheckType(ctx, key, in.column, *c, IsNumericKind(c->kind), "a numeric column for " + fn);
+      }
     }
   }
 }

@@ -2,7 +2,11 @@
 
 #include <string>
 
+#include <string_view>
+
+#include "zcdp/model/project.h"
 #include "zcdp/run/pipeline.h"
+#include "zcdp/sql/dialect.h"
 
 namespace zcdp {
 
@@ -12,7 +16,15 @@ namespace zcdp {
 //   profile_merges       (run_id, absorbed_profile_id, surviving_profile_id, reason)
 //   identity_conflicts   (run_id, edge, rule, profile) dropped by a guardrail
 //   identity_quarantine  (id_type, id_value, reason, records, linked_values)
+//   identity_record_profiles (source, row_key, profile_id): the profile of each source row,
+//                        that of the row's strongest identifier in the graph
 // plus working tables prefixed identity_ (observations, edges, nodes, components).
 Step IdentityStep();
+
+// The key identity gives a row of `source` (identity_record_profiles.row_key): its primary
+// key as text, or without one a hash of the row's identifier columns and timestamp.
+// Columns are qualified with `alias` when it is not empty.
+std::string SourceRowKeyExpr(const SourceConfig& source, const Dialect& dialect,
+                             std::string_view alias = "");
 
 }  // namespace zcdp

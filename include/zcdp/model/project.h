@@ -98,11 +98,20 @@ struct TraitConfig {
   std::optional<LocatedString> pick;       // most_recent | most_frequent | source_priority
   std::optional<LocatedString> column;
   std::optional<LocatedString> sql;  // escape hatch
+  // For picks over several sources: "source.column" entries, highest priority first.
+  std::vector<LocatedString> from;
   // Derived by the loader: the function of `aggregate` ("count", "sum", ...), and the source
   // column the trait reads: `column`, the argument of `aggregate`, or for a `pick` without
   // `column`, the trait's own name.
   std::string aggregate_function;
   std::optional<LocatedString> input_column;
+  // Derived: the (source, column) pairs the trait reads, from `from`, or `source` with the
+  // input column. Empty for `sql` traits and plain `count`.
+  struct Input {
+    LocatedString source;
+    LocatedString column;
+  };
+  std::vector<Input> inputs;
   SourcePos pos;
 };
 
