@@ -21,7 +21,6 @@
 namespace zcdp {
 namespace {
 
-using components_internal::QueryInt;
 using components_internal::QuotedNames;
 
 constexpr uint32_t kMissing = std::numeric_limits<uint32_t>::max();

@@ -36,7 +36,6 @@ namespace {
 
 using components_internal::CountResult;
 using components_internal::CreateTableAs;
-using components_internal::QueryInt;
 using components_internal::QuotedNames;
 using components_internal::Stopwatch;
 using components_internal::WorkTables;

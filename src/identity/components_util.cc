@@ -25,15 +25,6 @@ Status CreateTableAs(Warehouse& wh, std::string_view schema, std::string_view na
   return Status::Ok();
 }
 
-Result<int64_t> QueryInt(Warehouse& wh, std::string_view sql) {
-  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream, wh.Stream(sql));
-  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Chunk> chunk, stream->Next());
-  if (chunk == nullptr || chunk->row_count() == 0 || chunk->column_count() == 0) {
-    return Status::Internal("expected one row from: " + std::string(sql));
-  }
-  return chunk->IsNull(0, 0) ? 0 : chunk->GetInt(0, 0);
-}
-
 WorkTables::~WorkTables() {
   // Best effort: a failed drop must not hide the error that ended the run.
   for (const std::string& name : names_) {

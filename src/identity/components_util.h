@@ -38,9 +38,6 @@ struct QuotedNames {
 Status CreateTableAs(Warehouse& wh, std::string_view schema, std::string_view name,
                      std::string_view select_sql);
 
-// Runs a query whose first row's first column is an integer (a count); NULL reads as 0.
-Result<int64_t> QueryInt(Warehouse& wh, std::string_view sql);
-
 // Working tables of one run, named after the output table with a suffix, in t.schema.
 // Every table named through it is dropped when the object dies, also on error paths.
 class WorkTables {

@@ -23,11 +23,7 @@ Status ExecAll(Warehouse& wh, const std::vector<std::string>& statements) {
   return Status::Ok();
 }
 
-Result<int64_t> CountOf(Warehouse& wh, const std::string& sql) {
-  ZCDP_ASSIGN_OR_RETURN(QueryResult r, wh.Query(sql));
-  const Value& v = r.rows.at(0).at(0);
-  return v.is_null() ? 0 : std::get<int64_t>(v.storage());
-}
+Result<int64_t> CountOf(Warehouse& wh, const std::string& sql) { return QueryInt(wh, sql); }
 
 // Normalises the phone numbers not seen before through libphonenumber and remembers them in
 // identity_phone_map, so that the warehouse joins instead of re-parsing.
@@ -178,10 +174,10 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::CreateHistoryTables(q)));
   ZCDP_ASSIGN_OR_RETURN(counts["conflicts"], ApplyGuardrails(wh, q));
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::SnapshotPrevious(q)));
-  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {StableIdSql::Assignment(q), StableIdSql::Merges(q, ctx.run_id),
-                                    StableIdSql::Conflicts(q, ctx.run_id), StableIdSql::Graph(q),
-                                    StableIdSql::RecordProfiles(q),
-                                    StableIdSql::DropWorkingTables(q)}));
+  ZCDP_RETURN_IF_ERROR(
+      ExecAll(wh, {StableIdSql::Assignment(q), StableIdSql::Merges(q, ctx.run_id),
+                   StableIdSql::Conflicts(q, ctx.run_id), StableIdSql::Graph(q),
+                   StableIdSql::RecordProfiles(q), StableIdSql::DropWorkingTables(q)}));
   ZCDP_ASSIGN_OR_RETURN(counts["profiles"], CountOf(wh, "SELECT count(DISTINCT profile_id) FROM " +
                                                             q.T("identity_graph")));
   ZCDP_ASSIGN_OR_RETURN(counts["quarantined"],

@@ -24,6 +24,7 @@ struct ParseContext {
 void ParseWarehouse(const Entry& e, ParseContext& ctx, WarehouseConfig& out);
 void ParseSources(const Entry& e, ParseContext& ctx, std::vector<SourceConfig>& out);
 void ParseIdentity(const Entry& e, ParseContext& ctx, IdentityConfig& out);
+void ParseProfiles(const Entry& e, ParseContext& ctx, ProfilesConfig& out);
 void ParseTraits(const Entry& e, ParseContext& ctx, std::vector<TraitConfig>& out);
 void ParseAudiences(const Entry& e, ParseContext& ctx, std::vector<AudienceConfig>& out);
 void ParseDestinations(const Entry& e, ParseContext& ctx, std::vector<DestinationConfig>& out);

@@ -6,8 +6,9 @@
 namespace zcdp::model_detail {
 namespace {
 
-const std::vector<std::string> kTraitKeys = {"name", "source", "aggregate", "window", "where",
-                                             "pick", "column", "sql",       "from",   "description"};
+const std::vector<std::string> kTraitKeys = {"name",  "source",     "aggregate", "window",
+                                             "where", "pick",       "column",    "sql",
+                                             "from",  "description"};
 const std::vector<std::string> kAudienceKeys = {"name", "where", "description"};
 const std::vector<std::string> kAggregates = {
     "count", "sum", "avg", "min", "max", "first", "last", "count_distinct", "most_frequent"};
@@ -99,9 +100,9 @@ void ReadFrom(const Fields& f, YamlReader& r, TraitConfig& t) {
     const std::string src = dot == std::string::npos ? "" : entry.value.substr(0, dot);
     const std::string col = dot == std::string::npos ? "" : entry.value.substr(dot + 1);
     if (!IsValidName(src) || col.empty()) {
-      r.Error(entry.pos, f.context,
-              "from: expected source.column such as orders.customer_email, got " +
-                  Quote(entry.value));
+      r.Error(
+          entry.pos, f.context,
+          "from: expected source.column such as orders.customer_email, got " + Quote(entry.value));
       continue;
     }
     t.inputs.push_back({LocatedString{src, entry.pos}, LocatedString{col, entry.pos}});
@@ -130,6 +131,15 @@ void ParseTrait(const Fields& f, YamlReader& r, TraitConfig& t) {
 void ParseTraits(const Entry& e, ParseContext& ctx, std::vector<TraitConfig>& out) {
   ParseNamedList(e, ctx, "trait", kTraitKeys, out,
                  [&](const Fields& f, TraitConfig& t) { ParseTrait(f, ctx.reader, t); });
+}
+
+void ParseProfiles(const Entry& e, ParseContext& ctx, ProfilesConfig& out) {
+  YamlReader& r = ctx.reader;
+  auto f =
+      r.Map(e.value, e.pos, "profiles", {"materialize"}, "a mapping such as {materialize: true}");
+  if (!f) return;
+  out.pos = f->pos;
+  if (auto m = r.Enum(*f, "materialize", {"true", "false"})) out.materialize = m->value == "true";
 }
 
 void ParseAudiences(const Entry& e, ParseContext& ctx, std::vector<AudienceConfig>& out) {

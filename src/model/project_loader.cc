@@ -19,8 +19,9 @@ using model_detail::YamlReader;
 // A project file is configuration: a few kilobytes. The bound keeps hostile input cheap.
 constexpr size_t kMaxProjectBytes = 4 << 20;
 
-const std::vector<std::string> kTopKeys = {"name",   "warehouse", "sources",      "identity",
-                                           "traits", "audiences", "destinations", "consent"};
+const std::vector<std::string> kTopKeys = {"name",         "warehouse", "sources",
+                                           "identity",     "traits",    "audiences",
+                                           "destinations", "consent",   "profiles"};
 
 SourcePos PosOfMark(const YAML::Mark& mark) {
   if (mark.line < 0 || mark.column < 0) return {1, 1};
@@ -55,6 +56,8 @@ void ParseSection(const Entry& e, ParseContext& ctx, Project& p) {
     ParseIdentity(e, ctx, p.identity);
   } else if (e.key == "traits") {
     ParseTraits(e, ctx, p.traits);
+  } else if (e.key == "profiles") {
+    ParseProfiles(e, ctx, p.profiles);
   } else if (e.key == "audiences") {
     ParseAudiences(e, ctx, p.audiences);
   } else if (e.key == "destinations") {

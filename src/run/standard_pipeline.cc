@@ -1,5 +1,7 @@
+#include "zcdp/audiences/membership.h"
 #include "zcdp/identity/identity.h"
 #include "zcdp/run/pipeline.h"
+#include "zcdp/traits/traits.h"
 
 #include "run/sources_step.h"
 
@@ -7,9 +9,11 @@ namespace zcdp {
 
 Pipeline StandardPipeline() {
   Pipeline p;
-  // Stages register here, after the steps they depend on; traits, audiences and syncs follow.
+  // Stages register here, after the steps they depend on; syncs follow.
   (void)p.Add(SourcesStep());
   (void)p.Add(IdentityStep());
+  (void)p.Add(TraitsStep());
+  (void)p.Add(audience::AudiencesStep());
   return p;
 }
 

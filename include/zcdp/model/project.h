@@ -115,6 +115,13 @@ struct TraitConfig {
   SourcePos pos;
 };
 
+// How `<output_schema>.profiles` is stored: a view by default (always fresh, zero copy), or a
+// table rebuilt by each run (`profiles: {materialize: true}`).
+struct ProfilesConfig {
+  bool materialize = false;
+  SourcePos pos;
+};
+
 struct AudienceConfig {
   LocatedString name;
   LocatedString where;
@@ -153,6 +160,7 @@ struct Project {
   std::vector<SourceConfig> sources;
   IdentityConfig identity;
   std::vector<TraitConfig> traits;
+  ProfilesConfig profiles;
   std::vector<AudienceConfig> audiences;
   std::vector<DestinationConfig> destinations;
   std::optional<ConsentConfig> consent;

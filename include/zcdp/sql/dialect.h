@@ -65,6 +65,9 @@ class Dialect {
   // True when `text_expr` contains a match of the regular expression `pattern` (a literal,
   // quoted here).
   virtual std::string RegexMatches(std::string_view text_expr, std::string_view pattern) const = 0;
+  // Aggregates: the `value` of the row with the smallest (ArgMin) or largest (ArgMax) `key`.
+  virtual std::string ArgMin(std::string_view value, std::string_view key) const = 0;
+  virtual std::string ArgMax(std::string_view value, std::string_view key) const = 0;
   // CAST(expr AS type).
   std::string Cast(std::string_view expr, SqlType type) const;
 

@@ -135,6 +135,15 @@ class Warehouse {
 // (missing file, lock held by another process, not a database).
 Result<std::unique_ptr<Warehouse>> OpenWarehouse(const WarehouseOptions& options);
 
+// The integer in the first column of the first row of a query (a count), 0 when NULL.
+// InvalidArgument when the query returns no row or a value that is not an integer.
+Result<int64_t> QueryInt(Warehouse& wh, std::string_view sql,
+                         const std::vector<Value>& params = {});
+
+// The text in the first column of the first row, "" when there is no row or it is NULL.
+Result<std::string> QueryText(Warehouse& wh, std::string_view sql,
+                              const std::vector<Value>& params = {});
+
 // Begin() starts a transaction, and the destructor rolls it back unless Commit() was called.
 // Inside an enclosing transaction, Begin() and Commit() join it instead: the outer owner
 // decides, so that a unit of work can be transactional alone and as part of a larger one.

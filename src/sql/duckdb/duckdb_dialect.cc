@@ -94,6 +94,14 @@ std::string DuckDbDialect::HashToBigint(std::string_view text_expr) const {
   return "CAST(hash(" + std::string(text_expr) + ") >> 1 AS BIGINT)";
 }
 
+std::string DuckDbDialect::ArgMin(std::string_view value, std::string_view key) const {
+  return "arg_min(" + std::string(value) + ", " + std::string(key) + ")";
+}
+
+std::string DuckDbDialect::ArgMax(std::string_view value, std::string_view key) const {
+  return "arg_max(" + std::string(value) + ", " + std::string(key) + ")";
+}
+
 std::string DuckDbDialect::RegexMatches(std::string_view text_expr,
                                         std::string_view pattern) const {
   return "regexp_matches(" + std::string(text_expr) + ", " + QuoteString(pattern) + ")";

@@ -16,6 +16,8 @@ class DuckDbDialect final : public Dialect {
   std::string CurrentTimestamp() const override;
   std::string Sha256Hex(std::string_view text_expr) const override;
   std::string HashToBigint(std::string_view text_expr) const override;
+  std::string ArgMin(std::string_view value, std::string_view key) const override;
+  std::string ArgMax(std::string_view value, std::string_view key) const override;
   std::string RegexMatches(std::string_view text_expr, std::string_view pattern) const override;
   std::string CreateSchemaIfNotExists(std::string_view schema) const override;
   std::string CreateOrReplaceView(std::string_view schema, std::string_view name,

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "zcdp/common/status.h"
+#include "zcdp/model/project.h"
+#include "zcdp/run/pipeline.h"
+#include "zcdp/warehouse/warehouse.h"
+
+namespace zcdp::audience {
+
+// Step "audiences" (after "traits"): evaluates every audience in the warehouse and updates,
+// in the output schema,
+//   audience_membership (audience, profile_id, since): the members now;
+//   audience_history    (audience, profile_id, entered_at, exited_at): one row per stay;
+//                        a run closes the stays of profiles that left.
+// Audiences removed from the project have their members exit. Counts per audience:
+// "<name>.size", "<name>.entered", "<name>.exited".
+Step AudiencesStep();
+
+// What the next run would do to one audience, computed without writing anything.
+struct AudiencePlan {
+  std::string name;
+  int64_t current = 0;   // members now, in audience_membership
+  int64_t next = 0;      // members after the run
+  int64_t entering = 0;  // profiles that would enter
+  int64_t exiting = 0;   // profiles that would exit
+  std::string sql;       // the membership query
+};
+
+// Plans every audience of the project, reading traits through `profiles_relation` (the
+// profiles view when empty; `zcdp plan` passes the traits SELECT so nothing is stale).
+// Read-only: runs SELECTs only.
+Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project, Warehouse& wh,
+                                                const std::string& profiles_relation = "");
+
+}  // namespace zcdp::audience

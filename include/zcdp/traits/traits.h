@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+
+#include "zcdp/audiences/catalog.h"
+#include "zcdp/common/status.h"
+#include "zcdp/model/project.h"
+#include "zcdp/run/pipeline.h"
+#include "zcdp/sql/dialect.h"
+
+namespace zcdp {
+
+// A SELECT with one row per profile of identity_graph: profile_id, then one column per
+// trait in project order. Source rows reach a profile through identity_record_profiles.
+// count, count_distinct and sum are 0 for a profile without rows; the others are NULL.
+// Fails with InvalidArgument when a trait's `where` does not parse.
+Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
+                                const audience::Catalog& catalog);
+
+// Step "traits" (after "identity"): (re)creates <output_schema>.profiles from ProfilesSql,
+// as a view (the default) or, with `profiles: {materialize: true}`, as a table.
+Step TraitsStep();
+
+}  // namespace zcdp

@@ -1,0 +1,319 @@
+#include "zcdp/audiences/compile.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "zcdp/identity/identity.h"
+
+namespace zcdp::audience {
+namespace {
+
+std::string SqlOp(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq:
+      return "=";
+    case CompareOp::kNe:
+      return "<>";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
+  }
+  return "=";
+}
+
+// A predicate whose NULL outcome (a missing value) counts as false, so that `not` of it is
+// true, as in the real-time evaluator.
+std::string Definite(const std::string& predicate) { return "COALESCE(" + predicate + ", FALSE)"; }
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+// The predicate of a leaf node, given the SQL of its operand.
+std::string LeafSql(const Expr& e, const std::string& lhs, const Dialect& d) {
+  const auto lit = [&](size_t i) { return LiteralSql(e.literals.at(i), d); };
+  switch (e.kind) {
+    case NodeKind::kCompare:
+      return Definite(lhs + " " + SqlOp(e.op) + " " + lit(0));
+    case NodeKind::kBetween:
+      return Definite(lhs + " BETWEEN " + lit(0) + " AND " + lit(1));
+    case NodeKind::kIn: {
+      std::vector<std::string> values;
+      for (size_t i = 0; i < e.literals.size(); ++i) values.push_back(lit(i));
+      return Definite(lhs + (e.negated ? " NOT IN (" : " IN (") + Join(values, ", ") + ")");
+    }
+    case NodeKind::kIsNull:
+      return lhs + (e.negated ? " IS NOT NULL" : " IS NULL");
+    case NodeKind::kContains:
+      return Definite("position(" + lit(0) + " IN " + d.Cast(lhs, SqlType::kText) + ") > 0");
+    default:
+      return "FALSE";
+  }
+}
+
+// One aggregate (or exists) of a condition, computed per profile in a subquery per source.
+struct Aggregate {
+  const Expr* node;    // the kExists node, or the node whose operand is the aggregate
+  std::string column;  // "a<N>"
+};
+
+}  // namespace
+
+std::string LiteralSql(const Literal& literal, const Dialect& d) {
+  switch (literal.kind) {
+    case LiteralKind::kNumber:
+      return literal.text;  // validated by the parser: -?[0-9]+(\.[0-9]+)?
+    case LiteralKind::kString:
+      return d.QuoteString(literal.text);
+    case LiteralKind::kBool:
+      return literal.text == "true" ? "TRUE" : "FALSE";
+    case LiteralKind::kDate:
+      return d.Cast(d.QuoteString(literal.text), SqlType::kDate);
+    case LiteralKind::kDuration: {
+      auto duration = ParseDuration(literal.text);
+      return duration.ok() ? d.IntervalLiteral(*duration) : "NULL";
+    }
+  }
+  return "NULL";
+}
+
+Compiler::Compiler(const Project& project, const Dialect& dialect, const Catalog& catalog,
+                   std::string profiles_relation)
+    : p_(project), d_(dialect), catalog_(catalog), profiles_(std::move(profiles_relation)) {
+  if (profiles_.empty()) {
+    profiles_ =
+        d_.QuoteIdentifier(p_.warehouse.output_schema) + "." + d_.QuoteIdentifier("profiles");
+  }
+}
+
+std::string Compiler::ProfileRows(const SourceConfig& source) const {
+  const std::string schema = d_.QuoteIdentifier(p_.warehouse.output_schema) + ".";
+  return "(SELECT rp.profile_id AS zcdp_profile_id, s.* FROM " + schema +
+         d_.QuoteIdentifier(SourceViewName(source)) + " s JOIN " + schema +
+         d_.QuoteIdentifier("identity_record_profiles") +
+         " rp ON rp.source = " + d_.QuoteString(source.name.value) +
+         " AND rp.row_key = " + SourceRowKeyExpr(source, d_, "s") + ")";
+}
+
+std::string Compiler::WindowSql(const Window& window, std::string_view ts) const {
+  const auto bound = [&](const std::string& text) {
+    auto duration = ParseDuration(text);
+    return duration.ok() ? d_.TimestampMinus(d_.CurrentTimestamp(), *duration) : "NULL";
+  };
+  const std::string t = d_.Cast(ts, SqlType::kTimestamp);
+  switch (window.kind) {
+    case Window::Kind::kNone:
+      return "TRUE";
+    case Window::Kind::kWithin:
+      return Definite(t + " >= " + bound(window.from));
+    case Window::Kind::kBetween:
+      return Definite(t + " >= " + bound(window.from) + " AND " + t + " < " + bound(window.to));
+  }
+  return "TRUE";
+}
+
+std::string Compiler::FilterSql(const Expr& e, std::string_view alias) const {
+  switch (e.kind) {
+    case NodeKind::kAnd:
+    case NodeKind::kOr: {
+      std::vector<std::string> parts;
+      for (const auto& c : e.children) parts.push_back(FilterSql(c, alias));
+      return "(" + Join(parts, e.kind == NodeKind::kAnd ? " AND " : " OR ") + ")";
+    }
+    case NodeKind::kNot:
+      return "(NOT " + FilterSql(e.children.at(0), alias) + ")";
+    case NodeKind::kExists:
+    case NodeKind::kInAudience:
+      return "FALSE";  // rejected by CheckFilter
+    default:
+      return LeafSql(e, std::string(alias) + "." + d_.QuoteIdentifier(e.operand.name), d_);
+  }
+}
+
+namespace {
+
+// Walks a condition (not into filters), collecting its aggregates and trait references.
+void Collect(const Expr& e, std::vector<Aggregate>& aggs, bool& uses_traits) {
+  switch (e.kind) {
+    case NodeKind::kAnd:
+    case NodeKind::kOr:
+    case NodeKind::kNot:
+      for (const auto& c : e.children) Collect(c, aggs, uses_traits);
+      return;
+    case NodeKind::kInAudience:
+      return;
+    case NodeKind::kExists:
+      aggs.push_back({&e, "a" + std::to_string(aggs.size() + 1)});
+      return;
+    default:
+      if (e.operand.kind == Operand::Kind::kAggregate) {
+        aggs.push_back({&e, "a" + std::to_string(aggs.size() + 1)});
+      } else {
+        uses_traits = true;
+      }
+  }
+}
+
+const EventQuery& EventOf(const Expr& e) {
+  return e.kind == NodeKind::kExists ? e.event : e.operand.event;
+}
+
+}  // namespace
+
+class ConditionBuilder {
+ public:
+  ConditionBuilder(const Compiler& c, std::set<std::string>& stack) : c_(c), stack_(stack) {}
+
+  Result<std::string> Build(const Expr& condition) {
+    bool uses_traits = false;
+    Collect(condition, aggs_, uses_traits);
+    const Dialect& d = c_.dialect();
+    const std::string schema = d.QuoteIdentifier(c_.project().warehouse.output_schema);
+    std::string from = uses_traits ? c_.profiles_relation() + " p"
+                                   : "(SELECT DISTINCT profile_id FROM " + schema + "." +
+                                         d.QuoteIdentifier("identity_graph") + ") p";
+    ZCDP_RETURN_IF_ERROR(AddSourceJoins(from));
+    ZCDP_ASSIGN_OR_RETURN(std::string where, Predicate(condition));
+    return "SELECT p.profile_id FROM " + from + " WHERE " + where;
+  }
+
+ private:
+  // One LEFT JOIN per source read by the condition's aggregates, each aggregate a column
+  // computed with FILTER over its window and filter.
+  Status AddSourceJoins(std::string& from) {
+    std::map<std::string, std::vector<const Aggregate*>> by_source;
+    for (const auto& a : aggs_) by_source[EventOf(*a.node).source].push_back(&a);
+    int n = 0;
+    for (const auto& [name, aggs] : by_source) {
+      const SourceConfig* source = c_.project().FindSource(name);
+      if (source == nullptr) return Status::Invalid("unknown source " + name);
+      const std::string alias = "s" + std::to_string(++n);
+      std::string columns;
+      for (const Aggregate* a : aggs) {
+        columns += ", " + AggregateSql(*a, *source) + " AS " + a->column;
+        agg_source_alias_[a->column] = alias;
+      }
+      from += " LEFT JOIN (SELECT r.zcdp_profile_id" + columns + " FROM " +
+              c_.ProfileRows(*source) + " r GROUP BY r.zcdp_profile_id) " + alias + " ON " + alias +
+              ".zcdp_profile_id = p.profile_id";
+    }
+    return Status::Ok();
+  }
+
+  std::string AggregateSql(const Aggregate& a, const SourceConfig& source) const {
+    const Dialect& d = c_.dialect();
+    const EventQuery& ev = EventOf(*a.node);
+    std::vector<std::string> conds;
+    if (ev.window.kind != Window::Kind::kNone && source.timestamp) {
+      conds.push_back(c_.WindowSql(ev.window, "r." + d.QuoteIdentifier(source.timestamp->value)));
+    }
+    if (!ev.filter.empty()) conds.push_back(c_.FilterSql(ev.filter.front(), "r"));
+    const std::string col = ev.column.empty() ? "" : "r." + d.QuoteIdentifier(ev.column);
+    std::string fn = "count(" + (col.empty() ? std::string("*") : col) + ")";
+    if (a.node->kind != NodeKind::kExists) {
+      switch (a.node->operand.fn) {
+        case AggregateFn::kCount:
+          break;
+        case AggregateFn::kSum:
+          fn = "sum(" + col + ")";
+          break;
+        case AggregateFn::kAvg:
+          fn = "avg(" + col + ")";
+          break;
+        case AggregateFn::kMin:
+          fn = "min(" + col + ")";
+          break;
+        case AggregateFn::kMax:
+          fn = "max(" + col + ")";
+          break;
+      }
+    }
+    return conds.empty() ? fn : fn + " FILTER (WHERE " + Join(conds, " AND ") + ")";
+  }
+
+  // The value of an aggregate per profile: count and sum of no rows are 0.
+  std::string AggregateValue(const Expr& e) const {
+    const auto it =
+        std::find_if(aggs_.begin(), aggs_.end(), [&](const Aggregate& a) { return a.node == &e; });
+    const std::string ref = agg_source_alias_.at(it->column) + "." + it->column;
+    const bool zero_default = e.kind == NodeKind::kExists || e.operand.fn == AggregateFn::kCount ||
+                              e.operand.fn == AggregateFn::kSum;
+    return zero_default ? "COALESCE(" + ref + ", 0)" : ref;
+  }
+
+  Result<std::string> Predicate(const Expr& e) {
+    const Dialect& d = c_.dialect();
+    switch (e.kind) {
+      case NodeKind::kAnd:
+      case NodeKind::kOr: {
+        std::vector<std::string> parts;
+        for (const auto& c : e.children) {
+          ZCDP_ASSIGN_OR_RETURN(std::string part, Predicate(c));
+          parts.push_back(std::move(part));
+        }
+        return "(" + Join(parts, e.kind == NodeKind::kAnd ? " AND " : " OR ") + ")";
+      }
+      case NodeKind::kNot: {
+        ZCDP_ASSIGN_OR_RETURN(std::string inner, Predicate(e.children.at(0)));
+        return "(NOT " + inner + ")";
+      }
+      case NodeKind::kExists:
+        return "(" + AggregateValue(e) + " > 0)";
+      case NodeKind::kInAudience: {
+        if (stack_.count(e.audience) != 0) {
+          return Status::Invalid("in_audience(" + e.audience + ") refers back to itself");
+        }
+        ZCDP_ASSIGN_OR_RETURN(std::string sub, c_.AudienceSqlWithin(e.audience, stack_));
+        return "(p.profile_id IN (" + sub + "))";
+      }
+      default: {
+        const std::string lhs = e.operand.kind == Operand::Kind::kAggregate
+                                    ? AggregateValue(e)
+                                    : "p." + d.QuoteIdentifier(e.operand.name);
+        return LeafSql(e, lhs, d);
+      }
+    }
+  }
+
+  const Compiler& c_;
+  std::set<std::string>& stack_;
+  std::vector<Aggregate> aggs_;
+  std::map<std::string, std::string> agg_source_alias_;
+};
+
+Result<std::string> Compiler::ConditionSql(const Expr& condition) const {
+  std::set<std::string> stack;
+  return ConditionBuilder(*this, stack).Build(condition);
+}
+
+Result<std::string> Compiler::AudienceSql(std::string_view name) const {
+  std::set<std::string> stack;
+  return AudienceSqlWithin(name, stack);
+}
+
+Result<std::string> Compiler::AudienceSqlWithin(std::string_view name,
+                                                std::set<std::string>& stack) const {
+  const AudienceConfig* audience = nullptr;
+  for (const auto& a : p_.audiences) {
+    if (a.name.value == name) audience = &a;
+  }
+  if (audience == nullptr) return Status::NotFound("unknown audience '" + std::string(name) + "'");
+  auto condition = ParseCondition(audience->where.value);
+  if (!condition.ok()) {
+    return Status::Invalid("audience '" + std::string(name) + "': " + condition.status().message());
+  }
+  stack.insert(std::string(name));
+  auto sql = ConditionBuilder(*this, stack).Build(*condition);
+  stack.erase(std::string(name));
+  return sql;
+}
+
+}  // namespace zcdp::audience

@@ -1,0 +1,188 @@
+#include "zcdp/audiences/membership.h"
+
+#include "zcdp/audiences/check.h"
+#include "zcdp/audiences/compile.h"
+
+namespace zcdp::audience {
+namespace {
+
+// Names of zcdp's membership tables in the output schema.
+class MembershipSql {
+ public:
+  MembershipSql(const Project& p, const Dialect& d) : d_(d), schema_(p.warehouse.output_schema) {}
+
+  std::string T(const std::string& name) const {
+    return d_.QuoteIdentifier(schema_) + "." + d_.QuoteIdentifier(name);
+  }
+
+  std::vector<std::string> CreateTables() const {
+    using C = Dialect::ColumnDef;
+    const SqlType text = SqlType::kText;
+    const SqlType ts = SqlType::kTimestamp;
+    return {
+        d_.CreateTableIfNotExists(schema_, "audience_membership",
+                                  {C{"audience", text}, C{"profile_id", text}, C{"since", ts}}, {}),
+        d_.CreateTableIfNotExists(
+            schema_, "audience_history",
+            {C{"audience", text}, C{"profile_id", text}, C{"entered_at", ts}, C{"exited_at", ts}},
+            {}),
+    };
+  }
+
+  // Rows of `current` (the scratch table of this audience's members) not yet members.
+  std::string Entering() const {
+    return "SELECT c.profile_id FROM " + T("audience_current") +
+           " c WHERE NOT EXISTS (SELECT 1 FROM " + T("audience_membership") +
+           " m WHERE m.audience = " + d_.Placeholder(1) + " AND m.profile_id = c.profile_id)";
+  }
+
+  // Members no longer in `current`.
+  std::string Exiting() const {
+    return "SELECT m.profile_id FROM " + T("audience_membership") +
+           " m WHERE m.audience = " + d_.Placeholder(1) + " AND NOT EXISTS (SELECT 1 FROM " +
+           T("audience_current") + " c WHERE c.profile_id = m.profile_id)";
+  }
+
+  const Dialect& d() const { return d_; }
+
+ private:
+  const Dialect& d_;
+  std::string schema_;
+};
+
+struct Changes {
+  int64_t size = 0;
+  int64_t entered = 0;
+  int64_t exited = 0;
+};
+
+Result<Changes> UpdateAudience(Warehouse& wh, const MembershipSql& m, const std::string& name,
+                               const std::string& select) {
+  const Dialect& d = m.d();
+  const std::vector<Value> a = {Value::Text(name)};
+  const std::string now = d.CurrentTimestamp();
+  ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + m.T("audience_current")));
+  ZCDP_RETURN_IF_ERROR(wh.Execute("CREATE TABLE " + m.T("audience_current") +
+                                  " AS SELECT DISTINCT profile_id FROM (" + select + ") q"));
+  Changes c;
+  ZCDP_ASSIGN_OR_RETURN(c.size, QueryInt(wh, "SELECT count(*) FROM " + m.T("audience_current")));
+  ZCDP_ASSIGN_OR_RETURN(c.entered,
+                        QueryInt(wh, "SELECT count(*) FROM (" + m.Entering() + ") e", a));
+  ZCDP_ASSIGN_OR_RETURN(c.exited, QueryInt(wh, "SELECT count(*) FROM (" + m.Exiting() + ") x", a));
+  ZCDP_RETURN_IF_ERROR(wh.Execute(
+      "UPDATE " + m.T("audience_history") + " SET exited_at = " + now + " WHERE audience = " +
+          d.Placeholder(1) + " AND exited_at IS NULL AND profile_id IN (" + m.Exiting() + ")",
+      a));
+  ZCDP_RETURN_IF_ERROR(wh.Execute("INSERT INTO " + m.T("audience_history") + " SELECT " +
+                                      d.Placeholder(1) + ", e.profile_id, " + now +
+                                      ", NULL FROM (" + m.Entering() + ") e",
+                                  a));
+  ZCDP_RETURN_IF_ERROR(wh.Execute("DELETE FROM " + m.T("audience_membership") +
+                                      " WHERE audience = " + d.Placeholder(1) +
+                                      " AND profile_id IN (" + m.Exiting() + ")",
+                                  a));
+  ZCDP_RETURN_IF_ERROR(wh.Execute("INSERT INTO " + m.T("audience_membership") + " SELECT " +
+                                      d.Placeholder(1) + ", e.profile_id, " + now + " FROM (" +
+                                      m.Entering() + ") e",
+                                  a));
+  return c;
+}
+
+// Members of audiences that are no longer in the project exit.
+Result<int64_t> RetireRemoved(Warehouse& wh, const MembershipSql& m, const Project& project) {
+  const Dialect& d = m.d();
+  std::vector<Value> names;
+  std::string list;
+  for (const auto& a : project.audiences) {
+    names.push_back(Value::Text(a.name.value));
+    list += (list.empty() ? "" : ", ") + d.Placeholder(static_cast<int>(names.size()));
+  }
+  const std::string gone = list.empty() ? "TRUE" : "audience NOT IN (" + list + ")";
+  ZCDP_ASSIGN_OR_RETURN(
+      int64_t n,
+      QueryInt(wh, "SELECT count(*) FROM " + m.T("audience_membership") + " WHERE " + gone, names));
+  ZCDP_RETURN_IF_ERROR(wh.Execute("UPDATE " + m.T("audience_history") + " SET exited_at = " +
+                                      d.CurrentTimestamp() + " WHERE exited_at IS NULL AND " + gone,
+                                  names));
+  ZCDP_RETURN_IF_ERROR(
+      wh.Execute("DELETE FROM " + m.T("audience_membership") + " WHERE " + gone, names));
+  return n;
+}
+
+Result<StepCounts> RunAudiences(StepContext& ctx) {
+  Warehouse& wh = ctx.warehouse;
+  const MembershipSql m(ctx.project, wh.dialect());
+  for (const auto& sql : m.CreateTables()) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
+  ZCDP_ASSIGN_OR_RETURN(std::vector<std::string> order, AudienceOrder(ctx.project));
+  ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(ctx.project, wh));
+  const Compiler compiler(ctx.project, wh.dialect(), catalog);
+  StepCounts counts;
+  ZCDP_ASSIGN_OR_RETURN(counts["retired_members"], RetireRemoved(wh, m, ctx.project));
+  for (size_t i = 0; i < order.size(); ++i) {
+    const std::string& name = order[i];
+    ZCDP_ASSIGN_OR_RETURN(std::string select, compiler.AudienceSql(name));
+    auto changes = UpdateAudience(wh, m, name, select);
+    if (!changes.ok()) return changes.status().WithContext("audience '" + name + "'");
+    counts[name + ".size"] = changes->size;
+    counts[name + ".entered"] = changes->entered;
+    counts[name + ".exited"] = changes->exited;
+    ctx.progress(static_cast<double>(i + 1) / static_cast<double>(order.size()));
+  }
+  ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + m.T("audience_current")));
+  counts["audiences"] = static_cast<int64_t>(order.size());
+  return counts;
+}
+
+}  // namespace
+
+Step AudiencesStep() {
+  return {"audiences",
+          "evaluate audiences in the warehouse; update audience_membership and "
+          "audience_history",
+          {"traits"},
+          RunAudiences};
+}
+
+Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project, Warehouse& wh,
+                                                const std::string& profiles_relation) {
+  const MembershipSql m(project, wh.dialect());
+  const Dialect& d = wh.dialect();
+  ZCDP_ASSIGN_OR_RETURN(std::vector<std::string> order, AudienceOrder(project));
+  ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(project, wh));
+  const Compiler compiler(project, d, catalog, profiles_relation);
+  ZCDP_ASSIGN_OR_RETURN(int64_t has_members,
+                        QueryInt(wh,
+                                 "SELECT count(*) FROM information_schema.tables WHERE "
+                                 "table_schema = " +
+                                     d.Placeholder(1) + " AND table_name = 'audience_membership'",
+                                 {Value::Text(project.warehouse.output_schema)}));
+  std::vector<AudiencePlan> plans;
+  for (const auto& name : order) {
+    AudiencePlan plan;
+    plan.name = name;
+    ZCDP_ASSIGN_OR_RETURN(plan.sql, compiler.AudienceSql(name));
+    const std::string next = "(SELECT DISTINCT profile_id FROM (" + plan.sql + ") q)";
+    ZCDP_ASSIGN_OR_RETURN(plan.next, QueryInt(wh, "SELECT count(*) FROM " + next + " n"));
+    if (has_members == 0) {
+      plan.entering = plan.next;
+      plans.push_back(std::move(plan));
+      continue;
+    }
+    const std::vector<Value> a = {Value::Text(name)};
+    const std::string members = "(SELECT profile_id FROM " + m.T("audience_membership") +
+                                " WHERE audience = " + d.Placeholder(1) + ")";
+    ZCDP_ASSIGN_OR_RETURN(plan.current, QueryInt(wh, "SELECT count(*) FROM " + members + " c", a));
+    ZCDP_ASSIGN_OR_RETURN(
+        plan.entering,
+        QueryInt(wh, "SELECT count(*) FROM " + next + " n WHERE n.profile_id NOT IN " + members,
+                 a));
+    ZCDP_ASSIGN_OR_RETURN(
+        plan.exiting,
+        QueryInt(wh, "SELECT count(*) FROM " + members + " c WHERE c.profile_id NOT IN " + next,
+                 a));
+    plans.push_back(std::move(plan));
+  }
+  return plans;
+}
+
+}  // namespace zcdp::audience

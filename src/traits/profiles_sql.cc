@@ -1,0 +1,188 @@
+#include <vector>
+
+#include "zcdp/audiences/compile.h"
+#include "zcdp/traits/traits.h"
+
+namespace zcdp {
+namespace {
+
+using audience::Compiler;
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+// Builds the profiles SELECT: a base of profile ids, one LEFT JOIN per source for the plain
+// aggregates, one per ranked trait (most frequent, picks), and an outer SELECT for `sql`
+// traits over the others.
+class ProfilesBuilder {
+ public:
+  ProfilesBuilder(const Project& p, const Dialect& d, const Compiler& c) : p_(p), d_(d), c_(c) {}
+
+  Result<std::string> Build() {
+    std::map<std::string, std::vector<std::string>> per_source;  // source -> agg columns
+    std::vector<std::string> outer_exprs;
+    for (const auto& t : p_.traits) {
+      const std::string name = d_.QuoteIdentifier(t.name.value);
+      if (t.sql && !t.source) {
+        outer_exprs.push_back("(" + t.sql->value + ") AS " + name);
+        continue;
+      }
+      ZCDP_ASSIGN_OR_RETURN(std::string filter, FilterOf(t));
+      if (t.sql) {
+        AddJoin("(SELECT r.zcdp_profile_id, (" + t.sql->value + ") AS v FROM " + Rows(t.source->value) +
+                    " r WHERE " + filter + " GROUP BY r.zcdp_profile_id)",
+                name, "v");
+      } else if (t.pick || t.aggregate_function == "most_frequent") {
+        AddJoin(Ranked(t, filter), name, "v");
+      } else {
+        const std::string fn = AggregateSql(t);
+        const std::string col = "t" + std::to_string(++columns_);
+        per_source[t.source->value].push_back(
+            fn + (filter == "TRUE" ? "" : " FILTER (WHERE " + filter + ")") + " AS " + col);
+        const bool zero = t.aggregate_function == "count" || t.aggregate_function == "sum" ||
+                          t.aggregate_function == "count_distinct";
+        pending_.push_back({t.source->value, col, name, zero});
+      }
+    }
+    for (const auto& [source, cols] : per_source) {
+      const std::string alias = "j" + std::to_string(++joins_);
+      joins_sql_ += " LEFT JOIN (SELECT r.zcdp_profile_id, " + Join(cols, ", ") + " FROM " +
+                    Rows(source) + " r GROUP BY r.zcdp_profile_id) " + alias + " ON " + alias +
+                    ".zcdp_profile_id = b.profile_id";
+      for (const auto& pcol : pending_) {
+        if (pcol.source != source) continue;
+        const std::string ref = alias + "." + pcol.column;
+        select_[pcol.name] = pcol.zero ? "COALESCE(" + ref + ", 0)" : ref;
+      }
+    }
+    std::vector<std::string> cols = {"b.profile_id"};
+    for (const auto& t : p_.traits) {
+      const std::string name = d_.QuoteIdentifier(t.name.value);
+      auto it = select_.find(name);
+      if (it != select_.end()) cols.push_back(it->second + " AS " + name);
+    }
+    const std::string schema = d_.QuoteIdentifier(p_.warehouse.output_schema);
+    std::string sql = "SELECT " + Join(cols, ", ") + " FROM (SELECT DISTINCT profile_id FROM " +
+                      schema + "." + d_.QuoteIdentifier("identity_graph") + ") b" + joins_sql_;
+    if (outer_exprs.empty()) return sql;
+    return "SELECT x.*, " + Join(outer_exprs, ", ") + " FROM (" + sql + ") x";
+  }
+
+ private:
+  struct PendingColumn {
+    std::string source, column, name;
+    bool zero;
+  };
+
+  std::string Rows(const std::string& source) const {
+    return c_.ProfileRows(*p_.FindSource(source));
+  }
+
+  std::string Col(const std::string& column) const { return "r." + d_.QuoteIdentifier(column); }
+
+  // The window and `where` of an aggregate trait over its source's rows, or "TRUE".
+  Result<std::string> FilterOf(const TraitConfig& t) const {
+    std::vector<std::string> conds;
+    const SourceConfig* s = t.source ? p_.FindSource(t.source->value) : nullptr;
+    if (t.window && s != nullptr && s->timestamp) {
+      audience::Window w;
+      w.kind = audience::Window::Kind::kWithin;
+      w.from = t.window->value;
+      conds.push_back(c_.WindowSql(w, Col(s->timestamp->value)));
+    }
+    if (t.where) {
+      auto filter = audience::ParseCondition(t.where->value);
+      if (!filter.ok()) {
+        return Status::Invalid("trait '" + t.name.value + "': where: " + filter.status().message());
+      }
+      conds.push_back(c_.FilterSql(*filter, "r"));
+    }
+    return conds.empty() ? std::string("TRUE") : Join(conds, " AND ");
+  }
+
+  std::string AggregateSql(const TraitConfig& t) const {
+    const std::string& fn = t.aggregate_function;
+    const std::string col = t.input_column ? Col(t.input_column->value) : "";
+    if (fn == "count") return "count(" + (col.empty() ? std::string("*") : col) + ")";
+    if (fn == "count_distinct") return "count(DISTINCT " + col + ")";
+    if (fn == "first" || fn == "last") {
+      const SourceConfig* s = p_.FindSource(t.source->value);
+      const std::string ts = Col(s->timestamp->value);
+      return fn == "first" ? d_.ArgMin(col, ts) : d_.ArgMax(col, ts);
+    }
+    return fn + "(" + col + ")";  // sum, avg, min, max
+  }
+
+  // Most frequent value or a pick over one or more (source, column) inputs: one candidate
+  // row per source row, ranked per profile.
+  std::string Ranked(const TraitConfig& t, const std::string& filter) const {
+    std::vector<std::string> candidates;
+    int priority = 0;
+    for (const auto& in : t.inputs) {
+      const SourceConfig* s = p_.FindSource(in.source.value);
+      const std::string ts = s->timestamp ? d_.Cast(Col(s->timestamp->value), SqlType::kTimestamp)
+                                          : d_.Cast("NULL", SqlType::kTimestamp);
+      candidates.push_back("SELECT r.zcdp_profile_id, " + Col(in.column.value) + " AS v, " + ts +
+                           " AS ts, " + std::to_string(priority++) + " AS prio, " +
+                           SourceRowKeyOrder(*s) + " AS rk FROM " + Rows(in.source.value) +
+                           " r WHERE " + Col(in.column.value) + " IS NOT NULL AND " +
+                           (t.source ? filter : "TRUE"));
+    }
+    const std::string all = "(" + Join(candidates, " UNION ALL ") + ")";
+    std::string ranked;
+    const std::string rule = t.pick ? t.pick->value : "most_frequent";
+    if (rule == "most_frequent") {
+      ranked =
+          "SELECT zcdp_profile_id, v, row_number() OVER (PARTITION BY zcdp_profile_id ORDER "
+          "BY n DESC, v) AS rn FROM (SELECT zcdp_profile_id, v, count(*) AS n FROM " +
+          all + " c GROUP BY zcdp_profile_id, v) g";
+    } else {
+      const std::string order = rule == "most_recent" ? "ts DESC NULLS LAST, prio, rk DESC"
+                                                      : "prio, ts DESC NULLS LAST, rk DESC";
+      ranked =
+          "SELECT zcdp_profile_id, v, row_number() OVER (PARTITION BY zcdp_profile_id ORDER "
+          "BY " +
+          order + ") AS rn FROM " + all + " c";
+    }
+    return "(SELECT zcdp_profile_id, v FROM (" + ranked + ") k WHERE rn = 1)";
+  }
+
+  // A tie-breaker that orders a source's rows deterministically: the primary key, else the
+  // row's identifying content.
+  std::string SourceRowKeyOrder(const SourceConfig& s) const {
+    if (s.primary_key) return d_.Cast(Col(s.primary_key->value), SqlType::kText);
+    std::vector<std::string> parts;
+    for (const auto& id : s.identifiers)
+      parts.push_back(d_.Cast(Col(id.column.value), SqlType::kText));
+    return "concat_ws('|', " + Join(parts, ", ") + ")";
+  }
+
+  void AddJoin(const std::string& relation, const std::string& name, const std::string& column) {
+    const std::string alias = "j" + std::to_string(++joins_);
+    joins_sql_ +=
+        " LEFT JOIN " + relation + " " + alias + " ON " + alias + ".zcdp_profile_id = b.profile_id";
+    select_[name] = alias + "." + column;
+  }
+
+  const Project& p_;
+  const Dialect& d_;
+  const Compiler& c_;
+  int columns_ = 0;
+  int joins_ = 0;
+  std::string joins_sql_;
+  std::vector<PendingColumn> pending_;
+  std::map<std::string, std::string> select_;  // quoted trait name -> expression
+};
+
+}  // namespace
+
+Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
+                                const audience::Catalog& catalog) {
+  const Compiler compiler(project, dialect, catalog);
+  return ProfilesBuilder(project, dialect, compiler).Build();
+}
+
+}  // namespace zcdp

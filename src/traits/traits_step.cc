@@ -1,0 +1,50 @@
+#include "zcdp/traits/traits.h"
+
+namespace zcdp {
+namespace {
+
+Result<StepCounts> RunTraits(StepContext& ctx) {
+  Warehouse& wh = ctx.warehouse;
+  const Dialect& d = wh.dialect();
+  const std::string& schema = ctx.project.warehouse.output_schema;
+  ZCDP_ASSIGN_OR_RETURN(audience::Catalog catalog, audience::LoadCatalog(ctx.project, wh));
+  ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(ctx.project, d, catalog));
+  ctx.progress(0.1);
+  // Switching between a view and a table: drop the other kind first.
+  ZCDP_ASSIGN_OR_RETURN(std::string kind,
+                        QueryText(wh,
+                                  "SELECT table_type FROM information_schema.tables WHERE "
+                                  "table_schema = " +
+                                      d.Placeholder(1) + " AND table_name = " + d.Placeholder(2),
+                                  {Value::Text(schema), Value::Text("profiles")}));
+  const std::string target = d.QuoteIdentifier(schema) + "." + d.QuoteIdentifier("profiles");
+  const bool materialize = ctx.project.profiles.materialize;
+  if (kind == "VIEW" && materialize) ZCDP_RETURN_IF_ERROR(wh.Execute("DROP VIEW " + target));
+  if (!kind.empty() && kind != "VIEW" && !materialize) {
+    ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE " + target));
+  }
+  if (materialize) {
+    for (const auto& sql : d.CreateOrReplaceTableAs(schema, "profiles", select)) {
+      ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
+    }
+  } else {
+    ZCDP_RETURN_IF_ERROR(wh.Execute(d.CreateOrReplaceView(schema, "profiles", select)));
+  }
+  ctx.progress(0.9);
+  StepCounts counts;
+  counts["traits"] = static_cast<int64_t>(ctx.project.traits.size());
+  ZCDP_ASSIGN_OR_RETURN(counts["profiles"], QueryInt(wh, "SELECT count(*) FROM " + target));
+  return counts;
+}
+
+}  // namespace
+
+Step TraitsStep() {
+  return {"traits",
+          "compute traits per profile into <output_schema>.profiles (a view unless "
+          "profiles.materialize)",
+          {"identity"},
+          RunTraits};
+}
+
+}  // namespace zcdp
