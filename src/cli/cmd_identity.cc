@@ -4,11 +4,56 @@
 #include <nlohmann/json.hpp>
 
 #include "zcdp/identity/explain.h"
+#include "zcdp/sql/dialect.h"
 
 #include "cli/cli.h"
+#include "cli/result_format.h"
 
 namespace zcdp::cli {
 namespace {
+
+// The profile's traits from <out>.profiles and its audiences with the time it entered, when
+// the traits and audiences steps have run (empty otherwise).
+Result<std::pair<nlohmann::ordered_json, nlohmann::ordered_json>> TraitsAndAudiences(
+    const Project& project, Warehouse& wh, const std::string& profile_id) {
+  const Dialect& d = wh.dialect();
+  const std::string schema = project.warehouse.output_schema;
+  const std::string q = d.QuoteIdentifier(schema) + ".";
+  nlohmann::ordered_json traits = nlohmann::ordered_json::object();
+  nlohmann::ordered_json audiences = nlohmann::ordered_json::array();
+  const auto exists = [&](const std::string& name) -> Result<bool> {
+    ZCDP_ASSIGN_OR_RETURN(int64_t n,
+                          QueryInt(wh,
+                                   "SELECT count(*) FROM information_schema.tables "
+                                   "WHERE table_schema = " +
+                                       d.Placeholder(1) + " AND table_name = " + d.Placeholder(2),
+                                   {Value::Text(schema), Value::Text(name)}));
+    return n > 0;
+  };
+  const std::vector<Value> id = {Value::Text(profile_id)};
+  ZCDP_ASSIGN_OR_RETURN(bool has_profiles, exists("profiles"));
+  if (has_profiles) {
+    ZCDP_ASSIGN_OR_RETURN(QueryResult r,
+                          wh.Query("SELECT * FROM " + q + d.QuoteIdentifier("profiles") +
+                                       " WHERE profile_id = " + d.Placeholder(1),
+                                   id));
+    for (size_t c = 0; !r.rows.empty() && c < r.columns.size(); ++c) {
+      if (r.columns[c].name != "profile_id") traits[r.columns[c].name] = ValueToJson(r.rows[0][c]);
+    }
+  }
+  ZCDP_ASSIGN_OR_RETURN(bool has_members, exists("audience_membership"));
+  if (has_members) {
+    ZCDP_ASSIGN_OR_RETURN(
+        QueryResult r,
+        wh.Query("SELECT audience, since FROM " + q + d.QuoteIdentifier("audience_membership") +
+                     " WHERE profile_id = " + d.Placeholder(1) + " ORDER BY audience",
+                 id));
+    for (const auto& row : r.rows) {
+      audiences.push_back({{"audience", row[0].ToString()}, {"since", row[1].ToString()}});
+    }
+  }
+  return std::make_pair(std::move(traits), std::move(audiences));
+}
 
 int RunProfile(const GlobalOptions& global, const std::string& arg) {
   OpenedProject opened;
@@ -35,7 +80,12 @@ int RunProfile(const GlobalOptions& global, const std::string& arg) {
                    {"last_seen", time(i.last_seen)},
                    {"sources", i.source_count}});
   }
-  const nlohmann::ordered_json doc = {{"profile_id", (*view)->profile_id}, {"identifiers", ids}};
+  auto extra = TraitsAndAudiences(opened.project, *opened.warehouse, (*view)->profile_id);
+  if (!extra.ok()) return Fail(extra.status());
+  const nlohmann::ordered_json doc = {{"profile_id", (*view)->profile_id},
+                                      {"identifiers", ids},
+                                      {"traits", extra->first},
+                                      {"audiences", extra->second}};
   std::printf("%s\n", doc.dump(2).c_str());
   return kExitOk;
 }

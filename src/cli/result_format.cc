@@ -10,15 +10,6 @@ namespace {
 
 constexpr size_t kMaxCellWidth = 48;
 
-nlohmann::json ToJson(const Value& v) {
-  const auto& s = v.storage();
-  if (v.is_null()) return nullptr;
-  if (const bool* b = std::get_if<bool>(&s)) return *b;
-  if (const int64_t* i = std::get_if<int64_t>(&s)) return *i;
-  if (const double* d = std::get_if<double>(&s)) return *d;
-  return v.ToString();
-}
-
 // Display width in code points (close enough for aligned tables of UTF-8 text).
 size_t Width(std::string_view s) {
   return static_cast<size_t>(
@@ -107,7 +98,7 @@ Result<int64_t> WriteJson(QueryStream& stream, std::FILE* out) {
     for (size_t r = 0; r < chunk->row_count(); ++r, ++total) {
       nlohmann::ordered_json row = nlohmann::ordered_json::object();
       for (size_t c = 0; c < chunk->column_count(); ++c) {
-        row[stream.columns()[c].name] = ToJson(chunk->Get(c, r));
+        row[stream.columns()[c].name] = ValueToJson(chunk->Get(c, r));
       }
       std::fprintf(out, "%s\n  %s", total ? "," : "",
                    row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
@@ -118,6 +109,15 @@ Result<int64_t> WriteJson(QueryStream& stream, std::FILE* out) {
 }
 
 }  // namespace
+
+nlohmann::json ValueToJson(const Value& v) {
+  const auto& s = v.storage();
+  if (v.is_null()) return nullptr;
+  if (const bool* b = std::get_if<bool>(&s)) return *b;
+  if (const int64_t* i = std::get_if<int64_t>(&s)) return *i;
+  if (const double* d = std::get_if<double>(&s)) return *d;
+  return v.ToString();
+}
 
 std::string CsvField(std::string_view value) {
   if (value.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(value);

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp::cli {
@@ -14,6 +16,9 @@ enum class OutputFormat { kTable, kCsv, kJson };
 // Returns the number of rows read, or the stream's error.
 Result<int64_t> WriteResult(QueryStream& stream, OutputFormat format, int64_t max_rows,
                             std::FILE* out);
+
+// A value as JSON: null, a boolean, an integer, a double, or text (timestamps as ISO-8601).
+nlohmann::json ValueToJson(const Value& v);
 
 // RFC 4180 quoting: quotes a field when it holds a comma, quote, CR or LF.
 std::string CsvField(std::string_view value);
