@@ -238,6 +238,28 @@ TEST_F(DemoE2E, SecondDemoReusesTheShop) {
   EXPECT_NE(r.out.find("reusing the shop"), std::string::npos) << r.out;
 }
 
+// `zcdp profile` shows the identifiers, the traits from zcdp.profiles and the audiences the
+// profile is in: here a big spender, found through the warehouse.
+TEST_F(DemoE2E, ProfileShowsTraitsAndAudiences) {
+  ASSERT_EQ(demo_->exit_code, 0) << demo_->err;
+  auto member = RunZcdp("query " + P() +
+                        " -f csv \"SELECT g.id_value FROM zcdp.audience_membership m JOIN "
+                        "zcdp.identity_graph g USING (profile_id) WHERE m.audience = "
+                        "'big_spenders' AND g.id_type = 'email' ORDER BY 1 LIMIT 1\"");
+  ASSERT_EQ(member.exit_code, 0) << member.err;
+  const std::string email = member.out.substr(member.out.find('\n') + 1,
+                                              member.out.rfind('\n') - member.out.find('\n') - 1);
+  ASSERT_FALSE(email.empty()) << "no big spender in the demo";
+  auto r = RunZcdp("profile " + P() + " " + ShellQuote("email:" + email));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_GE(doc["traits"]["lifetime_value"].get<double>(), 500.0) << r.out;
+  EXPECT_TRUE(doc["traits"].contains("favourite_device")) << r.out;
+  bool in_big_spenders = false;
+  for (const auto& a : doc["audiences"]) in_big_spenders |= a["audience"] == "big_spenders";
+  EXPECT_TRUE(in_big_spenders) << r.out;
+}
+
 TEST(CliE2E, BadInputGetsClearErrorsAndWritesNothing) {
   const fs::path dir = fs::temp_directory_path() / ("zcdp_bad_" + std::to_string(::getpid()));
   fs::remove_all(dir);
