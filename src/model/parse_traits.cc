@@ -92,8 +92,11 @@ void ReadFrom(const Fields& f, YamlReader& r, TraitConfig& t) {
     r.Error(f.Find("from")->key_pos, f.context,
             "'from' lists the sources of a pick; use 'source' for an aggregate or sql trait");
   }
-  if (f.Find("source") != nullptr) {
-    r.Error(f.Find("from")->key_pos, f.context, "'from' cannot be combined with 'source'");
+  for (const char* other : {"source", "where", "window"}) {
+    if (f.Find(other) == nullptr) continue;
+    r.Error(f.Find("from")->key_pos, f.context,
+            std::string("'from' cannot be combined with '") + other +
+                "': a pick over several sources reads all their rows");
   }
   for (const auto& entry : t.from) {
     const size_t dot = entry.value.find('.');

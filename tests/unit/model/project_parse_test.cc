@@ -273,5 +273,51 @@ TEST(ProjectParseTest, InvalidYamlReturnsNulloptWithThePosition) {
   EXPECT_NE(diags.all()[0].message.find("invalid YAML"), std::string::npos);
 }
 
+constexpr const char* kTraitsBase = R"yaml(name: t
+warehouse: {type: duckdb, path: w.duckdb}
+sources:
+  - {name: customers, table: crm.customers, identifiers: {email: email}}
+  - {name: orders, table: shop.orders, kind: events, timestamp: ordered_at, identifiers: {email: email}}
+identity: {id_types: {email: {priority: 1}}}
+)yaml";
+
+TEST(ProjectParseTest, PicksOverSeveralSourcesAndMaterialisedProfiles) {
+  Diagnostics diags("zcdp.yaml");
+  auto p = Parse(
+      std::string(kTraitsBase) +
+          "traits:\n"
+          "  - {name: city, pick: source_priority, from: [customers.city, orders.ship_city]}\n"
+          "  - {name: n, source: orders, aggregate: count}\n"
+          "profiles: {materialize: true}\n",
+      diags);
+  ASSERT_TRUE(p && diags.all().empty()) << Dump(diags);
+  ASSERT_EQ(p->traits[0].inputs.size(), 2u);
+  EXPECT_EQ(p->traits[0].inputs[1].source.value, "orders");
+  EXPECT_EQ(p->traits[0].inputs[1].column.value, "ship_city");
+  EXPECT_TRUE(p->traits[1].inputs.empty());
+  EXPECT_TRUE(p->profiles.materialize);
+}
+
+TEST(ProjectParseTest, MisusedFromAndProfilesAreReported) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"  - {name: c, pick: most_recent, from: [customers]}\n", "expected source.column"},
+      {"  - {name: c, pick: most_recent, from: [nowhere.city]}\n", "unknown source 'nowhere'"},
+      {"  - {name: c, source: orders, aggregate: count, from: [orders.x]}\n",
+       "'from' lists the sources of a pick"},
+      {"  - {name: c, pick: most_recent, from: [orders.x], where: \"x = 1\"}\n",
+       "'from' cannot be combined with 'where'"},
+      {"  - {name: c, source: customers, aggregate: first(city)}\n",
+       "has no 'timestamp' column to order its rows by"},
+  };
+  for (const auto& [trait, expected] : cases) {
+    Diagnostics diags("zcdp.yaml");
+    Parse(std::string(kTraitsBase) + "traits:\n" + trait, diags);
+    EXPECT_NE(Dump(diags).find(expected), std::string::npos) << trait << Dump(diags);
+  }
+  Diagnostics diags("zcdp.yaml");
+  Parse(std::string(kTraitsBase) + "profiles: {materialize: maybe}\n", diags);
+  EXPECT_NE(Dump(diags).find("materialize"), std::string::npos) << Dump(diags);
+}
+
 }  // namespace
 }  // namespace zcdp
