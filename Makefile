@@ -2,8 +2,10 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+# Seconds per libFuzzer target, in `make fuzz` and at the end of `make test`.
+FUZZ_SECONDS ?= 20
 
-.PHONY: all deps configure build demo test bench format format-check lint clean
+.PHONY: all deps configure build demo test fuzz bench format format-check lint clean
 SHELL := /bin/bash
 
 all: build
@@ -23,9 +25,14 @@ build: configure
 demo: deps build
 	@$(BUILD)/zcdp demo --dir $(or $(DIR),zcdp-demo) $(if $(PROFILES),--profiles $(PROFILES))
 
-# Installs, builds and runs every test.
+# Installs, builds and runs every test, then each fuzz target for FUZZ_SECONDS.
 test: deps build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@JOBS=$(JOBS) scripts/fuzz $(FUZZ_SECONDS)
+
+# Builds the libFuzzer targets with clang in build-fuzz/ and runs each for FUZZ_SECONDS.
+fuzz: deps
+	@JOBS=$(JOBS) scripts/fuzz $(FUZZ_SECONDS)
 
 bench: deps build
 	@scripts/run-bench
@@ -42,4 +49,4 @@ lint: configure
 	  exit $${PIPESTATUS[1]}
 
 clean:
-	@rm -rf $(BUILD)
+	@rm -rf $(BUILD) build-fuzz

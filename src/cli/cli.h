@@ -2,10 +2,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "zcdp/audiences/catalog.h"
 #include "zcdp/common/status.h"
 #include "zcdp/model/project.h"
 #include "zcdp/warehouse/warehouse.h"
@@ -36,6 +38,8 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddProfileCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddExplainCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddAudienceCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddPlanCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // The exit code for a failed operation: environment problems are 3, the rest 1.
 int ExitCodeFor(const Status& status);
@@ -46,15 +50,22 @@ int Fail(const Status& status);
 struct OpenedProject {
   Project project;
   std::unique_ptr<Warehouse> warehouse;
+  // What audience conditions may name, from the described sources. Set when the project was
+  // opened with `validate` (its conditions and trait filters then passed the type check).
+  std::optional<audience::Catalog> catalog;
 };
 enum class Access { kReadOnly, kReadWrite };
 
 // Loads the project named by `file_or_dir` and opens its warehouse. With `validate`, checks
-// the project against the live schema too, so that structural and schema errors are printed
-// together, sorted by position. A read-only validation of a project whose DuckDB file does
-// not exist yet uses an empty in-memory database (its sources may all be files).
-// Returns kExitOk and fills `out`, or prints the problems and returns the exit code.
+// the project against the live schema too, then parses and type-checks every audience
+// condition and trait `where` filter against the sources' columns, so that structural,
+// schema and condition errors are printed together, sorted by position. A read-only validation of a
+// project whose DuckDB file does not exist yet uses an empty in-memory database (its sources may
+// all be files). Returns kExitOk and fills `out`, or prints the problems and returns the exit code.
 int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out);
+
+// True when the table or view <output_schema>.<name> exists: what a step wrote earlier.
+Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std::string& name);
 
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
 // `full_refresh` re-reads every source in full, ignoring watermarks.

@@ -8,7 +8,8 @@ void AddValidateCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* cmd = app.add_subcommand(
       "validate",
       "Check the project file and every table, file and column it names against the live "
-      "warehouse. Writes nothing. Exit 0 when valid, 1 on errors.");
+      "warehouse, and parse and type-check every audience condition and trait filter. Writes "
+      "nothing. Exit 0 when valid, 1 on errors.");
   cmd->callback([&global, action] {
     *action = [&global] {
       OpenedProject opened;

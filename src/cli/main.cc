@@ -30,8 +30,10 @@ int Main(int argc, char** argv) {
   AddDemoCommand(app, global, &action);
   AddGenerateCommand(app, global, &action);
   AddValidateCommand(app, global, &action);
+  AddPlanCommand(app, global, &action);
   AddRunCommand(app, global, &action);
   AddQueryCommand(app, global, &action);
+  AddAudienceCommand(app, global, &action);
   AddProfileCommand(app, global, &action);
   AddExplainCommand(app, global, &action);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();

@@ -1,9 +1,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "zcdp/audiences/check.h"
 #include "zcdp/model/validate.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/run/state_dir.h"
+#include "zcdp/sql/dialect.h"
 
 #include "cli/cli.h"
 #include "cli/progress.h"
@@ -41,6 +43,22 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Acce
   return OpenWarehouse(options);
 }
 
+// Parses and type-checks audience conditions and trait filters against the sources' columns.
+// Returns the catalog, or nothing when a source cannot be described (ValidateAgainstWarehouse
+// has then said why; checking names against a partial catalog would only add noise).
+std::optional<audience::Catalog> CheckConditions(const Project& project, Warehouse& wh,
+                                                 Diagnostics& diags) {
+  Result<audience::Catalog> catalog = audience::LoadCatalog(project, wh);
+  if (!catalog.ok()) {
+    if (!diags.has_errors()) {
+      diags.Error({}, "cannot check audience conditions: " + catalog.status().message());
+    }
+    return std::nullopt;
+  }
+  audience::CheckProjectConditions(project, *catalog, diags);
+  return std::move(*catalog);
+}
+
 }  // namespace
 
 int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out) {
@@ -59,7 +77,11 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
     return Fail(wh.status());
   }
   std::unique_ptr<Warehouse> conn = std::move(wh).value();
-  if (validate) ValidateAgainstWarehouse(*project, *conn, diags);
+  std::optional<audience::Catalog> catalog;
+  if (validate) {
+    ValidateAgainstWarehouse(*project, *conn, diags);
+    catalog = CheckConditions(*project, *conn, diags);
+  }
   if (!diags.all().empty()) std::fputs(diags.ToString().c_str(), stderr);
   if (diags.has_errors()) return kExitFailed;
   if (validate && access == Access::kReadWrite) {
@@ -70,7 +92,19 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
   }
   out->project = std::move(*project);
   out->warehouse = std::move(conn);
+  out->catalog = std::move(catalog);
   return kExitOk;
+}
+
+Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std::string& name) {
+  const Dialect& d = wh.dialect();
+  ZCDP_ASSIGN_OR_RETURN(
+      int64_t n, QueryInt(wh,
+                          "SELECT count(*) FROM information_schema.tables "
+                          "WHERE table_schema = " +
+                              d.Placeholder(1) + " AND table_name = " + d.Placeholder(2),
+                          {Value::Text(project.warehouse.output_schema), Value::Text(name)}));
+  return n > 0;
 }
 
 int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {

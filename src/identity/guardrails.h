@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "zcdp/common/status.h"
+#include "zcdp/warehouse/warehouse.h"
+
 namespace zcdp {
 
 // An edge of a component that breaks a limit, in resolution order: stronger identifier
@@ -34,5 +37,13 @@ struct GuardrailResult {
 GuardrailResult ResolveGuardrails(const std::vector<GuardrailEdge>& edges,
                                   const std::map<std::string, int64_t>& limits,
                                   const std::vector<std::string>& type_order);
+
+class IdentitySql;
+
+// The same replay done by the engine (the `sql` strategy): for the components that break a
+// limit, writes identity_guardrail_labels and identity_dropped, and relabels
+// identity_components. One round per edge of the largest violating component, every
+// violating component advancing together. Returns the number of dropped edges.
+Result<int64_t> ApplyGuardrailsSql(Warehouse& wh, const IdentitySql& q);
 
 }  // namespace zcdp

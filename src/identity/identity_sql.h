@@ -59,9 +59,11 @@ class IdentitySql {
   // Edges inside violating components, in the order the guardrail resolves them.
   std::string ViolatingEdges() const;
 
+  // The declared id types as a relation: (VALUES ...) AS t(id_type, priority,
+  // max_per_profile, threshold).
+  std::string TypesRelation() const;
+
  private:
-  std::string TypesRelation()
-      const;  // (VALUES ...) AS t(id_type, priority, max_per_profile, threshold)
   std::string NormalizedExpr() const;
   std::string SkipExpr() const;
   std::string BlockedExpr(const std::string& expr) const;

@@ -19,7 +19,8 @@ Status ExecAll(Warehouse& wh, const std::vector<std::string>& statements) {
     const auto start = std::chrono::steady_clock::now();
     ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    LogDebug("identity: " + std::to_string(took.count()) + "s: " + sql.substr(0, std::getenv("ZCDP_LOG_FULL_SQL") ? std::string::npos : 90));
+    LogDebug("identity: " + std::to_string(took.count()) +
+             "s: " + sql.substr(0, std::getenv("ZCDP_LOG_FULL_SQL") ? std::string::npos : 90));
   }
   return Status::Ok();
 }
@@ -102,12 +103,17 @@ Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& coun
            "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" + names + ")"});
 }
 
+// "native" or "sql": `auto` means native on DuckDB, sql elsewhere.
+std::string Strategy(const StepContext& ctx) {
+  const std::string& strategy = ctx.project.identity.strategy.value;
+  if (strategy != "auto") return strategy;
+  return ctx.warehouse.dialect().name() == "duckdb" ? "native" : "sql";
+}
+
 Result<ComponentsStats> Components(StepContext& ctx, const IdentitySql& q) {
   const ComponentsTables t{q.schema(), "identity_nodes", "identity_edge_pairs",
                            "identity_components"};
-  std::string strategy = ctx.project.identity.strategy.value;
-  if (strategy == "auto") strategy = ctx.warehouse.dialect().name() == "duckdb" ? "native" : "sql";
-  if (strategy == "native") return ComponentsNative(ctx.warehouse, t);
+  if (Strategy(ctx) == "native") return ComponentsNative(ctx.warehouse, t);
   return ComponentsSql(ctx.warehouse, t);
 }
 
@@ -173,7 +179,11 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   counts["cc_rounds"] = cc.rounds;
   ctx.progress(0.7);
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::CreateHistoryTables(q)));
-  ZCDP_ASSIGN_OR_RETURN(counts["conflicts"], ApplyGuardrails(wh, q));
+  if (Strategy(ctx) == "native") {
+    ZCDP_ASSIGN_OR_RETURN(counts["conflicts"], ApplyGuardrails(wh, q));
+  } else {
+    ZCDP_ASSIGN_OR_RETURN(counts["conflicts"], ApplyGuardrailsSql(wh, q));
+  }
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::SnapshotPrevious(q)));
   ZCDP_RETURN_IF_ERROR(
       ExecAll(wh, {StableIdSql::Assignment(q), StableIdSql::Merges(q, ctx.run_id),

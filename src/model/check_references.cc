@@ -85,35 +85,6 @@ void CheckDestinations(const Project& p, Diagnostics& d) {
   }
 }
 
-// The names in `in_audience(name)` calls of an audience condition. Scanned by hand: std::regex
-// recurses per character and could overflow the stack on hostile input.
-std::vector<std::string> InAudienceRefs(const std::string& where) {
-  static constexpr std::string_view kCall = "in_audience(";
-  std::vector<std::string> refs;
-  for (size_t at = where.find(kCall); at != std::string::npos; at = where.find(kCall, at)) {
-    at += kCall.size();
-    size_t i = where.find_first_not_of(" '\"", at);
-    const size_t end = where.find_first_of(" '\")", i == std::string::npos ? at : i);
-    if (i == std::string::npos || end == std::string::npos || end <= i) continue;
-    refs.push_back(where.substr(i, end - i));
-  }
-  return refs;
-}
-
-// `in_audience(x)` inside an audience's condition must name a declared audience. The rest of
-// the condition is checked by the audience language's parser.
-void CheckAudienceRefs(const Project& p, Diagnostics& d) {
-  const auto audiences = NamesOf(p.audiences);
-  for (const auto& a : p.audiences) {
-    for (const auto& ref : InAudienceRefs(a.where.value)) {
-      if (Contains(audiences, ref)) continue;
-      d.Error(a.where.pos, Context("audience", a.name) +
-                               ": where: in_audience refers to unknown audience " + Quote(ref) +
-                               DidYouMean(ref, audiences));
-    }
-  }
-}
-
 void CheckConsent(const Project& p, Diagnostics& d) {
   if (!p.consent || p.consent->source.value.empty()) return;
   const auto& source = p.consent->source;
@@ -129,7 +100,6 @@ void CheckReferences(const Project& project, Diagnostics& diags) {
   CheckIdentifiers(project, diags);
   CheckTraits(project, diags);
   CheckDestinations(project, diags);
-  CheckAudienceRefs(project, diags);
   CheckConsent(project, diags);
 }
 

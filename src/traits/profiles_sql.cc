@@ -32,8 +32,8 @@ class ProfilesBuilder {
       }
       ZCDP_ASSIGN_OR_RETURN(std::string filter, FilterOf(t));
       if (t.sql) {
-        AddJoin("(SELECT r.zcdp_profile_id, (" + t.sql->value + ") AS v FROM " + Rows(t.source->value) +
-                    " r WHERE " + filter + " GROUP BY r.zcdp_profile_id)",
+        AddJoin("(SELECT r.zcdp_profile_id, (" + t.sql->value + ") AS v FROM " +
+                    Rows(t.source->value) + " r WHERE " + filter + " GROUP BY r.zcdp_profile_id)",
                 name, "v");
       } else if (t.pick || t.aggregate_function == "most_frequent") {
         AddJoin(Ranked(t, filter), name, "v");

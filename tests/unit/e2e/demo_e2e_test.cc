@@ -11,6 +11,7 @@
 #include "zcdp/warehouse/warehouse.h"
 
 #include "support/command.h"
+#include "support/warehouse_snapshot.h"
 
 namespace zcdp {
 namespace {
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 using testing::ReadFile;
 using testing::RunZcdp;
 using testing::ShellQuote;
+using testing::SnapshotWarehouse;
 
 constexpr int kProfiles = 3000;
 
@@ -57,33 +59,6 @@ class DemoE2E : public ::testing::Test {
 };
 fs::path* DemoE2E::dir_ = nullptr;
 testing::CommandResult* DemoE2E::demo_ = nullptr;
-
-// Row count and an order-independent content checksum of every table outside `skip_schema`.
-std::map<std::string, std::string> Snapshot(const std::string& db, const std::string& skip) {
-  auto wh = OpenWarehouse({.path = db, .read_only = true});
-  EXPECT_TRUE(wh.ok()) << wh.status().message();
-  std::map<std::string, std::string> out;
-  if (!wh.ok()) return out;
-  auto schemas = (*wh)->ListSchemas();
-  EXPECT_TRUE(schemas.ok());
-  if (!schemas.ok()) return out;
-  for (const auto& schema : *schemas) {
-    if (schema == skip) continue;
-    auto tables = (*wh)->ListTables(schema);
-    EXPECT_TRUE(tables.ok());
-    if (!tables.ok()) continue;
-    for (const auto& t : *tables) {
-      const std::string name = (*wh)->dialect().QualifiedName(schema, t.name);
-      auto r = (*wh)->Query(
-          "SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t))::VARCHAR, '') "
-          "FROM " +
-          name + " t");
-      EXPECT_TRUE(r.ok()) << r.status().message();
-      if (r.ok()) out[name] = r->rows[0][0].ToString();
-    }
-  }
-  return out;
-}
 
 TEST_F(DemoE2E, DemoSucceedsAndSaysWhatItDid) {
   ASSERT_EQ(demo_->exit_code, 0) << demo_->out << demo_->err;
@@ -165,12 +140,12 @@ TEST_F(DemoE2E, AllErrorsAreReportedAtOnce) {
 TEST_F(DemoE2E, RunChangesNoSchemaButTheOutputSchema) {
   ASSERT_EQ(demo_->exit_code, 0);
   const std::string db = (*dir_ / "warehouse.duckdb").string();
-  const auto before = Snapshot(db, "zcdp");
+  const auto before = SnapshotWarehouse(db, "zcdp");
   ASSERT_GE(before.size(), 5u);
   auto r = RunZcdp("run " + P());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("run 2 succeeded"), std::string::npos) << r.out;
-  EXPECT_EQ(Snapshot(db, "zcdp"), before);
+  EXPECT_EQ(SnapshotWarehouse(db, "zcdp"), before);
 }
 
 TEST_F(DemoE2E, StateDirectoryHoldsNoCustomerValues) {

@@ -187,9 +187,6 @@ std::vector<ErrorCase> Cases() {
        "audience 'a': missing required key 'where'"},
       {"DuplicateAudience", Plus("audiences:\n  - {name: a, where: x}\n  - {name: a, where: y}\n"),
        16, 12, "duplicate audience name 'a' (first defined at line 15)"},
-      {"UnknownAudienceReference",
-       Plus("audiences:\n  - {name: a, where: 'x > 1'}\n  - {name: b, where: 'in_audience(c)'}\n"),
-       16, 22, "audience 'b': where: in_audience refers to unknown audience 'c'"},
       // --- Destinations.
       {"DestinationUnknownAudience",
        Plus("audiences:\n  - {name: buyers, where: x}\n"

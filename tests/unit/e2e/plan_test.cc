@@ -1,0 +1,179 @@
+// End-to-end: `zcdp plan` on the demo shop shows the steps and per-audience changes, and
+// writes nothing anywhere.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "zcdp/warehouse/warehouse.h"
+
+#include "support/command.h"
+#include "support/warehouse_snapshot.h"
+
+namespace zcdp {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReadFile;
+using testing::RunZcdp;
+using testing::ShellQuote;
+using testing::SnapshotWarehouse;
+
+const char* const kAudiences[] = {"loyal_engaged", "big_spenders", "cart_abandoners", "lapsed",
+                                  "vip_outside_france"};
+
+struct PlanRow {
+  int64_t current = -1, after = -1, entering = -1, exiting = -1;
+};
+
+// The audience rows of `zcdp plan`'s output: "  name  current  after  entering  exiting".
+std::map<std::string, PlanRow> PlanRows(const std::string& out) {
+  std::map<std::string, PlanRow> rows;
+  const std::regex row(R"(\n  ([a-z_]+) +(\d+) +(\d+) +(\d+) +(\d+)(?=\n))");
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), row); it != std::sregex_iterator();
+       ++it) {
+    const auto& m = *it;
+    rows[m[1]] = {std::stoll(m[2]), std::stoll(m[3]), std::stoll(m[4]), std::stoll(m[5])};
+  }
+  return rows;
+}
+
+// One demo shop for the suite (generating it is the slow part).
+class PlanE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() / ("zcdp_plan_" + std::to_string(::getpid())));
+    fs::remove_all(*dir_);
+    demo_ = new testing::CommandResult(
+        RunZcdp("demo --dir " + ShellQuote(dir_->string()) + " --profiles 2000 --seed 11"));
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete demo_;
+  }
+  void SetUp() override { ASSERT_EQ(demo_->exit_code, 0) << demo_->out << demo_->err; }
+
+  static std::string Db() { return (*dir_ / "warehouse.duckdb").string(); }
+  static std::string P() { return "-p " + ShellQuote(dir_->string()); }
+
+  // Members per audience in zcdp.audience_membership.
+  static std::map<std::string, int64_t> StoredSizes() {
+    auto wh = OpenWarehouse({.path = Db(), .read_only = true});
+    EXPECT_TRUE(wh.ok());
+    std::map<std::string, int64_t> sizes;
+    if (!wh.ok()) return sizes;
+    for (const char* a : kAudiences) {
+      auto n = QueryInt(**wh, "SELECT count(*) FROM zcdp.audience_membership WHERE audience = $1",
+                        {Value::Text(a)});
+      EXPECT_TRUE(n.ok());
+      sizes[a] = n.ok() ? *n : -1;
+    }
+    return sizes;
+  }
+
+  static fs::path* dir_;
+  static testing::CommandResult* demo_;
+};
+fs::path* PlanE2E::dir_ = nullptr;
+testing::CommandResult* PlanE2E::demo_ = nullptr;
+
+TEST_F(PlanE2E, ShowsTheStepsAndEveryAudienceAndWritesNothing) {
+  const auto before = SnapshotWarehouse(Db());
+  const std::string file_before = ReadFile(Db());
+  ASSERT_GE(before.size(), 10u);
+  ASSERT_EQ(before.count("\"zcdp\".\"audience_membership\""), 1u);
+
+  auto plan = RunZcdp("plan " + P());
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  // The steps, in the order `zcdp run` runs them, with their descriptions.
+  EXPECT_TRUE(std::regex_search(
+      plan.out,
+      std::regex(R"(1\. sources .+\n +2\. identity .+\n +3\. traits .+\n +4\. audiences )")))
+      << plan.out;
+  const auto rows = PlanRows(plan.out);
+  const auto stored = StoredSizes();
+  for (const char* a : kAudiences) {
+    ASSERT_EQ(rows.count(a), 1u) << a << " missing in:\n" << plan.out;
+    EXPECT_EQ(rows.at(a).current, stored.at(a)) << a;
+    // Just after a run, fresh traits give the same members.
+    EXPECT_EQ(rows.at(a).after - rows.at(a).entering + rows.at(a).exiting, rows.at(a).current);
+  }
+  EXPECT_GT(rows.at("big_spenders").current, 0);
+  EXPECT_EQ(rows.at("big_spenders").after, rows.at("big_spenders").current);
+
+  auto sql = RunZcdp("plan --sql " + P());
+  ASSERT_EQ(sql.exit_code, 0) << sql.err;
+  EXPECT_EQ(PlanRows(sql.out).size(), 5u) << sql.out;
+  EXPECT_NE(sql.out.find("-- traits: zcdp.profiles"), std::string::npos) << sql.out;
+  for (const char* a : kAudiences) {
+    EXPECT_NE(sql.out.find(std::string("-- audience ") + a + "\nSELECT"), std::string::npos) << a;
+  }
+
+  // Nothing changed in any schema, zcdp's included, nor in the file itself.
+  EXPECT_EQ(SnapshotWarehouse(Db()), before);
+  EXPECT_TRUE(ReadFile(Db()) == file_before) << "the DuckDB file changed";
+  EXPECT_FALSE(fs::exists(Db() + ".wal"));
+}
+
+TEST_F(PlanE2E, AChangedConditionShowsWhoWouldExit) {
+  std::string text = ReadFile(*dir_ / "zcdp.yaml");
+  const std::string from = "within 365d) >= 500";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "within 365d) >= 100000");
+  const fs::path changed = *dir_ / "changed.yaml";
+  std::ofstream(changed) << text;
+  const auto before = SnapshotWarehouse(Db());
+
+  auto plan = RunZcdp("plan -p " + ShellQuote(changed.string()));
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  const auto rows = PlanRows(plan.out);
+  // big_spenders empties, and so does vip_outside_france, which requires big_spenders.
+  for (const char* a : {"big_spenders", "vip_outside_france"}) {
+    ASSERT_EQ(rows.count(a), 1u) << plan.out;
+    EXPECT_GT(rows.at(a).current, 0) << a;
+    EXPECT_EQ(rows.at(a).after, 0) << a;
+    EXPECT_EQ(rows.at(a).entering, 0) << a;
+    EXPECT_EQ(rows.at(a).exiting, rows.at(a).current) << a;
+  }
+  EXPECT_EQ(rows.at("loyal_engaged").after, rows.at("loyal_engaged").current);
+  EXPECT_EQ(SnapshotWarehouse(Db()), before);
+}
+
+TEST_F(PlanE2E, BeforeTheFirstRunOnlyTheStepsAreShown) {
+  const fs::path fresh = *dir_ / "fresh";
+  testing::CopyShopWithoutOutput(*dir_, fresh);
+  const std::string db = (fresh / "warehouse.duckdb").string();
+  const auto before = SnapshotWarehouse(db);
+
+  auto plan = RunZcdp("plan -p " + ShellQuote(fresh.string()));
+  EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_NE(plan.out.find("4. audiences"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("identity has not run yet"), std::string::npos) << plan.out;
+  EXPECT_TRUE(PlanRows(plan.out).empty()) << plan.out;
+  EXPECT_EQ(SnapshotWarehouse(db), before);
+  EXPECT_EQ(before.count("\"zcdp\".\"runs\""), 0u);
+}
+
+TEST_F(PlanE2E, ABrokenConditionIsReportedBeforeAnythingIsEvaluated) {
+  std::string text = ReadFile(*dir_ / "zcdp.yaml");
+  const std::string from = "count(orders within 180d) > 3";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "count(orders within 180d) > 'x'");
+  const fs::path broken = *dir_ / "broken_plan.yaml";
+  std::ofstream(broken) << text;
+  auto plan = RunZcdp("plan -p " + ShellQuote(broken.string()));
+  EXPECT_EQ(plan.exit_code, 1) << plan.out;
+  EXPECT_TRUE(std::regex_search(
+      plan.err,
+      std::regex(
+          R"(broken_plan\.yaml:\d+:\d+: error: audience 'loyal_engaged': .*cannot compare)")))
+      << plan.err;
+  EXPECT_EQ(plan.out.find("audiences ("), std::string::npos) << plan.out;
+}
+
+}  // namespace
+}  // namespace zcdp
