@@ -29,6 +29,7 @@
 #include "zcdp/audiences/catalog.h"
 #include "zcdp/audiences/compile.h"
 #include "zcdp/model/project.h"
+#include "zcdp/traits/traits.h"
 #include "zcdp/warehouse/warehouse.h"
 
 #include "support/demo_audience_sql.h"
@@ -260,7 +261,8 @@ Result<Measurement> MeasureAudience(Warehouse& wh, const audience::Compiler& com
 // Every demo audience, in one read-only transaction (one current timestamp for all).
 Result<std::vector<Measurement>> MeasureAll(Warehouse& wh, const Project& project) {
   ZCDP_ASSIGN_OR_RETURN(audience::Catalog catalog, audience::LoadCatalog(project, wh));
-  const audience::Compiler compiler(project, wh.dialect(), catalog);
+  const audience::Compiler compiler(project, wh.dialect(), catalog, "",
+                                    ProfileTraitsSql()(project, wh.dialect(), catalog));
   Transaction tx(wh);
   ZCDP_RETURN_IF_ERROR(tx.Begin());
   std::vector<Measurement> out;

@@ -86,8 +86,12 @@ std::string LiteralSql(const Literal& literal, const Dialect& d) {
 }
 
 Compiler::Compiler(const Project& project, const Dialect& dialect, const Catalog& catalog,
-                   std::string profiles_relation)
-    : p_(project), d_(dialect), catalog_(catalog), profiles_(std::move(profiles_relation)) {
+                   std::string profiles_relation, TraitsSql traits_sql)
+    : p_(project),
+      d_(dialect),
+      catalog_(catalog),
+      profiles_(std::move(profiles_relation)),
+      traits_sql_(profiles_.empty() ? std::move(traits_sql) : TraitsSql()) {
   if (profiles_.empty()) {
     profiles_ =
         d_.QuoteIdentifier(p_.warehouse.output_schema) + "." + d_.QuoteIdentifier("profiles");
@@ -141,12 +145,12 @@ std::string Compiler::FilterSql(const Expr& e, std::string_view alias) const {
 namespace {
 
 // Walks a condition (not into filters), collecting its aggregates and trait references.
-void Collect(const Expr& e, std::vector<Aggregate>& aggs, bool& uses_traits) {
+void Collect(const Expr& e, std::vector<Aggregate>& aggs, std::vector<std::string>& traits) {
   switch (e.kind) {
     case NodeKind::kAnd:
     case NodeKind::kOr:
     case NodeKind::kNot:
-      for (const auto& c : e.children) Collect(c, aggs, uses_traits);
+      for (const auto& c : e.children) Collect(c, aggs, traits);
       return;
     case NodeKind::kInAudience:
       return;
@@ -156,8 +160,8 @@ void Collect(const Expr& e, std::vector<Aggregate>& aggs, bool& uses_traits) {
     default:
       if (e.operand.kind == Operand::Kind::kAggregate) {
         aggs.push_back({&e, "a" + std::to_string(aggs.size() + 1)});
-      } else {
-        uses_traits = true;
+      } else if (std::find(traits.begin(), traits.end(), e.operand.name) == traits.end()) {
+        traits.push_back(e.operand.name);
       }
   }
 }
@@ -173,11 +177,17 @@ class ConditionBuilder {
   ConditionBuilder(const Compiler& c, std::set<std::string>& stack) : c_(c), stack_(stack) {}
 
   Result<std::string> Build(const Expr& condition) {
-    bool uses_traits = false;
-    Collect(condition, aggs_, uses_traits);
+    std::vector<std::string> traits;
+    Collect(condition, aggs_, traits);
+    const bool uses_traits = !traits.empty();
     const Dialect& d = c_.dialect();
     const std::string schema = d.QuoteIdentifier(c_.project().warehouse.output_schema);
-    std::string from = uses_traits ? c_.profiles_relation() + " p"
+    std::string profiles = c_.profiles_relation();
+    if (uses_traits && c_.traits_sql_) {
+      ZCDP_ASSIGN_OR_RETURN(std::string select, c_.traits_sql_(traits));
+      profiles = "(" + select + ")";
+    }
+    std::string from = uses_traits ? profiles + " p"
                                    : "(SELECT DISTINCT profile_id FROM " + schema + "." +
                                          d.QuoteIdentifier("identity_graph") + ") p";
     ZCDP_RETURN_IF_ERROR(AddSourceJoins(from));
@@ -197,18 +207,27 @@ class ConditionBuilder {
       if (source == nullptr) return Status::Invalid("unknown source " + name);
       const std::string alias = "s" + std::to_string(++n);
       std::string columns;
+      // Rows no aggregate looks at are filtered before the join to their profile: the OR of
+      // the aggregates' conditions (none when one aggregate reads every row).
+      std::vector<std::string> any;
+      bool all_rows = false;
       for (const Aggregate* a : aggs) {
         columns += ", " + AggregateSql(*a, *source) + " AS " + a->column;
         agg_source_alias_[a->column] = alias;
+        const std::string cond = RowCondition(*a, *source);
+        all_rows = all_rows || cond.empty();
+        if (!cond.empty()) any.push_back("(" + cond + ")");
       }
+      const std::string where = all_rows ? "" : " WHERE " + Join(any, " OR ");
       from += " LEFT JOIN (SELECT r.zcdp_profile_id" + columns + " FROM " +
-              c_.ProfileRows(*source) + " r GROUP BY r.zcdp_profile_id) " + alias + " ON " + alias +
-              ".zcdp_profile_id = p.profile_id";
+              c_.ProfileRows(*source) + " r" + where + " GROUP BY r.zcdp_profile_id) " + alias +
+              " ON " + alias + ".zcdp_profile_id = p.profile_id";
     }
     return Status::Ok();
   }
 
-  std::string AggregateSql(const Aggregate& a, const SourceConfig& source) const {
+  // The window and filter of an aggregate over its source's rows, "" when it reads all.
+  std::string RowCondition(const Aggregate& a, const SourceConfig& source) const {
     const Dialect& d = c_.dialect();
     const EventQuery& ev = EventOf(*a.node);
     std::vector<std::string> conds;
@@ -216,6 +235,13 @@ class ConditionBuilder {
       conds.push_back(c_.WindowSql(ev.window, "r." + d.QuoteIdentifier(source.timestamp->value)));
     }
     if (!ev.filter.empty()) conds.push_back(c_.FilterSql(ev.filter.front(), "r"));
+    return Join(conds, " AND ");
+  }
+
+  std::string AggregateSql(const Aggregate& a, const SourceConfig& source) const {
+    const Dialect& d = c_.dialect();
+    const EventQuery& ev = EventOf(*a.node);
+    const std::string cond = RowCondition(a, source);
     const std::string col = ev.column.empty() ? "" : "r." + d.QuoteIdentifier(ev.column);
     std::string fn = "count(" + (col.empty() ? std::string("*") : col) + ")";
     if (a.node->kind != NodeKind::kExists) {
@@ -236,7 +262,7 @@ class ConditionBuilder {
           break;
       }
     }
-    return conds.empty() ? fn : fn + " FILTER (WHERE " + Join(conds, " AND ") + ")";
+    return cond.empty() ? fn : fn + " FILTER (WHERE " + cond + ")";
   }
 
   // The value of an aggregate per profile: count and sum of no rows are 0.

@@ -109,13 +109,18 @@ Result<int64_t> RetireRemoved(Warehouse& wh, const MembershipSql& m, const Proje
   return n;
 }
 
-Result<StepCounts> RunAudiences(StepContext& ctx) {
+Result<StepCounts> RunAudiences(StepContext& ctx, const TraitsSqlFactory& traits_sql) {
   Warehouse& wh = ctx.warehouse;
   const MembershipSql m(ctx.project, wh.dialect());
   for (const auto& sql : m.CreateTables()) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
   ZCDP_ASSIGN_OR_RETURN(std::vector<std::string> order, AudienceOrder(ctx.project));
   ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(ctx.project, wh));
-  const Compiler compiler(ctx.project, wh.dialect(), catalog);
+  // A materialised profiles table is read as is; over the view, each audience computes only
+  // the traits it reads.
+  const bool inline_traits = traits_sql && !ctx.project.profiles.materialize;
+  const Compiler compiler(
+      ctx.project, wh.dialect(), catalog, "",
+      inline_traits ? traits_sql(ctx.project, wh.dialect(), catalog) : TraitsSql());
   StepCounts counts;
   ZCDP_ASSIGN_OR_RETURN(counts["retired_members"], RetireRemoved(wh, m, ctx.project));
   for (size_t i = 0; i < order.size(); ++i) {
@@ -135,21 +140,25 @@ Result<StepCounts> RunAudiences(StepContext& ctx) {
 
 }  // namespace
 
-Step AudiencesStep() {
+Step AudiencesStep(TraitsSqlFactory traits_sql) {
   return {"audiences",
           "evaluate audiences in the warehouse; update audience_membership and "
           "audience_history",
           {"traits"},
-          RunAudiences};
+          [traits_sql = std::move(traits_sql)](StepContext& ctx) {
+            return RunAudiences(ctx, traits_sql);
+          }};
 }
 
 Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project, Warehouse& wh,
-                                                const std::string& profiles_relation) {
+                                                const std::string& profiles_relation,
+                                                const TraitsSqlFactory& traits_sql) {
   const MembershipSql m(project, wh.dialect());
   const Dialect& d = wh.dialect();
   ZCDP_ASSIGN_OR_RETURN(std::vector<std::string> order, AudienceOrder(project));
   ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(project, wh));
-  const Compiler compiler(project, d, catalog, profiles_relation);
+  const Compiler compiler(project, d, catalog, profiles_relation,
+                          traits_sql ? traits_sql(project, d, catalog) : TraitsSql());
   ZCDP_ASSIGN_OR_RETURN(int64_t has_members,
                         QueryInt(wh,
                                  "SELECT count(*) FROM information_schema.tables WHERE "

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "zcdp/audiences/catalog.h"
+#include "zcdp/audiences/compile.h"
 #include "zcdp/common/status.h"
 #include "zcdp/model/project.h"
 #include "zcdp/warehouse/warehouse.h"
@@ -63,6 +64,10 @@ enum class Access { kReadOnly, kReadWrite };
 // project whose DuckDB file does not exist yet uses an empty in-memory database (its sources may
 // all be files). Returns kExitOk and fills `out`, or prints the problems and returns the exit code.
 int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out);
+
+// The audience compiler as `zcdp run` uses it: traits computed inline (only those an
+// audience reads) over the profiles view, or read from the materialised profiles table.
+audience::Compiler AudienceCompiler(const OpenedProject& opened);
 
 // True when the table or view <output_schema>.<name> exists: what a step wrote earlier.
 Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std::string& name);

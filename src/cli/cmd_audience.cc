@@ -137,10 +137,10 @@ int RunList(const GlobalOptions& global, const AudienceOptions& o) {
   return kExitOk;
 }
 
-// The compiled membership SELECT of a known audience, over <output_schema>.profiles.
+// The compiled membership SELECT of a known audience, as `zcdp run` compiles it.
 Result<std::string> CompiledSql(const OpenedProject& opened, const std::string& name) {
   ZCDP_RETURN_IF_ERROR(CheckAudienceName(opened.project, name));
-  const audience::Compiler compiler(opened.project, opened.warehouse->dialect(), *opened.catalog);
+  const audience::Compiler compiler = AudienceCompiler(opened);
   return compiler.AudienceSql(name);
 }
 

@@ -61,11 +61,10 @@ void PrintAudiencePlans(const std::vector<audience::AudiencePlan>& plans, bool e
   }
 }
 
-// The profiles SELECT, then each audience's SQL as the run compiles it: over
-// <output_schema>.profiles, which the traits step recreates from that SELECT.
+// The profiles SELECT, then each audience's SQL as the run compiles it.
 Status PrintSql(const OpenedProject& opened, const std::string& profiles_sql) {
   const Project& project = opened.project;
-  const audience::Compiler compiler(project, opened.warehouse->dialect(), *opened.catalog);
+  const audience::Compiler compiler = AudienceCompiler(opened);
   std::printf("\n-- traits: %s.profiles, one row per profile\n%s;\n",
               project.warehouse.output_schema.c_str(), profiles_sql.c_str());
   for (const auto& a : project.audiences) {
@@ -84,7 +83,7 @@ Status PlanAndPrintAudiences(const OpenedProject& opened, bool show_sql) {
   {
     const StatusLine status("evaluating " + std::to_string(project.audiences.size()) +
                             " audiences...");
-    ZCDP_ASSIGN_OR_RETURN(plans, audience::PlanAudiences(project, wh, "(" + profiles + ")"));
+    ZCDP_ASSIGN_OR_RETURN(plans, audience::PlanAudiences(project, wh, "", ProfileTraitsSql()));
   }
   if (plans.empty()) {
     std::printf("\nno audiences in the project\n");

@@ -6,6 +6,7 @@
 #include "zcdp/run/pipeline.h"
 #include "zcdp/run/state_dir.h"
 #include "zcdp/sql/dialect.h"
+#include "zcdp/traits/traits.h"
 
 #include "cli/cli.h"
 #include "cli/progress.h"
@@ -94,6 +95,14 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
   out->warehouse = std::move(conn);
   out->catalog = std::move(catalog);
   return kExitOk;
+}
+
+audience::Compiler AudienceCompiler(const OpenedProject& opened) {
+  const Project& p = opened.project;
+  const Dialect& d = opened.warehouse->dialect();
+  return audience::Compiler(
+      p, d, *opened.catalog, "",
+      p.profiles.materialize ? audience::TraitsSql() : ProfileTraitsSql()(p, d, *opened.catalog));
 }
 
 Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std::string& name) {

@@ -13,7 +13,7 @@ Pipeline StandardPipeline() {
   (void)p.Add(SourcesStep());
   (void)p.Add(IdentityStep());
   (void)p.Add(TraitsStep());
-  (void)p.Add(audience::AudiencesStep());
+  (void)p.Add(audience::AudiencesStep(ProfileTraitsSql()));
   return p;
 }
 

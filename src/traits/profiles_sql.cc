@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <vector>
 
 #include "zcdp/audiences/compile.h"
@@ -19,12 +20,27 @@ std::string Join(const std::vector<std::string>& parts, const std::string& sep) 
 // traits over the others.
 class ProfilesBuilder {
  public:
-  ProfilesBuilder(const Project& p, const Dialect& d, const Compiler& c) : p_(p), d_(d), c_(c) {}
+  ProfilesBuilder(const Project& p, const Dialect& d, const Compiler& c,
+                  const std::vector<std::string>& only)
+      : p_(p), d_(d), c_(c) {
+    for (const auto& t : p.traits) {
+      const bool wanted =
+          only.empty() || std::find(only.begin(), only.end(), t.name.value) != only.end();
+      if (wanted) traits_.push_back(&t);
+      // An sql trait over other traits may read any of them.
+      if (wanted && t.sql && !t.source) {
+        traits_.clear();
+        for (const auto& all : p.traits) traits_.push_back(&all);
+        break;
+      }
+    }
+  }
 
   Result<std::string> Build() {
     std::map<std::string, std::vector<std::string>> per_source;  // source -> agg columns
     std::vector<std::string> outer_exprs;
-    for (const auto& t : p_.traits) {
+    for (const TraitConfig* tp : traits_) {
+      const TraitConfig& t = *tp;
       const std::string name = d_.QuoteIdentifier(t.name.value);
       if (t.sql && !t.source) {
         outer_exprs.push_back("(" + t.sql->value + ") AS " + name);
@@ -59,7 +75,8 @@ class ProfilesBuilder {
       }
     }
     std::vector<std::string> cols = {"b.profile_id"};
-    for (const auto& t : p_.traits) {
+    for (const TraitConfig* tp : traits_) {
+      const TraitConfig& t = *tp;
       const std::string name = d_.QuoteIdentifier(t.name.value);
       auto it = select_.find(name);
       if (it != select_.end()) cols.push_back(it->second + " AS " + name);
@@ -175,14 +192,24 @@ class ProfilesBuilder {
   std::string joins_sql_;
   std::vector<PendingColumn> pending_;
   std::map<std::string, std::string> select_;  // quoted trait name -> expression
+  std::vector<const TraitConfig*> traits_;     // the traits to compute, in project order
 };
 
 }  // namespace
 
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
-                                const audience::Catalog& catalog) {
+                                const audience::Catalog& catalog,
+                                const std::vector<std::string>& traits) {
   const Compiler compiler(project, dialect, catalog);
-  return ProfilesBuilder(project, dialect, compiler).Build();
+  return ProfilesBuilder(project, dialect, compiler, traits).Build();
+}
+
+audience::TraitsSqlFactory ProfileTraitsSql() {
+  return [](const Project& project, const Dialect& dialect, const audience::Catalog& catalog) {
+    return [&project, &dialect, &catalog](const std::vector<std::string>& traits) {
+      return ProfilesSql(project, dialect, catalog, traits);
+    };
+  };
 }
 
 }  // namespace zcdp

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -17,12 +18,21 @@ namespace zcdp::audience {
 // QuoteIdentifier, and numbers, dates and durations are emitted from the parser's validated
 // canonical text. Windows are relative to the engine's current timestamp.
 // Conditions must have passed CheckCondition; the compiler assumes names and types are valid.
+// Builds a SELECT of profile_id plus only the named traits, one row per profile (the traits
+// stage's ProfilesSql restricted to them). Lets an audience compute just what it reads.
+using TraitsSql = std::function<Result<std::string>(const std::vector<std::string>& traits)>;
+// Makes a TraitsSql for a project; how the stages above hand the traits compiler down.
+using TraitsSqlFactory =
+    std::function<TraitsSql(const Project&, const Dialect&, const struct Catalog&)>;
+
 class Compiler {
  public:
   // `profiles_relation` is the relation with one row per profile (profile_id plus one column
   // per trait): "<output_schema>.profiles" when empty.
+  // With `traits_sql` and no `profiles_relation`, conditions on traits read only the traits
+  // they name, computed inline, instead of the whole profiles relation.
   Compiler(const Project& project, const Dialect& dialect, const Catalog& catalog,
-           std::string profiles_relation = "");
+           std::string profiles_relation = "", TraitsSql traits_sql = {});
 
   // A SELECT of the distinct profile_id values in audience `name`; in_audience() is
   // compiled inline. NotFound for an unknown audience, InvalidArgument when the condition
@@ -58,6 +68,7 @@ class Compiler {
   const Dialect& d_;
   const Catalog& catalog_;
   std::string profiles_;
+  TraitsSql traits_sql_;
 };
 
 // The literal as SQL: quoted text, a number, CAST('..' AS DATE), TRUE/FALSE, an interval.

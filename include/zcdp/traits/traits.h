@@ -3,6 +3,7 @@
 #include <string>
 
 #include "zcdp/audiences/catalog.h"
+#include "zcdp/audiences/compile.h"
 #include "zcdp/common/status.h"
 #include "zcdp/model/project.h"
 #include "zcdp/run/pipeline.h"
@@ -13,9 +14,15 @@ namespace zcdp {
 // A SELECT with one row per profile of identity_graph: profile_id, then one column per
 // trait in project order. Source rows reach a profile through identity_record_profiles.
 // count, count_distinct and sum are 0 for a profile without rows; the others are NULL.
-// Fails with InvalidArgument when a trait's `where` does not parse.
+// With `traits`, only those columns (all of them when an sql trait over other traits is
+// among them). Fails with InvalidArgument when a trait's `where` does not parse.
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
-                                const audience::Catalog& catalog);
+                                const audience::Catalog& catalog,
+                                const std::vector<std::string>& traits = {});
+
+// ProfilesSql as the audience compiler's TraitsSql, so that an audience computes only the
+// traits it reads. The project, dialect and catalog must outlive the returned function.
+audience::TraitsSqlFactory ProfileTraitsSql();
 
 // Step "traits" (after "identity"): (re)creates <output_schema>.profiles from ProfilesSql,
 // as a view (the default) or, with `profiles: {materialize: true}`, as a table.
