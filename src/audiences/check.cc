@@ -235,7 +235,9 @@ class Checker {
 
 // "line L, column C of the condition" for multi-line text, "column C" otherwise.
 std::string Where(const std::string& text, const Position& pos) {
-  const bool multiline = text.find('\n') != std::string::npos;
+  // A folded YAML scalar (`where: >`) ends with a newline: that alone is one line.
+  const size_t last = text.find_last_not_of(" \t\r\n");
+  const bool multiline = last != std::string::npos && text.find('\n') < last;
   return (multiline ? "line " + std::to_string(pos.line) + ", column " : "column ") +
          std::to_string(pos.column);
 }
@@ -261,6 +263,14 @@ std::vector<Problem> CheckFilter(const Expr& filter, const std::string& source,
   return std::move(c.problems);
 }
 
+// A syntax error's message without the position Message() starts with (Where() adds it).
+static std::string WithoutPosition(const SyntaxError& error) {
+  const std::string message = error.Message();
+  const size_t column = message.find("column ");
+  const size_t colon = column == std::string::npos ? column : message.find(": ", column);
+  return colon == std::string::npos ? message : message.substr(colon + 2);
+}
+
 void CheckProjectConditions(const Project& project, const Catalog& catalog, Diagnostics& diags) {
   const auto report = [&](const std::string& context, const LocatedString& text,
                           const std::vector<Problem>& problems) {
@@ -274,7 +284,7 @@ void CheckProjectConditions(const Project& project, const Catalog& catalog, Diag
     SyntaxError error;
     auto filter = ParseCondition(t.where->value, &error);
     if (!filter.ok()) {
-      report(context, *t.where, {{error.pos, error.Message()}});
+      report(context, *t.where, {{error.pos, WithoutPosition(error)}});
       continue;
     }
     if (t.inputs.empty() && !t.source) continue;
@@ -286,7 +296,7 @@ void CheckProjectConditions(const Project& project, const Catalog& catalog, Diag
     SyntaxError error;
     auto condition = ParseCondition(a.where.value, &error);
     if (!condition.ok()) {
-      report(context, a.where, {{error.pos, error.Message()}});
+      report(context, a.where, {{error.pos, WithoutPosition(error)}});
       continue;
     }
     report(context, a.where, CheckCondition(*condition, project, catalog));

@@ -1,6 +1,7 @@
 #include "zcdp/audiences/compile.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -187,18 +188,107 @@ class ConditionBuilder {
       ZCDP_ASSIGN_OR_RETURN(std::string select, c_.traits_sql_(traits));
       profiles = "(" + select + ")";
     }
-    std::string from = uses_traits ? profiles + " p"
-                                   : "(SELECT DISTINCT profile_id FROM " + schema + "." +
-                                         d.QuoteIdentifier("identity_graph") + ") p";
-    ZCDP_RETURN_IF_ERROR(AddSourceJoins(from));
+    std::string ctes;
+    std::string joins;
+    std::vector<std::string> aliases;
+    ZCDP_RETURN_IF_ERROR(AddSourceJoins(ctes, joins, aliases));
+    std::string driver;
+    if (uses_traits) {
+      driver = profiles;
+    } else if (!DefaultHolds(condition, 0)) {
+      // A profile without rows in any source fails the condition: only profiles with rows
+      // (or in a referenced audience) can be members, so there is no need to list them all.
+      std::vector<std::string> parts;
+      for (const auto& a : aliases) parts.push_back("SELECT zcdp_profile_id FROM " + a);
+      ZCDP_RETURN_IF_ERROR(AddAudienceMembers(condition, parts));
+      if (!parts.empty()) driver = "(" + Join(parts, " UNION ") + ")";
+    }
+    if (driver.empty()) {
+      driver = "(SELECT DISTINCT profile_id FROM " + schema + "." +
+               d.QuoteIdentifier("identity_graph") + ")";
+    }
     ZCDP_ASSIGN_OR_RETURN(std::string where, Predicate(condition));
-    return "SELECT p.profile_id FROM " + from + " WHERE " + where;
+    // Columns of a UNION driver are named after its first part: rename to profile_id.
+    const std::string select = "SELECT p.profile_id FROM (SELECT * FROM " + driver +
+                               " d) p(profile_id)" + joins + " WHERE " + where;
+    return ctes.empty() ? select : "WITH " + ctes + " " + select;
   }
 
  private:
   // One LEFT JOIN per source read by the condition's aggregates, each aggregate a column
   // computed with FILTER over its window and filter.
-  Status AddSourceJoins(std::string& from) {
+  // Whether `e` holds for a profile with no rows in any source (counts and sums 0, the other
+  // aggregates missing). True when unsure (traits, unparsable or deep references).
+  bool DefaultHolds(const Expr& e, int depth) const {
+    switch (e.kind) {
+      case NodeKind::kAnd:
+        return std::all_of(e.children.begin(), e.children.end(),
+                           [&](const Expr& c) { return DefaultHolds(c, depth); });
+      case NodeKind::kOr:
+        return std::any_of(e.children.begin(), e.children.end(),
+                           [&](const Expr& c) { return DefaultHolds(c, depth); });
+      case NodeKind::kNot:
+        return !DefaultHolds(e.children.at(0), depth);
+      case NodeKind::kExists:
+        return false;
+      case NodeKind::kInAudience: {
+        if (depth > 16) return true;
+        for (const auto& a : c_.project().audiences) {
+          if (a.name.value != e.audience) continue;
+          auto sub = ParseCondition(a.where.value);
+          return !sub.ok() || DefaultHolds(*sub, depth + 1);
+        }
+        return true;
+      }
+      default:
+        break;
+    }
+    if (e.operand.kind != Operand::Kind::kAggregate) return true;
+    const bool zero = e.operand.fn == AggregateFn::kCount || e.operand.fn == AggregateFn::kSum;
+    if (e.kind == NodeKind::kIsNull) return zero ? e.negated : !e.negated;
+    if (!zero) return false;  // a comparison with a missing value is false
+    std::vector<double> v;
+    for (const auto& lit : e.literals) {
+      if (lit.kind != LiteralKind::kNumber) return true;
+      v.push_back(std::strtod(lit.text.c_str(), nullptr));
+    }
+    switch (e.kind) {
+      case NodeKind::kCompare:
+        switch (e.op) {
+          case CompareOp::kEq:
+            return v[0] == 0;
+          case CompareOp::kNe:
+            return v[0] != 0;
+          case CompareOp::kLt:
+            return 0 < v[0];
+          case CompareOp::kLe:
+            return 0 <= v[0];
+          case CompareOp::kGt:
+            return 0 > v[0];
+          case CompareOp::kGe:
+            return 0 >= v[0];
+        }
+        return true;
+      case NodeKind::kBetween:
+        return v[0] <= 0 && 0 <= v[1];
+      case NodeKind::kIn:
+        return (std::find(v.begin(), v.end(), 0.0) != v.end()) != e.negated;
+      default:
+        return true;
+    }
+  }
+
+  // The member queries of the audiences `e` refers to, for the driver of its profiles.
+  Status AddAudienceMembers(const Expr& e, std::vector<std::string>& parts) const {
+    if (e.kind == NodeKind::kInAudience && stack_.count(e.audience) == 0) {
+      ZCDP_ASSIGN_OR_RETURN(std::string sub, c_.AudienceSqlWithin(e.audience, stack_));
+      parts.push_back("SELECT profile_id FROM (" + sub + ") m");
+    }
+    for (const auto& c : e.children) ZCDP_RETURN_IF_ERROR(AddAudienceMembers(c, parts));
+    return Status::Ok();
+  }
+
+  Status AddSourceJoins(std::string& ctes, std::string& joins, std::vector<std::string>& aliases) {
     std::map<std::string, std::vector<const Aggregate*>> by_source;
     for (const auto& a : aggs_) by_source[EventOf(*a.node).source].push_back(&a);
     int n = 0;
@@ -219,9 +309,11 @@ class ConditionBuilder {
         if (!cond.empty()) any.push_back("(" + cond + ")");
       }
       const std::string where = all_rows ? "" : " WHERE " + Join(any, " OR ");
-      from += " LEFT JOIN (SELECT r.zcdp_profile_id" + columns + " FROM " +
-              c_.ProfileRows(*source) + " r" + where + " GROUP BY r.zcdp_profile_id) " + alias +
-              " ON " + alias + ".zcdp_profile_id = p.profile_id";
+      ctes += std::string(ctes.empty() ? "" : ", ") + alias + " AS (SELECT r.zcdp_profile_id" +
+              columns + " FROM " + c_.ProfileRows(*source) + " r" + where +
+              " GROUP BY r.zcdp_profile_id)";
+      joins += " LEFT JOIN " + alias + " ON " + alias + ".zcdp_profile_id = p.profile_id";
+      aliases.push_back(alias);
     }
     return Status::Ok();
   }
