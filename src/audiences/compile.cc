@@ -193,7 +193,16 @@ class ConditionBuilder {
     std::vector<std::string> aliases;
     ZCDP_RETURN_IF_ERROR(AddSourceJoins(ctes, joins, aliases));
     std::string driver;
-    if (uses_traits) {
+    const Expr* required = RequiredAudience(condition);
+    if (required != nullptr && stack_.count(required->audience) == 0) {
+      // Members must be in that audience: start from its members, traits joined to them.
+      ZCDP_ASSIGN_OR_RETURN(std::string sub, c_.AudienceSqlWithin(required->audience, stack_));
+      driver = "(" + sub + ")";
+      if (uses_traits) {
+        joins = " LEFT JOIN " + profiles + " tr ON tr.profile_id = p.profile_id" + joins;
+        trait_alias_ = "tr";
+      }
+    } else if (uses_traits) {
       driver = profiles;
     } else if (!DefaultHolds(condition, 0)) {
       // A profile without rows in any source fails the condition: only profiles with rows
@@ -276,6 +285,17 @@ class ConditionBuilder {
       default:
         return true;
     }
+  }
+
+  // An in_audience(x) that must hold for the whole condition to hold (the condition itself,
+  // or one of its top-level `and` terms), or nullptr.
+  static const Expr* RequiredAudience(const Expr& e) {
+    if (e.kind == NodeKind::kInAudience) return &e;
+    if (e.kind != NodeKind::kAnd) return nullptr;
+    for (const auto& c : e.children) {
+      if (const Expr* r = RequiredAudience(c)) return r;
+    }
+    return nullptr;
   }
 
   // The member queries of the audiences `e` refers to, for the driver of its profiles.
@@ -395,7 +415,7 @@ class ConditionBuilder {
       default: {
         const std::string lhs = e.operand.kind == Operand::Kind::kAggregate
                                     ? AggregateValue(e)
-                                    : "p." + d.QuoteIdentifier(e.operand.name);
+                                    : trait_alias_ + "." + d.QuoteIdentifier(e.operand.name);
         return LeafSql(e, lhs, d);
       }
     }
@@ -405,6 +425,7 @@ class ConditionBuilder {
   std::set<std::string>& stack_;
   std::vector<Aggregate> aggs_;
   std::map<std::string, std::string> agg_source_alias_;
+  std::string trait_alias_ = "p";  // the relation trait columns are read from
 };
 
 Result<std::string> Compiler::ConditionSql(const Expr& condition) const {
