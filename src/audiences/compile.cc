@@ -185,7 +185,7 @@ class ConditionBuilder {
     const std::string schema = d.QuoteIdentifier(c_.project().warehouse.output_schema);
     std::string profiles = c_.profiles_relation();
     if (uses_traits && c_.traits_sql_) {
-      ZCDP_ASSIGN_OR_RETURN(std::string select, c_.traits_sql_(traits));
+      ZCDP_ASSIGN_OR_RETURN(std::string select, c_.traits_sql_(traits, ""));
       profiles = "(" + select + ")";
     }
     std::string ctes;
@@ -198,7 +198,11 @@ class ConditionBuilder {
       // Members must be in that audience: start from its members, traits joined to them.
       ZCDP_ASSIGN_OR_RETURN(std::string sub, c_.AudienceSqlWithin(required->audience, stack_));
       driver = "(" + sub + ")";
-      if (uses_traits) {
+      if (uses_traits && c_.traits_sql_) {
+        // The traits of those members only.
+        ZCDP_ASSIGN_OR_RETURN(std::string select, c_.traits_sql_(traits, driver));
+        driver = "(" + select + ")";
+      } else if (uses_traits) {
         joins = " LEFT JOIN " + profiles + " tr ON tr.profile_id = p.profile_id" + joins;
         trait_alias_ = "tr";
       }

@@ -21,8 +21,8 @@ std::string Join(const std::vector<std::string>& parts, const std::string& sep) 
 class ProfilesBuilder {
  public:
   ProfilesBuilder(const Project& p, const Dialect& d, const Compiler& c,
-                  const std::vector<std::string>& only)
-      : p_(p), d_(d), c_(c) {
+                  const std::vector<std::string>& only, std::string base)
+      : p_(p), d_(d), c_(c), base_(std::move(base)) {
     for (const auto& t : p.traits) {
       const bool wanted =
           only.empty() || std::find(only.begin(), only.end(), t.name.value) != only.end();
@@ -82,8 +82,10 @@ class ProfilesBuilder {
       if (it != select_.end()) cols.push_back(it->second + " AS " + name);
     }
     const std::string schema = d_.QuoteIdentifier(p_.warehouse.output_schema);
-    std::string sql = "SELECT " + Join(cols, ", ") + " FROM (SELECT DISTINCT profile_id FROM " +
-                      schema + "." + d_.QuoteIdentifier("identity_graph") + ") b" + joins_sql_;
+    const std::string base = base_.empty() ? "(SELECT DISTINCT profile_id FROM " + schema + "." +
+                                                 d_.QuoteIdentifier("identity_graph") + ")"
+                                           : base_;
+    std::string sql = "SELECT " + Join(cols, ", ") + " FROM " + base + " b" + joins_sql_;
     if (outer_exprs.empty()) return sql;
     return "SELECT x.*, " + Join(outer_exprs, ", ") + " FROM (" + sql + ") x";
   }
@@ -192,22 +194,25 @@ class ProfilesBuilder {
   std::string joins_sql_;
   std::vector<PendingColumn> pending_;
   std::map<std::string, std::string> select_;  // quoted trait name -> expression
-  std::vector<const TraitConfig*> traits_;     // the traits to compute, in project order
+  std::vector<const TraitConfig*> traits_;
+  std::string base_;  // the relation of profile ids to compute traits for ("" for all)     // the
+                      // traits to compute, in project order
 };
 
 }  // namespace
 
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
                                 const audience::Catalog& catalog,
-                                const std::vector<std::string>& traits) {
+                                const std::vector<std::string>& traits, const std::string& base) {
   const Compiler compiler(project, dialect, catalog);
-  return ProfilesBuilder(project, dialect, compiler, traits).Build();
+  return ProfilesBuilder(project, dialect, compiler, traits, base).Build();
 }
 
 audience::TraitsSqlFactory ProfileTraitsSql() {
   return [](const Project& project, const Dialect& dialect, const audience::Catalog& catalog) {
-    return [&project, &dialect, &catalog](const std::vector<std::string>& traits) {
-      return ProfilesSql(project, dialect, catalog, traits);
+    return [&project, &dialect, &catalog](const std::vector<std::string>& traits,
+                                          const std::string& base) {
+      return ProfilesSql(project, dialect, catalog, traits, base);
     };
   };
 }

@@ -18,9 +18,11 @@ namespace zcdp::audience {
 // QuoteIdentifier, and numbers, dates and durations are emitted from the parser's validated
 // canonical text. Windows are relative to the engine's current timestamp.
 // Conditions must have passed CheckCondition; the compiler assumes names and types are valid.
-// Builds a SELECT of profile_id plus only the named traits, one row per profile (the traits
-// stage's ProfilesSql restricted to them). Lets an audience compute just what it reads.
-using TraitsSql = std::function<Result<std::string>(const std::vector<std::string>& traits)>;
+// Builds a SELECT of profile_id plus only the named traits, one row per profile of `base`
+// (a relation with a profile_id column; every profile when empty): the traits stage's
+// ProfilesSql restricted to them. Lets an audience compute just what it reads.
+using TraitsSql = std::function<Result<std::string>(const std::vector<std::string>& traits,
+                                                    const std::string& base)>;
 // Makes a TraitsSql for a project; how the stages above hand the traits compiler down.
 using TraitsSqlFactory =
     std::function<TraitsSql(const Project&, const Dialect&, const struct Catalog&)>;

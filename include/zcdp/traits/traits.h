@@ -14,11 +14,13 @@ namespace zcdp {
 // A SELECT with one row per profile of identity_graph: profile_id, then one column per
 // trait in project order. Source rows reach a profile through identity_record_profiles.
 // count, count_distinct and sum are 0 for a profile without rows; the others are NULL.
+// With `base` (a relation with a profile_id column), one row per profile of it instead.
 // With `traits`, only those columns (all of them when an sql trait over other traits is
 // among them). Fails with InvalidArgument when a trait's `where` does not parse.
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
                                 const audience::Catalog& catalog,
-                                const std::vector<std::string>& traits = {});
+                                const std::vector<std::string>& traits = {},
+                                const std::string& base = "");
 
 // ProfilesSql as the audience compiler's TraitsSql, so that an audience computes only the
 // traits it reads. The project, dialect and catalog must outlive the returned function.
