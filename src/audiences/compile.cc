@@ -198,6 +198,7 @@ class ConditionBuilder {
       // Members must be in that audience: start from its members, traits joined to them.
       ZCDP_ASSIGN_OR_RETURN(std::string sub, c_.AudienceSqlWithin(required->audience, stack_));
       driver = "(" + sub + ")";
+      driven_by_ = required;  // holds for every driver row: not tested again
       if (uses_traits && c_.traits_sql_) {
         // The traits of those members only.
         ZCDP_ASSIGN_OR_RETURN(std::string select, c_.traits_sql_(traits, driver));
@@ -410,6 +411,7 @@ class ConditionBuilder {
       case NodeKind::kExists:
         return "(" + AggregateValue(e) + " > 0)";
       case NodeKind::kInAudience: {
+        if (&e == driven_by_) return std::string("TRUE");
         if (stack_.count(e.audience) != 0) {
           return Status::Invalid("in_audience(" + e.audience + ") refers back to itself");
         }
@@ -429,7 +431,8 @@ class ConditionBuilder {
   std::set<std::string>& stack_;
   std::vector<Aggregate> aggs_;
   std::map<std::string, std::string> agg_source_alias_;
-  std::string trait_alias_ = "p";  // the relation trait columns are read from
+  std::string trait_alias_ = "p";    // the relation trait columns are read from
+  const Expr* driven_by_ = nullptr;  // the in_audience whose members drive the query
 };
 
 Result<std::string> Compiler::ConditionSql(const Expr& condition) const {
