@@ -1,7 +1,6 @@
 #pragma once
 
 #include <string>
-
 #include <string_view>
 
 #include "zcdp/model/project.h"
