@@ -50,6 +50,7 @@ bool Fits(ValueType type, LiteralKind kind) {
 template <typename Map>
 std::vector<std::string> Keys(const Map& m) {
   std::vector<std::string> out;
+  out.reserve(m.size());
   for (const auto& [k, v] : m) out.push_back(k);
   return out;
 }

@@ -213,6 +213,7 @@ class ConditionBuilder {
       // A profile without rows in any source fails the condition: only profiles with rows
       // (or in a referenced audience) can be members, so there is no need to list them all.
       std::vector<std::string> parts;
+      parts.reserve(aliases.size());
       for (const auto& a : aliases) parts.push_back("SELECT zcdp_profile_id FROM " + a);
       ZCDP_RETURN_IF_ERROR(AddAudienceMembers(condition, parts));
       if (!parts.empty()) driver = "(" + Join(parts, " UNION ") + ")";
