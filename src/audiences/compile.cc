@@ -32,12 +32,6 @@ std::string SqlOp(CompareOp op) {
 // true, as in the real-time evaluator.
 std::string Definite(const std::string& predicate) { return "COALESCE(" + predicate + ", FALSE)"; }
 
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
 // The predicate of a leaf node, given the SQL of its operand.
 std::string LeafSql(const Expr& e, const std::string& lhs, const Dialect& d) {
   const auto lit = [&](size_t i) { return LiteralSql(e.literals.at(i), d); };
@@ -67,6 +61,12 @@ struct Aggregate {
 };
 
 }  // namespace
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
 
 std::string LiteralSql(const Literal& literal, const Dialect& d) {
   switch (literal.kind) {

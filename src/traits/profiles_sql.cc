@@ -8,12 +8,7 @@ namespace zcdp {
 namespace {
 
 using audience::Compiler;
-
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
+using audience::Join;
 
 // Builds the profiles SELECT: a base of profile ids, one LEFT JOIN per source for the plain
 // aggregates, one per ranked trait (most frequent, picks), and an outer SELECT for `sql`

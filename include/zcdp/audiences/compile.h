@@ -73,6 +73,9 @@ class Compiler {
   TraitsSql traits_sql_;
 };
 
+// `parts` joined with `sep` ("a AND b"): how the compilers assemble SQL from pieces.
+std::string Join(const std::vector<std::string>& parts, const std::string& sep);
+
 // The literal as SQL: quoted text, a number, CAST('..' AS DATE), TRUE/FALSE, an interval.
 std::string LiteralSql(const Literal& literal, const Dialect& dialect);
 
