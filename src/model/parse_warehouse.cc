@@ -5,11 +5,12 @@ namespace zcdp::model_detail {
 namespace {
 
 // Connection settings kept as plain strings in WarehouseConfig::options.
-const std::vector<std::string> kOptionKeys = {"host",    "port",   "user",    "database",
-                                              "catalog", "schema", "threads", "read_only"};
+const std::vector<std::string> kOptionKeys = {"host",    "port",      "user",
+                                              "database", "catalog",  "schema",
+                                              "threads",  "read_only", "statement_timeout"};
 
 std::vector<std::string> AllowedKeys() {
-  std::vector<std::string> keys = {"type", "path", "output_schema", "password", "options"};
+  std::vector<std::string> keys = {"type", "path", "output_schema", "password", "dsn", "options"};
   keys.insert(keys.end(), kOptionKeys.begin(), kOptionKeys.end());
   return keys;
 }
@@ -49,6 +50,43 @@ void ReadPath(const Fields& f, ParseContext& ctx, WarehouseConfig& out) {
   out.path = path->value == ":memory:" ? path->value : AbsolutePath(ctx.dir, path->value);
 }
 
+// The DSN may embed ${ENV} references (checked here, expanded when the warehouse opens); a
+// literal password in it is refused like any literal secret.
+void ReadDsn(const Fields& f, YamlReader& r, WarehouseConfig& out) {
+  auto dsn = r.String(f, "dsn");
+  if (!dsn) {
+    if (out.type == "postgres" && f.Find("dsn") == nullptr && f.Find("host") == nullptr &&
+        f.Find("database") == nullptr) {
+      r.Error(f.pos, f.context,
+              "missing required key 'dsn' (a libpq connection string such as \"host=127.0.0.1 "
+              "port=5432 dbname=shop user=zcdp\"; secrets as ${ENV_VAR})");
+    }
+    return;
+  }
+  out.dsn = dsn->value;
+  out.dsn_pos = dsn->pos;
+  const std::string lower = [&] {
+    std::string l = dsn->value;
+    for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return l;
+  }();
+  const size_t at = lower.find("password=");
+  if (at != std::string::npos && lower.compare(at + 9, 2, "${") != 0) {
+    r.Error(dsn->pos, f.context,
+            "dsn: write the password as password=${ENV_VAR} or use the 'password' key; zcdp "
+            "never stores secret values");
+  }
+  if (lower.find("://") != std::string::npos && lower.find('@') != std::string::npos &&
+      lower.find(":${") == std::string::npos && lower.find("@${") == std::string::npos) {
+    const size_t scheme = lower.find("://") + 3, user_end = lower.find('@');
+    if (lower.substr(scheme, user_end - scheme).find(':') != std::string::npos) {
+      r.Error(dsn->pos, f.context,
+              "dsn: write the password in a URI as ${ENV_VAR} or use the 'password' key; zcdp "
+              "never stores secret values");
+    }
+  }
+}
+
 }  // namespace
 
 void ParseWarehouse(const Entry& e, ParseContext& ctx, WarehouseConfig& out) {
@@ -70,6 +108,7 @@ void ParseWarehouse(const Entry& e, ParseContext& ctx, WarehouseConfig& out) {
     }
   }
   out.password = ParseSecret(*f, "password", r);
+  ReadDsn(*f, r, out);
   ReadOptions(*f, r, out);
 }
 

@@ -4,6 +4,7 @@
 #include "zcdp/sql/dialect.h"
 
 #include "sql/duckdb/duckdb_dialect.h"
+#include "sql/postgres/postgres_dialect.h"
 
 namespace zcdp {
 namespace {
@@ -14,6 +15,7 @@ using Factory = std::function<std::unique_ptr<Dialect>()>;
 const std::map<std::string, Factory, std::less<>>& Registry() {
   static const auto* registry = new std::map<std::string, Factory, std::less<>>{
       {"duckdb", [] { return std::make_unique<DuckDbDialect>(); }},
+      {"postgres", [] { return std::make_unique<PostgresDialect>(); }},
   };
   return *registry;
 }

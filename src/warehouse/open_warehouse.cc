@@ -1,6 +1,7 @@
 #include "zcdp/warehouse/warehouse.h"
 
 #include "warehouse/duckdb/duckdb_warehouse.h"
+#include "warehouse/postgres/postgres_warehouse.h"
 
 namespace zcdp {
 
@@ -9,7 +10,9 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouse(const WarehouseOptions& options
     ZCDP_ASSIGN_OR_RETURN(std::shared_ptr<DuckDbDatabase> db, DuckDbDatabase::Open(options));
     return DuckDbWarehouse::Create(std::move(db));
   }
-  return Status::Invalid("unknown warehouse type '" + options.type + "'; supported: duckdb");
+  if (options.type == "postgres") return PostgresWarehouse::Connect(options);
+  return Status::Invalid("unknown warehouse type '" + options.type +
+                         "'; supported: duckdb, postgres");
 }
 
 }  // namespace zcdp

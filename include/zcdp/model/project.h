@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "zcdp/common/status.h"
+#include "zcdp/warehouse/warehouse.h"
 #include "zcdp/model/diagnostic.h"
 
 namespace zcdp {
@@ -32,8 +33,11 @@ struct WarehouseConfig {
   std::string output_schema = "zcdp";          // the only schema zcdp writes into
   std::map<std::string, std::string> options;  // engine-specific, non-secret settings
   std::optional<SecretRef> password;
+  // PostgreSQL: a libpq connection string. It may hold ${ENV_VAR} references, expanded only
+  // when the warehouse is opened; empty when the project gives host/port/user/database.
+  std::string dsn;
   SourcePos pos;
-  SourcePos type_pos, path_pos, output_schema_pos;
+  SourcePos type_pos, path_pos, output_schema_pos, dsn_pos;
 };
 
 enum class SourceKind { kEntity, kEvents };
@@ -179,6 +183,15 @@ std::string ResolveProjectPath(const std::string& file_or_dir);
 // The value of the environment variable a secret names, read now and never stored.
 // Returns NotFound when the variable is unset, InvalidArgument when the reference is empty.
 Result<std::string> ResolveSecret(const SecretRef& secret);
+
+// Replaces every ${ENV_VAR} in `text` with the variable's value. NotFound names a variable
+// that is unset; InvalidArgument a malformed reference. `what` names the text in errors.
+Result<std::string> ExpandEnvReferences(std::string_view text, std::string_view what);
+
+// How to open the project's warehouse: the engine, the DuckDB file or the PostgreSQL
+// connection (secrets resolved from the environment now), and engine options such as
+// `statement_timeout` (a duration) and `schema` (PostgreSQL's search_path).
+Result<WarehouseOptions> WarehouseOptionsFor(const WarehouseConfig& config);
 
 // Parses a project file. Structural problems (bad YAML, unknown keys, wrong shapes, duplicate
 // names, references to undeclared id types or sources, literal secrets) go to `diags`; the

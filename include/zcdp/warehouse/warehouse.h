@@ -81,10 +81,18 @@ class Appender {
 // How a warehouse is opened.
 struct WarehouseOptions {
   std::string type = "duckdb";  // the factory key: "duckdb" (later "postgres", "trino")
-  std::string path;             // DuckDB: database file; "" or ":memory:" for in-memory
+  std::string path = {};        // DuckDB: database file; "" or ":memory:" for in-memory
   bool read_only = false;       // refuse every write at the engine level
   bool create_if_missing = true;
   int threads = 0;  // 0: the engine's default
+  // PostgreSQL: a libpq connection string ("host=... port=... dbname=... user=..." or a
+  // postgresql:// URI), with secrets already resolved. `password`, when set, overrides it.
+  std::string dsn = {};
+  std::string password = {};
+  // PostgreSQL: the schema unqualified names resolve to (search_path); "" keeps the server's.
+  std::string search_path = {};
+  // Every statement is cancelled after this long; 0 means no limit.
+  int64_t statement_timeout_ms = 0;
 };
 
 // A connection to one warehouse. The only place in zcdp that talks to a database.

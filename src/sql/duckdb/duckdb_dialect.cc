@@ -1,62 +1,8 @@
 #include "sql/duckdb/duckdb_dialect.h"
 
-#include <algorithm>
 #include <string>
 
 namespace zcdp {
-
-std::string QuoteWith(std::string_view text, char quote) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += quote;
-  for (char c : text) {
-    if (c == '\0') continue;
-    if (c == quote) out += quote;
-    out += c;
-  }
-  out += quote;
-  return out;
-}
-
-std::string IntervalUnitName(Duration::Unit unit) {
-  switch (unit) {
-    case Duration::Unit::kSecond:
-      return "second";
-    case Duration::Unit::kMinute:
-      return "minute";
-    case Duration::Unit::kHour:
-      return "hour";
-    case Duration::Unit::kDay:
-      return "day";
-    case Duration::Unit::kWeek:
-      return "week";
-    case Duration::Unit::kMonth:
-      return "month";
-    case Duration::Unit::kYear:
-      return "year";
-  }
-  return "day";
-}
-
-std::string JoinQuoted(const Dialect& d, const std::vector<std::string>& names,
-                       std::string_view prefix) {
-  std::string out;
-  for (const auto& n : names) {
-    if (!out.empty()) out += ", ";
-    out += std::string(prefix) + d.QuoteIdentifier(n);
-  }
-  return out;
-}
-
-std::string DuckDbDialect::QuoteIdentifier(std::string_view ident) const {
-  return QuoteWith(ident, '"');
-}
-
-std::string DuckDbDialect::QuoteString(std::string_view value) const {
-  return QuoteWith(value, '\'');
-}
-
-std::string DuckDbDialect::Placeholder(int index) const { return "$" + std::to_string(index); }
 
 std::string DuckDbDialect::TypeName(SqlType type) const {
   switch (type) {
@@ -76,10 +22,6 @@ std::string DuckDbDialect::TypeName(SqlType type) const {
       return "JSON";
   }
   return "VARCHAR";
-}
-
-std::string DuckDbDialect::IntervalLiteral(const Duration& d) const {
-  return "INTERVAL '" + std::to_string(d.count) + " " + IntervalUnitName(d.unit) + "'";
 }
 
 std::string DuckDbDialect::CurrentTimestamp() const {
@@ -107,52 +49,12 @@ std::string DuckDbDialect::RegexMatches(std::string_view text_expr,
   return "regexp_matches(" + std::string(text_expr) + ", " + QuoteString(pattern) + ")";
 }
 
-std::string DuckDbDialect::CreateSchemaIfNotExists(std::string_view schema) const {
-  return "CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(schema);
-}
-
-std::string DuckDbDialect::CreateOrReplaceView(std::string_view schema, std::string_view name,
-                                               std::string_view select_sql) const {
-  return "CREATE OR REPLACE VIEW " + QualifiedName(schema, name) + " AS " + std::string(select_sql);
-}
-
 std::vector<std::string> DuckDbDialect::CreateOrReplaceTableAs(std::string_view schema,
                                                                std::string_view name,
                                                                std::string_view select_sql) const {
   return {"CREATE OR REPLACE TABLE " + QualifiedName(schema, name) + " AS " +
           std::string(select_sql)};
 }
-
-std::string DuckDbDialect::CreateTableIfNotExists(std::string_view schema, std::string_view name,
-                                                  const std::vector<ColumnDef>& columns,
-                                                  const std::vector<std::string>& key) const {
-  std::string sql = "CREATE TABLE IF NOT EXISTS " + QualifiedName(schema, name) + " (";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) sql += ", ";
-    sql += QuoteIdentifier(columns[i].name) + " " + TypeName(columns[i].type);
-    if (columns[i].not_null) sql += " NOT NULL";
-  }
-  if (!key.empty()) sql += ", PRIMARY KEY (" + JoinQuoted(*this, key) + ")";
-  return sql + ")";
-}
-
-std::vector<std::string> DuckDbDialect::Upsert(std::string_view schema, std::string_view table,
-                                               const std::vector<std::string>& columns,
-                                               const std::vector<std::string>& key,
-                                               std::string_view select_sql) const {
-  std::string sql = "INSERT INTO " + QualifiedName(schema, table) + " (" +
-                    JoinQuoted(*this, columns) + ") " + std::string(select_sql) + " ON CONFLICT (" +
-                    JoinQuoted(*this, key) + ") DO ";
-  std::string sets;
-  for (const auto& c : columns) {
-    if (std::find(key.begin(), key.end(), c) != key.end()) continue;
-    if (!sets.empty()) sets += ", ";
-    sets += QuoteIdentifier(c) + " = excluded." + QuoteIdentifier(c);
-  }
-  return {sql + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets)};
-}
-
-std::string DuckDbDialect::Limit(int64_t n) const { return " LIMIT " + std::to_string(n); }
 
 Result<std::string> DuckDbDialect::FileRelation(FileFormat format, std::string_view glob) const {
   switch (format) {
@@ -165,5 +67,6 @@ Result<std::string> DuckDbDialect::FileRelation(FileFormat format, std::string_v
   }
   return Status::Invalid("unsupported file format");
 }
+
 
 }  // namespace zcdp

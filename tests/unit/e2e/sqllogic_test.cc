@@ -1,4 +1,5 @@
 // Runs every tests/sql/**/*.test file on every engine available here.
+#include "support/postgres.h"
 #include "support/sqllogic.h"
 
 #include <filesystem>
@@ -29,6 +30,25 @@ TEST_P(SqlLogic, DuckDb) {
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   auto wh = OpenWarehouse({.path = (tmp / "wh.duckdb").string()});
+  ASSERT_TRUE(wh.ok()) << wh.status().message();
+  testing::SqlLogicRunner runner(**wh, tmp.string());
+  const fs::path file = fs::path(ZCDP_SOURCE_DIR) / "tests" / "sql" / GetParam();
+  for (const auto& f : runner.RunFile(file.string())) {
+    ADD_FAILURE_AT(file.c_str(), f.line) << f.message;
+  }
+  wh = Status::Internal("closed");
+  fs::remove_all(tmp);
+}
+
+TEST_P(SqlLogic, Postgres) {
+  ZCDP_REQUIRE_POSTGRES();
+  const fs::path tmp =
+      fs::temp_directory_path() / ("zcdp_slt_pg_" + std::to_string(::getpid()) + "_" +
+                                   std::to_string(std::hash<std::string>{}(GetParam())));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  testing::TestDatabase db("slt");
+  auto wh = OpenWarehouse({.type = "postgres", .dsn = db.dsn()});
   ASSERT_TRUE(wh.ok()) << wh.status().message();
   testing::SqlLogicRunner runner(**wh, tmp.string());
   const fs::path file = fs::path(ZCDP_SOURCE_DIR) / "tests" / "sql" / GetParam();

@@ -1,0 +1,82 @@
+#include "sql/postgres/postgres_dialect.h"
+
+#include <string>
+
+namespace zcdp {
+
+std::string PostgresDialect::TypeName(SqlType type) const {
+  switch (type) {
+    case SqlType::kBoolean:
+      return "BOOLEAN";
+    case SqlType::kBigInt:
+      return "BIGINT";
+    case SqlType::kDouble:
+      return "DOUBLE PRECISION";
+    case SqlType::kText:
+      return "TEXT";
+    case SqlType::kDate:
+      return "DATE";
+    case SqlType::kTimestamp:
+      return "TIMESTAMP";
+    case SqlType::kJson:
+      return "JSONB";
+  }
+  return "TEXT";
+}
+
+std::string PostgresDialect::CurrentTimestamp() const {
+  return "CAST(current_timestamp AS TIMESTAMP)";
+}
+
+std::string PostgresDialect::Sha256Hex(std::string_view text_expr) const {
+  return "encode(sha256(convert_to(" + std::string(text_expr) + ", 'UTF8')), 'hex')";
+}
+
+std::string PostgresDialect::HashToBigint(std::string_view text_expr) const {
+  return "(hashtextextended(" + std::string(text_expr) + ", 0) & 9223372036854775807)";
+}
+
+std::string PostgresDialect::ArgMin(std::string_view value, std::string_view key) const {
+  const std::string k(key);
+  return "(array_agg(" + std::string(value) + " ORDER BY " + k + ") FILTER (WHERE " + k +
+         " IS NOT NULL))[1]";
+}
+
+std::string PostgresDialect::ArgMax(std::string_view value, std::string_view key) const {
+  const std::string k(key);
+  return "(array_agg(" + std::string(value) + " ORDER BY " + k + " DESC) FILTER (WHERE " + k +
+         " IS NOT NULL))[1]";
+}
+
+std::string PostgresDialect::RegexMatches(std::string_view text_expr,
+                                          std::string_view pattern) const {
+  return "(" + std::string(text_expr) + " ~ " + QuoteString(pattern) + ")";
+}
+
+std::string PostgresDialect::CreateSchemaIfNotExists(std::string_view schema) const {
+  // A DO block takes no parameters: the name is quoted inside the body, which is
+  // dollar-quoted with a tag that does not occur in it.
+  const std::string body = "BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = " +
+                           QuoteString(schema) + ") THEN CREATE SCHEMA " +
+                           QuoteIdentifier(schema) + "; END IF; END";
+  std::string tag = "$zcdp$";
+  for (int i = 0; body.find(tag) != std::string::npos; ++i) {
+    tag = "$zcdp" + std::to_string(i) + "$";
+  }
+  return "DO " + tag + body + tag;
+}
+
+std::vector<std::string> PostgresDialect::CreateOrReplaceTableAs(
+    std::string_view schema, std::string_view name, std::string_view select_sql) const {
+  const std::string table = QualifiedName(schema, name);
+  return {"DROP TABLE IF EXISTS " + table,
+          "CREATE TABLE " + table + " AS " + std::string(select_sql)};
+}
+
+Result<std::string> PostgresDialect::FileRelation(FileFormat, std::string_view glob) const {
+  return Status::Invalid("PostgreSQL cannot read files in place ('" + std::string(glob) +
+                         "'): load them into a table (for example with COPY) and name that "
+                         "table as the source");
+}
+
+}  // namespace zcdp

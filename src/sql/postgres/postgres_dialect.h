@@ -1,0 +1,34 @@
+#pragma once
+
+#include "sql/standard_dialect.h"
+
+namespace zcdp {
+
+// SQL for PostgreSQL 15 (and servers that speak its dialect). Stateless and thread-safe.
+// Sessions are expected to run with TimeZone = 'UTC' (the warehouse adapter sets it), so that
+// TIMESTAMP values mean UTC as they do on DuckDB.
+class PostgresDialect final : public StandardDialect {
+ public:
+  std::string_view name() const override { return "postgres"; }
+  std::string TypeName(SqlType type) const override;
+  std::string CurrentTimestamp() const override;
+  std::string Sha256Hex(std::string_view text_expr) const override;
+  // hashtextextended (PostgreSQL 11+), masked to 63 bits. Node ids therefore differ from
+  // DuckDB's; the partition of records into profiles does not.
+  std::string HashToBigint(std::string_view text_expr) const override;
+  // No arg_min/arg_max aggregates: the first element of an ordered array_agg, over rows whose
+  // key is not NULL (as DuckDB's arg_min ignores them).
+  std::string ArgMin(std::string_view value, std::string_view key) const override;
+  std::string ArgMax(std::string_view value, std::string_view key) const override;
+  std::string RegexMatches(std::string_view text_expr, std::string_view pattern) const override;
+  // Creating a schema needs CREATE on the database even when it exists; a least-privilege
+  // role owns its output schema but may not create schemas, so this checks the catalog first.
+  std::string CreateSchemaIfNotExists(std::string_view schema) const override;
+  // DROP TABLE IF EXISTS, then CREATE TABLE AS, in the caller's transaction.
+  std::vector<std::string> CreateOrReplaceTableAs(std::string_view schema, std::string_view name,
+                                                  std::string_view select_sql) const override;
+  // PostgreSQL cannot read files in place: InvalidArgument.
+  Result<std::string> FileRelation(FileFormat format, std::string_view glob) const override;
+};
+
+}  // namespace zcdp
