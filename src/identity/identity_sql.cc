@@ -219,21 +219,21 @@ std::string IdentitySql::Values() const {
       " pm ON pm.raw_value = o.raw_value AND pm.region = " + region;
   const std::string skipped =
       "SELECT n.*, " + SkipExpr() + " AS skip_reason FROM (" + normalized + ") n";
-  return d_.CreateOrReplaceTableAs(
+  return JoinStatements(d_.CreateOrReplaceTableAs(
       schema(), "identity_values",
       "SELECT source, row_key, ts, id_type, raw_value, CASE WHEN skip_reason IS NULL THEN nvalue "
       "END AS value, skip_reason FROM (" +
-          skipped + ") s")[0];
+          skipped + ") s"));
 }
 
 std::string IdentitySql::RecordIds() const {
-  return d_.CreateOrReplaceTableAs(
+  return JoinStatements(d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_record_ids",
       "SELECT v.source, v.row_key, max(v.ts) AS ts, v.id_type, v.value, t.priority, " +
           d_.HashToBigint("v.id_type || ':' || v.value") + " AS node FROM " + T("identity_values") +
           " v JOIN " + TypesRelation() +
           " ON v.id_type = t.id_type WHERE v.skip_reason IS NULL "
-          "GROUP BY v.source, v.row_key, v.id_type, v.value, t.priority")[0];
+          "GROUP BY v.source, v.row_key, v.id_type, v.value, t.priority"));
 }
 
 std::string IdentitySql::Quarantine() const {
@@ -253,18 +253,18 @@ std::string IdentitySql::Quarantine() const {
       "'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values FROM " +
       T("identity_values") +
       " WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value))";
-  return d_.CreateOrReplaceTableAs(project_.warehouse.output_schema, "identity_quarantine",
-                                   shared + "\nUNION ALL\n" + blocked)[0];
+  return JoinStatements(d_.CreateOrReplaceTableAs(project_.warehouse.output_schema, "identity_quarantine",
+                                   shared + "\nUNION ALL\n" + blocked));
 }
 
 std::string IdentitySql::Nodes() const {
-  return d_.CreateOrReplaceTableAs(
+  return JoinStatements(d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_nodes",
       "SELECT r.node, r.id_type, r.value AS id_value, min(r.ts) AS first_seen, max(r.ts) AS "
       "last_seen, count(DISTINCT r.source) AS source_count, count(*) AS records FROM " +
           T("identity_record_ids") + " r WHERE NOT EXISTS (SELECT 1 FROM " +
           T("identity_quarantine") +
-          " q WHERE q.node = r.node) GROUP BY r.node, r.id_type, r.value")[0];
+          " q WHERE q.node = r.node) GROUP BY r.node, r.id_type, r.value"));
 }
 
 std::string IdentitySql::Edges() const {
@@ -274,7 +274,7 @@ std::string IdentitySql::Edges() const {
       "SELECT source, row_key, node, priority, row_number() OVER (PARTITION BY source, row_key "
       "ORDER BY priority, id_type) AS rn FROM (" +
       live + ") l";
-  return d_.CreateOrReplaceTableAs(
+  return JoinStatements(d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_edges",
       "SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS "
       "first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority "
@@ -282,7 +282,7 @@ std::string IdentitySql::Edges() const {
           centers + ") c JOIN (" + live +
           ") o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node WHERE c.rn = "
           "1 "
-          "GROUP BY c.node, o.node, o.source, c.priority, o.priority")[0];
+          "GROUP BY c.node, o.node, o.source, c.priority, o.priority"));
 }
 
 std::string IdentitySql::EdgePairsView() const {
@@ -291,12 +291,12 @@ std::string IdentitySql::EdgePairsView() const {
 }
 
 std::string IdentitySql::ViolatingComponents() const {
-  return d_.CreateOrReplaceTableAs(
+  return JoinStatements(d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_violating",
       "SELECT DISTINCT k.component FROM (SELECT c.component, n.id_type, count(*) AS cnt FROM " +
           T("identity_components") + " c JOIN " + T("identity_nodes") +
           " n ON n.node = c.node GROUP BY c.component, n.id_type) k JOIN " + TypesRelation() +
-          " ON k.id_type = t.id_type WHERE t.max_per_profile > 0 AND k.cnt > t.max_per_profile")[0];
+          " ON k.id_type = t.id_type WHERE t.max_per_profile > 0 AND k.cnt > t.max_per_profile"));
 }
 
 std::string IdentitySql::ViolatingEdges() const {

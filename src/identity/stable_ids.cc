@@ -37,8 +37,8 @@ std::vector<std::string> StableIdSql::CreateHistoryTables(const IdentitySql& q) 
 }
 
 std::vector<std::string> StableIdSql::SnapshotPrevious(const IdentitySql& q) {
-  return {"CREATE OR REPLACE TABLE " + q.T("identity_graph_prev") + " AS SELECT * FROM " +
-          q.T("identity_graph")};
+  return q.dialect().CreateOrReplaceTableAs(q.schema(), "identity_graph_prev",
+                                            "SELECT * FROM " + q.T("identity_graph"));
 }
 
 std::string StableIdSql::Assignment(const IdentitySql& q) {
@@ -52,11 +52,12 @@ std::string StableIdSql::Assignment(const IdentitySql& q) {
       "DESC, oldest NULLS LAST, profile_id) AS rc, row_number() OVER (PARTITION BY profile_id "
       "ORDER BY members DESC, component) AS rp FROM (" +
       cand + ") x";
-  return "CREATE OR REPLACE TABLE " + q.T("identity_assignment") +
-         " AS SELECT DISTINCT c.component, coalesce(k.profile_id, 'p' || " +
+  return JoinStatements(q.dialect().CreateOrReplaceTableAs(
+      q.schema(), "identity_assignment",
+      "SELECT DISTINCT c.component, coalesce(k.profile_id, 'p' || " +
          q.dialect().Cast("c.component", SqlType::kText) + ") AS profile_id FROM " +
          q.T("identity_components") + " c LEFT JOIN (SELECT component, profile_id FROM (" + ranked +
-         ") r WHERE rc = 1 AND rp = 1) k ON k.component = c.component";
+         ") r WHERE rc = 1 AND rp = 1) k ON k.component = c.component"));
 }
 
 std::string StableIdSql::Merges(const IdentitySql& q, int64_t run_id) {
@@ -83,24 +84,26 @@ std::string StableIdSql::Conflicts(const IdentitySql& q, int64_t run_id) {
 }
 
 std::string StableIdSql::Graph(const IdentitySql& q) {
-  return "CREATE OR REPLACE TABLE " + q.T("identity_graph") +
-         " AS SELECT n.id_type, n.id_value, a.profile_id, n.first_seen, n.last_seen, "
+  return JoinStatements(q.dialect().CreateOrReplaceTableAs(
+      q.schema(), "identity_graph",
+      "SELECT n.id_type, n.id_value, a.profile_id, n.first_seen, n.last_seen, "
          "n.source_count FROM " +
          q.T("identity_nodes") + " n JOIN " + q.T("identity_components") +
          " c ON c.node = n.node JOIN " + q.T("identity_assignment") +
-         " a ON a.component = c.component";
+         " a ON a.component = c.component"));
 }
 
 std::string StableIdSql::RecordProfiles(const IdentitySql& q) {
   // A row belongs to the profile of its strongest identifier still in the graph (a dropped
   // guardrail edge leaves its weaker identifiers elsewhere; a quarantined one is in none).
-  return "CREATE OR REPLACE TABLE " + q.T("identity_record_profiles") +
-         " AS SELECT source, row_key, profile_id FROM (SELECT r.source, r.row_key, a.profile_id, "
+  return JoinStatements(q.dialect().CreateOrReplaceTableAs(
+      q.schema(), "identity_record_profiles",
+      "SELECT source, row_key, profile_id FROM (SELECT r.source, r.row_key, a.profile_id, "
          "row_number() OVER (PARTITION BY r.source, r.row_key ORDER BY r.priority, r.node) AS rn "
          "FROM " +
          q.T("identity_record_ids") + " r JOIN " + q.T("identity_components") +
          " c ON c.node = r.node JOIN " + q.T("identity_assignment") +
-         " a ON a.component = c.component) x WHERE rn = 1";
+         " a ON a.component = c.component) x WHERE rn = 1"));
 }
 
 std::string StableIdSql::DropWorkingTables(const IdentitySql& q) {

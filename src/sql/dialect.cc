@@ -69,4 +69,10 @@ std::string Dialect::Cast(std::string_view expr, SqlType type) const {
   return "CAST(" + std::string(expr) + " AS " + TypeName(type) + ")";
 }
 
+std::string JoinStatements(const std::vector<std::string>& statements) {
+  std::string out;
+  for (const auto& s : statements) out += (out.empty() ? "" : ";\n") + s;
+  return out;
+}
+
 }  // namespace zcdp

@@ -3,6 +3,19 @@
 namespace zcdp {
 namespace {
 
+// True when `select` returns the columns `schema.profiles` has, by name and kind, in order.
+bool SameColumns(Warehouse& wh, const std::string& schema, const std::string& select) {
+  Result<std::vector<ColumnInfo>> now = wh.DescribeTable(schema, "profiles");
+  Result<std::vector<ColumnInfo>> next = wh.DescribeQuery(select);
+  if (!now.ok() || !next.ok() || now->size() != next->size()) return false;
+  for (size_t i = 0; i < now->size(); ++i) {
+    if ((*now)[i].name != (*next)[i].name || (*now)[i].type_name != (*next)[i].type_name) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Result<StepCounts> RunTraits(StepContext& ctx) {
   Warehouse& wh = ctx.warehouse;
   const Dialect& d = wh.dialect();
@@ -19,7 +32,12 @@ Result<StepCounts> RunTraits(StepContext& ctx) {
                                   {Value::Text(schema), Value::Text("profiles")}));
   const std::string target = d.QuoteIdentifier(schema) + "." + d.QuoteIdentifier("profiles");
   const bool materialize = ctx.project.profiles.materialize;
-  if (kind == "VIEW" && materialize) ZCDP_RETURN_IF_ERROR(wh.Execute("DROP VIEW " + target));
+  // PostgreSQL cannot replace a view whose columns changed (a trait added or removed): then
+  // the view is dropped and created again, in the step's transaction. When the columns are
+  // the same it is replaced in place, so that views a user built on it keep working.
+  if (kind == "VIEW" && (materialize || !SameColumns(wh, schema, select))) {
+    ZCDP_RETURN_IF_ERROR(wh.Execute("DROP VIEW " + target));
+  }
   if (!kind.empty() && kind != "VIEW" && !materialize) {
     ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE " + target));
   }

@@ -102,6 +102,9 @@ class Dialect {
   virtual Result<std::string> FileRelation(FileFormat format, std::string_view glob) const = 0;
 };
 
+// Statements joined into one script ("a;\nb"), for Warehouse::Execute without parameters.
+std::string JoinStatements(const std::vector<std::string>& statements);
+
 // The dialect registered under `name`, or NotFound listing the known names.
 Result<std::unique_ptr<Dialect>> MakeDialect(std::string_view name);
 std::vector<std::string> DialectNames();

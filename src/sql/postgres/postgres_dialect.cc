@@ -53,12 +53,10 @@ std::string PostgresDialect::RegexMatches(std::string_view text_expr,
   return "(" + std::string(text_expr) + " ~ " + QuoteString(pattern) + ")";
 }
 
-std::string PostgresDialect::CreateSchemaIfNotExists(std::string_view schema) const {
-  // A DO block takes no parameters: the name is quoted inside the body, which is
-  // dollar-quoted with a tag that does not occur in it.
-  const std::string body = "BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = " +
-                           QuoteString(schema) + ") THEN CREATE SCHEMA " +
-                           QuoteIdentifier(schema) + "; END IF; END";
+namespace {
+
+// `body` as a DO block, dollar-quoted with a tag that does not occur in it.
+std::string DoBlock(const std::string& body) {
   std::string tag = "$zcdp$";
   for (int i = 0; body.find(tag) != std::string::npos; ++i) {
     tag = "$zcdp" + std::to_string(i) + "$";
@@ -66,11 +64,46 @@ std::string PostgresDialect::CreateSchemaIfNotExists(std::string_view schema) co
   return "DO " + tag + body + tag;
 }
 
+}  // namespace
+
+std::string PostgresDialect::CreateSchemaIfNotExists(std::string_view schema) const {
+  // A DO block takes no parameters: the name is quoted inside the body.
+  return DoBlock("BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = " +
+                 QuoteString(schema) + ") THEN CREATE SCHEMA " + QuoteIdentifier(schema) +
+                 "; END IF; END");
+}
+
 std::vector<std::string> PostgresDialect::CreateOrReplaceTableAs(
     std::string_view schema, std::string_view name, std::string_view select_sql) const {
   const std::string table = QualifiedName(schema, name);
-  return {"DROP TABLE IF EXISTS " + table,
-          "CREATE TABLE " + table + " AS " + std::string(select_sql)};
+  const std::string fresh_name = std::string(name) + "__zcdp_new";
+  const std::string fresh = QualifiedName(schema, fresh_name);
+  const std::string old_oid = QuoteString(table) + "::regclass";
+  const std::string new_oid = QuoteString(fresh) + "::regclass";
+  const auto columns = [](const std::string& oid) {
+    return "SELECT attnum, attname, atttypid FROM pg_attribute WHERE attrelid = " + oid +
+           " AND attnum > 0 AND NOT attisdropped";
+  };
+  return {DoBlock(
+      "BEGIN\n"
+      "DROP TABLE IF EXISTS " + fresh + ";\n"
+      "CREATE TABLE " + fresh + " AS " + std::string(select_sql) + ";\n"
+      "IF to_regclass(" + QuoteString(table) + ") IS NOT NULL THEN\n"
+      "  IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = " + old_oid +
+      " AND classid = 'pg_rewrite'::regclass) THEN\n"
+      "    DROP TABLE " + table + ";\n"
+      "  ELSIF NOT EXISTS (" + columns(old_oid) + " EXCEPT " + columns(new_oid) +
+      ") AND NOT EXISTS (" + columns(new_oid) + " EXCEPT " + columns(old_oid) + ") THEN\n"
+      "    TRUNCATE " + table + ";\n"
+      "    INSERT INTO " + table + " SELECT * FROM " + fresh + ";\n"
+      "    DROP TABLE " + fresh + ";\n"
+      "    RETURN;\n"
+      "  ELSE\n"
+      "    DROP TABLE " + table + " CASCADE;\n"
+      "  END IF;\n"
+      "END IF;\n"
+      "ALTER TABLE " + fresh + " RENAME TO " + QuoteIdentifier(name) + ";\n"
+      "END")};
 }
 
 Result<std::string> PostgresDialect::FileRelation(FileFormat, std::string_view glob) const {

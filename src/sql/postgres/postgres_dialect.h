@@ -24,7 +24,11 @@ class PostgresDialect final : public StandardDialect {
   // Creating a schema needs CREATE on the database even when it exists; a least-privilege
   // role owns its output schema but may not create schemas, so this checks the catalog first.
   std::string CreateSchemaIfNotExists(std::string_view schema) const override;
-  // DROP TABLE IF EXISTS, then CREATE TABLE AS, in the caller's transaction.
+  // One DO block that builds the new rows in a scratch table, then: renames it into place when
+  // nothing depends on the old table; refills the old table when views (a user's, or zcdp's)
+  // depend on it and the columns are unchanged, so that they keep working; and otherwise
+  // drops the old table with its dependent views. In the caller's transaction.
+  // REQUIRES: `select_sql` has no parameters.
   std::vector<std::string> CreateOrReplaceTableAs(std::string_view schema, std::string_view name,
                                                   std::string_view select_sql) const override;
   // PostgreSQL cannot read files in place: InvalidArgument.
