@@ -10,8 +10,6 @@
 // per step, the PostgreSQL / DuckDB ratio, and the slowest statements of each run (from the
 // `-v` log), which say where the time goes. No target: a report.
 // Writes bench/results/engines.json (or FILE, or DIR/engines.json).
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -26,6 +24,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 namespace zcdp::bench {
 namespace {
@@ -78,14 +77,16 @@ std::string ShellQuote(const std::string& s) {
 
 // Runs a shell command; returns its exit code, its stderr in `err` when given.
 int Run(const std::string& cmd, std::string* err = nullptr) {
-  const std::string err_file = fs::temp_directory_path() / ("zcdp_bench_err_" + std::to_string(::getpid()));
+  const std::string err_file =
+      fs::temp_directory_path() / ("zcdp_bench_err_" + std::to_string(::getpid()));
   const int rc = std::system((cmd + " > /dev/null 2> " + ShellQuote(err_file)).c_str());
   std::ifstream in(err_file);
   std::stringstream ss;
   ss << in.rdbuf();
   if (err != nullptr) *err = ss.str();
   fs::remove(err_file);
-  if (rc != 0) std::fprintf(stderr, "command failed (%d): %s\n%s\n", rc, cmd.c_str(), ss.str().c_str());
+  if (rc != 0)
+    std::fprintf(stderr, "command failed (%d): %s\n%s\n", rc, cmd.c_str(), ss.str().c_str());
   return rc;
 }
 
@@ -119,7 +120,8 @@ nlohmann::json SlowestStatements(const std::string& log, size_t keep) {
   std::stringstream ss(log);
   for (std::string l; std::getline(ss, l);) {
     std::smatch m;
-    if (std::regex_match(l, m, line)) all.emplace_back(std::stod(m[2]), m[1].str() + ": " + m[3].str());
+    if (std::regex_match(l, m, line))
+      all.emplace_back(std::stod(m[2]), m[1].str() + ": " + m[3].str());
   }
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   nlohmann::json out = nlohmann::json::array();
@@ -221,11 +223,12 @@ int main(int argc, char** argv) {
     }
     metrics.push_back(Metric(label + ": duckdb pipeline", duck.pipeline_s, "s"));
     metrics.push_back(Metric(label + ": postgres pipeline", pg.pipeline_s, "s"));
-    metrics.push_back(Metric(label + ": postgres / duckdb pipeline", pg.pipeline_s / duck.pipeline_s, "x"));
+    metrics.push_back(
+        Metric(label + ": postgres / duckdb pipeline", pg.pipeline_s / duck.pipeline_s, "x"));
     metrics.push_back(Metric(label + ": duckdb load (generate)", duck.load_s, "s"));
     metrics.push_back(Metric(label + ": postgres load (generate, COPY)", pg.load_s, "s"));
-    for (const auto& [engine, run] : {std::pair<std::string, const EngineRun*>{"duckdb", &duck},
-                                      {"postgres", &pg}}) {
+    for (const auto& [engine, run] :
+         {std::pair<std::string, const EngineRun*>{"duckdb", &duck}, {"postgres", &pg}}) {
       for (const auto& [step, secs] : run->steps.items()) {
         metrics.push_back(Metric(label + ": " + engine + " step " + step, secs.get<double>(), "s"));
       }

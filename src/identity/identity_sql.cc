@@ -253,8 +253,8 @@ std::string IdentitySql::Quarantine() const {
       "'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values FROM " +
       T("identity_values") +
       " WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value))";
-  return JoinStatements(d_.CreateOrReplaceTableAs(project_.warehouse.output_schema, "identity_quarantine",
-                                   shared + "\nUNION ALL\n" + blocked));
+  return JoinStatements(d_.CreateOrReplaceTableAs(
+      project_.warehouse.output_schema, "identity_quarantine", shared + "\nUNION ALL\n" + blocked));
 }
 
 std::string IdentitySql::Nodes() const {

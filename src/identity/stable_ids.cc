@@ -55,9 +55,9 @@ std::string StableIdSql::Assignment(const IdentitySql& q) {
   return JoinStatements(q.dialect().CreateOrReplaceTableAs(
       q.schema(), "identity_assignment",
       "SELECT DISTINCT c.component, coalesce(k.profile_id, 'p' || " +
-         q.dialect().Cast("c.component", SqlType::kText) + ") AS profile_id FROM " +
-         q.T("identity_components") + " c LEFT JOIN (SELECT component, profile_id FROM (" + ranked +
-         ") r WHERE rc = 1 AND rp = 1) k ON k.component = c.component"));
+          q.dialect().Cast("c.component", SqlType::kText) + ") AS profile_id FROM " +
+          q.T("identity_components") + " c LEFT JOIN (SELECT component, profile_id FROM (" +
+          ranked + ") r WHERE rc = 1 AND rp = 1) k ON k.component = c.component"));
 }
 
 std::string StableIdSql::Merges(const IdentitySql& q, int64_t run_id) {
@@ -87,10 +87,10 @@ std::string StableIdSql::Graph(const IdentitySql& q) {
   return JoinStatements(q.dialect().CreateOrReplaceTableAs(
       q.schema(), "identity_graph",
       "SELECT n.id_type, n.id_value, a.profile_id, n.first_seen, n.last_seen, "
-         "n.source_count FROM " +
-         q.T("identity_nodes") + " n JOIN " + q.T("identity_components") +
-         " c ON c.node = n.node JOIN " + q.T("identity_assignment") +
-         " a ON a.component = c.component"));
+      "n.source_count FROM " +
+          q.T("identity_nodes") + " n JOIN " + q.T("identity_components") +
+          " c ON c.node = n.node JOIN " + q.T("identity_assignment") +
+          " a ON a.component = c.component"));
 }
 
 std::string StableIdSql::RecordProfiles(const IdentitySql& q) {
@@ -99,11 +99,11 @@ std::string StableIdSql::RecordProfiles(const IdentitySql& q) {
   return JoinStatements(q.dialect().CreateOrReplaceTableAs(
       q.schema(), "identity_record_profiles",
       "SELECT source, row_key, profile_id FROM (SELECT r.source, r.row_key, a.profile_id, "
-         "row_number() OVER (PARTITION BY r.source, r.row_key ORDER BY r.priority, r.node) AS rn "
-         "FROM " +
-         q.T("identity_record_ids") + " r JOIN " + q.T("identity_components") +
-         " c ON c.node = r.node JOIN " + q.T("identity_assignment") +
-         " a ON a.component = c.component) x WHERE rn = 1"));
+      "row_number() OVER (PARTITION BY r.source, r.row_key ORDER BY r.priority, r.node) AS rn "
+      "FROM " +
+          q.T("identity_record_ids") + " r JOIN " + q.T("identity_components") +
+          " c ON c.node = r.node JOIN " + q.T("identity_assignment") +
+          " a ON a.component = c.component) x WHERE rn = 1"));
 }
 
 std::string StableIdSql::DropWorkingTables(const IdentitySql& q) {

@@ -5,8 +5,8 @@ namespace zcdp::model_detail {
 namespace {
 
 // Connection settings kept as plain strings in WarehouseConfig::options.
-const std::vector<std::string> kOptionKeys = {"host",    "port",      "user",
-                                              "database", "catalog",  "schema",
+const std::vector<std::string> kOptionKeys = {"host",     "port",      "user",
+                                              "database", "catalog",   "schema",
                                               "threads",  "read_only", "statement_timeout"};
 
 std::vector<std::string> AllowedKeys() {

@@ -27,9 +27,11 @@ Result<std::string> PostgresDsn(const WarehouseConfig& c) {
       {"host", "host"}, {"port", "port"}, {"user", "user"}, {"database", "dbname"}};
   std::string dsn;
   for (const auto& [option, keyword] : kKeys) {
-    if (auto it = c.options.find(option); it != c.options.end()) dsn += ConnPair(keyword, it->second);
+    if (auto it = c.options.find(option); it != c.options.end())
+      dsn += ConnPair(keyword, it->second);
   }
-  if (dsn.empty()) return Status::Invalid("warehouse: PostgreSQL needs 'dsn' (or host, port, user and database)");
+  if (dsn.empty())
+    return Status::Invalid("warehouse: PostgreSQL needs 'dsn' (or host, port, user and database)");
   return dsn;
 }
 
@@ -52,7 +54,8 @@ Result<std::string> ExpandEnvReferences(std::string_view text, std::string_view 
     for (size_t k = 0; k < name.size() && valid; ++k) valid = IsEnvNameChar(name[k], k == 0);
     if (!valid) {
       return Status::Invalid(std::string(what) + ": malformed reference at offset " +
-                             std::to_string(at) + ", expected ${NAME} with NAME made of A-Z, "
+                             std::to_string(at) +
+                             ", expected ${NAME} with NAME made of A-Z, "
                              "0-9 and '_'");
     }
     const std::string var(name);

@@ -67,13 +67,13 @@ std::string StandardDialect::CreateSchemaIfNotExists(std::string_view schema) co
 }
 
 std::string StandardDialect::CreateOrReplaceView(std::string_view schema, std::string_view name,
-                                               std::string_view select_sql) const {
+                                                 std::string_view select_sql) const {
   return "CREATE OR REPLACE VIEW " + QualifiedName(schema, name) + " AS " + std::string(select_sql);
 }
 
 std::string StandardDialect::CreateTableIfNotExists(std::string_view schema, std::string_view name,
-                                                  const std::vector<ColumnDef>& columns,
-                                                  const std::vector<std::string>& key) const {
+                                                    const std::vector<ColumnDef>& columns,
+                                                    const std::vector<std::string>& key) const {
   std::string sql = "CREATE TABLE IF NOT EXISTS " + QualifiedName(schema, name) + " (";
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) sql += ", ";
@@ -85,9 +85,9 @@ std::string StandardDialect::CreateTableIfNotExists(std::string_view schema, std
 }
 
 std::vector<std::string> StandardDialect::Upsert(std::string_view schema, std::string_view table,
-                                               const std::vector<std::string>& columns,
-                                               const std::vector<std::string>& key,
-                                               std::string_view select_sql) const {
+                                                 const std::vector<std::string>& columns,
+                                                 const std::vector<std::string>& key,
+                                                 std::string_view select_sql) const {
   std::string sql = "INSERT INTO " + QualifiedName(schema, table) + " (" +
                     JoinQuoted(*this, columns) + ") " + std::string(select_sql) + " ON CONFLICT (" +
                     JoinQuoted(*this, key) + ") DO ";

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "zcdp/common/status.h"
-#include "zcdp/warehouse/warehouse.h"
 #include "zcdp/model/diagnostic.h"
+#include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp {
 

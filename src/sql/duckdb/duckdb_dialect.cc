@@ -68,5 +68,4 @@ Result<std::string> DuckDbDialect::FileRelation(FileFormat format, std::string_v
   return Status::Invalid("unsupported file format");
 }
 
-
 }  // namespace zcdp

@@ -12,8 +12,7 @@ std::vector<ColumnInfo> PostgresColumns(const PGresult* result) {
 
 std::string_view PostgresChunk::GetText(size_t column, size_t row) const {
   const int r = static_cast<int>(row), c = static_cast<int>(column);
-  return {PQgetvalue(result_.get(), r, c),
-          static_cast<size_t>(PQgetlength(result_.get(), r, c))};
+  return {PQgetvalue(result_.get(), r, c), static_cast<size_t>(PQgetlength(result_.get(), r, c))};
 }
 
 int64_t PostgresChunk::GetInt(size_t column, size_t row) const {

@@ -198,8 +198,8 @@ Status StatementError(PGconn* conn, const PGresult* result, std::string_view wha
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   if (state != nullptr && std::string_view(state) == "57014" && statement_timeout_ms > 0) {
     return Status::Unavailable(std::string(what) + " was cancelled: it ran longer than the " +
-                               std::to_string(statement_timeout_ms) +
-                               " ms statement timeout (" + ResultMessage(result) + ")");
+                               std::to_string(statement_timeout_ms) + " ms statement timeout (" +
+                               ResultMessage(result) + ")");
   }
   return Status::Warehouse(std::string(what) + " failed: " + ResultMessage(result));
 }

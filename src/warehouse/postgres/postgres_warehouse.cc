@@ -25,10 +25,12 @@ std::string Describe(PGconn* conn) {
 Status ConnectError(PGconn* conn) {
   const std::string why = Trimmed(PQerrorMessage(conn));
   const std::string where = "cannot connect to PostgreSQL (" + Describe(conn) + "): " + why;
-  if (why.find("password") != std::string::npos || why.find("authentication") != std::string::npos ||
-      why.find("role") != std::string::npos || why.find("database") != std::string::npos) {
-    return Status::Warehouse(where + "; check the user, password and database in the project's "
-                                     "warehouse block");
+  if (why.find("password") != std::string::npos ||
+      why.find("authentication") != std::string::npos || why.find("role") != std::string::npos ||
+      why.find("database") != std::string::npos) {
+    return Status::Warehouse(where +
+                             "; check the user, password and database in the project's "
+                             "warehouse block");
   }
   return Status::Unavailable(where + "; is the server running and reachable?");
 }
@@ -38,7 +40,10 @@ class PostgresStream final : public QueryStream {
  public:
   PostgresStream(Warehouse& wh, PGconn* conn, std::string cursor, std::vector<ColumnInfo> columns,
                  int64_t timeout_ms)
-      : wh_(wh), conn_(conn), cursor_(std::move(cursor)), columns_(std::move(columns)),
+      : wh_(wh),
+        conn_(conn),
+        cursor_(std::move(cursor)),
+        columns_(std::move(columns)),
         timeout_ms_(timeout_ms) {}
   ~PostgresStream() override {
     if (PQstatus(conn_) == CONNECTION_OK) (void)wh_.Execute("CLOSE " + cursor_);
@@ -133,8 +138,7 @@ Status PostgresWarehouse::Execute(std::string_view sql) {
   return pg::StatementError(conn_, r.get(), "statement", options_.statement_timeout_ms);
 }
 
-Result<pg::ResultPtr> PostgresWarehouse::Run(std::string_view sql,
-                                             const std::vector<Value>& params,
+Result<pg::ResultPtr> PostgresWarehouse::Run(std::string_view sql, const std::vector<Value>& params,
                                              std::string_view what) {
   std::vector<pg::TextParam> texts;
   texts.reserve(params.size());
@@ -231,8 +235,9 @@ Status PostgresWarehouse::Commit() {
   }
   // COMMIT of a transaction in which a statement failed succeeds as a ROLLBACK.
   if (std::string_view(PQcmdStatus(r.get())) == "ROLLBACK") {
-    return Status::Warehouse("commit failed: a statement in the transaction had failed, so "
-                             "PostgreSQL rolled it back");
+    return Status::Warehouse(
+        "commit failed: a statement in the transaction had failed, so "
+        "PostgreSQL rolled it back");
   }
   return Status::Ok();
 }

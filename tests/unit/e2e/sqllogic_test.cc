@@ -1,10 +1,11 @@
 // Runs every tests/sql/**/*.test file on every engine available here.
-#include "support/postgres.h"
 #include "support/sqllogic.h"
 
 #include <filesystem>
 
 #include <gtest/gtest.h>
+
+#include "support/postgres.h"
 
 namespace zcdp {
 namespace {
