@@ -9,6 +9,7 @@
 #include "zcdp/traits/traits.h"
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 
 namespace zcdp::cli {
@@ -121,6 +122,7 @@ int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
   Result<StateDir::Lock> lock = state->LockRuns();
   if (!lock.ok()) return Fail(lock.status());
   Progress progress;
+  const CancelOnInterrupt cancel_on_interrupt(wh);
   RunOptions options;
   options.full_refresh = full_refresh;
   options.on_progress = [&progress](const std::string& step, double f) {

@@ -131,6 +131,11 @@ class Warehouse {
   // in-process databases open a new connection with the same options.
   virtual Result<std::unique_ptr<Warehouse>> OpenAnother() = 0;
 
+  // Asks the engine to stop the statement running on this connection; that statement then
+  // fails. Callable from another thread or a signal handler (PostgreSQL: PQcancel, which is
+  // async-signal-safe; DuckDB: duckdb_interrupt). A no-op when nothing runs.
+  virtual Status Cancel() = 0;
+
   // Introspection. Schema and table names are matched exactly.
   virtual Result<std::vector<std::string>> ListSchemas() = 0;
   virtual Result<std::vector<TableInfo>> ListTables(std::string_view schema) = 0;

@@ -48,6 +48,10 @@ class DuckDbWarehouse final : public Warehouse {
   Status Rollback() override;
   bool InTransaction() const override { return in_transaction_; }
   Result<std::unique_ptr<Warehouse>> OpenAnother() override { return Create(db_); }
+  Status Cancel() override {
+    duckdb_interrupt(conn_);
+    return Status::Ok();
+  }
   Result<std::vector<std::string>> ListSchemas() override;
   Result<std::vector<TableInfo>> ListTables(std::string_view schema) override;
   Result<std::vector<ColumnInfo>> DescribeTable(std::string_view schema,

@@ -196,6 +196,14 @@ Status StatementError(PGconn* conn, const PGresult* result, std::string_view wha
                                "; the open transaction was rolled back, rerun to recover");
   }
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const bool timed_out =
+      result != nullptr &&
+      std::string_view(ResultMessage(result)).find("statement timeout") != std::string_view::npos;
+  if (state != nullptr && std::string_view(state) == "57014" && !timed_out) {
+    return Status::Unavailable(std::string(what) +
+                               " was cancelled (interrupted); its step "
+                               "rolled back");
+  }
   if (state != nullptr && std::string_view(state) == "57014" && statement_timeout_ms > 0) {
     return Status::Unavailable(std::string(what) + " was cancelled: it ran longer than the " +
                                std::to_string(statement_timeout_ms) + " ms statement timeout (" +

@@ -1,5 +1,9 @@
 #include "warehouse/postgres/postgres_warehouse.h"
 
+#include <poll.h>
+
+#include <cerrno>
+#include <chrono>
 #include <string>
 
 #include "warehouse/postgres/postgres_appender.h"
@@ -33,6 +37,37 @@ Status ConnectError(PGconn* conn) {
                              "warehouse block");
   }
   return Status::Unavailable(where + "; is the server running and reachable?");
+}
+
+// Waits for the results of the statement just sent on `conn` and returns the first error or
+// else the last result, as PQexec does. Once `deadline` passes, cancels the statement and
+// sets *timed_out.
+pg::ResultPtr AwaitResult(PGconn* conn, PGcancel* cancel,
+                          std::chrono::steady_clock::time_point deadline, bool* timed_out) {
+  bool cancel_sent = false;
+  while (PQisBusy(conn) != 0) {
+    const int64_t left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now())
+                             .count();
+    if (!cancel_sent && left <= 0) {
+      char err[256] = {0};
+      cancel_sent = true;
+      *timed_out = cancel != nullptr && PQcancel(cancel, err, sizeof(err)) == 1;
+    }
+    pollfd fd{PQsocket(conn), POLLIN, 0};
+    if (::poll(&fd, 1, cancel_sent ? -1 : static_cast<int>(left)) < 0 && errno != EINTR) break;
+    if (PQconsumeInput(conn) == 0) break;
+  }
+  pg::ResultPtr out;
+  while (PGresult* r = PQgetResult(conn)) {
+    const bool failed = out != nullptr && PQresultStatus(out.get()) == PGRES_FATAL_ERROR;
+    if (failed) {
+      PQclear(r);
+    } else {
+      out.reset(r);
+    }
+  }
+  return out;
 }
 
 // Streams a cursor with FETCH; closes it when destroyed.
@@ -139,7 +174,7 @@ Status PostgresWarehouse::Execute(std::string_view sql) {
 }
 
 Result<pg::ResultPtr> PostgresWarehouse::Run(std::string_view sql, const std::vector<Value>& params,
-                                             std::string_view what) {
+                                             std::string_view what, bool client_deadline) {
   std::vector<pg::TextParam> texts;
   texts.reserve(params.size());
   std::vector<Oid> types;
@@ -150,10 +185,24 @@ Result<pg::ResultPtr> PostgresWarehouse::Run(std::string_view sql, const std::ve
     values.push_back(t.text ? t.text->c_str() : nullptr);
   }
   const std::string text(sql);
-  pg::ResultPtr r(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), types.data(),
-                               values.data(), nullptr, nullptr, 0));
+  const int n = static_cast<int>(params.size());
+  pg::ResultPtr r;
+  bool timed_out = false;
+  if (!client_deadline || options_.statement_timeout_ms <= 0) {
+    r.reset(PQexecParams(conn_, text.c_str(), n, types.data(), values.data(), nullptr, nullptr, 0));
+  } else if (PQsendQueryParams(conn_, text.c_str(), n, types.data(), values.data(), nullptr,
+                               nullptr, 0) == 1) {
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(options_.statement_timeout_ms);
+    r = AwaitResult(conn_, cancel_, deadline, &timed_out);
+  }
   const ExecStatusType st = PQresultStatus(r.get());
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    if (timed_out && PQstatus(conn_) == CONNECTION_OK) {
+      return Status::Unavailable(std::string(what) + " was cancelled: it ran longer than the " +
+                                 std::to_string(options_.statement_timeout_ms) +
+                                 " ms statement timeout (" + pg::ResultMessage(r.get()) + ")");
+    }
     return pg::StatementError(conn_, r.get(), what, options_.statement_timeout_ms);
   }
   return r;
@@ -182,11 +231,14 @@ Result<QueryResult> PostgresWarehouse::Query(std::string_view sql,
 Result<std::unique_ptr<QueryStream>> PostgresWarehouse::Stream(std::string_view sql,
                                                                const std::vector<Value>& params) {
   // Outside a transaction a cursor must be WITH HOLD: the server then keeps the whole result
-  // (spilling to disk), and zcdp still reads it in bounded memory.
+  // (spilling to disk), and zcdp still reads it in bounded memory. The server computes that
+  // result while committing the DECLARE, after its statement_timeout has been switched off,
+  // so zcdp enforces the timeout on that statement itself.
   const std::string cursor = "zcdp_cursor_" + std::to_string(++cursors_);
   const std::string declare = "DECLARE " + cursor + " NO SCROLL CURSOR" +
                               (in_transaction_ ? "" : " WITH HOLD") + " FOR " + std::string(sql);
-  ZCDP_RETURN_IF_ERROR(Run(declare, params, "query").status());
+  ZCDP_RETURN_IF_ERROR(
+      Run(declare, params, "query", /*client_deadline=*/!in_transaction_).status());
   // The columns, from an empty fetch.
   const std::string probe = "FETCH FORWARD 0 FROM " + cursor;
   Result<pg::ResultPtr> head = Run(probe, {}, "query");

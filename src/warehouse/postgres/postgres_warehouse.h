@@ -39,16 +39,15 @@ class PostgresWarehouse final : public Warehouse {
   Result<std::vector<ColumnInfo>> DescribeTable(std::string_view schema,
                                                 std::string_view table) override;
 
-  // Asks the server to cancel the statement running on this connection. Safe to call from
-  // another thread or a signal handler's helper thread.
-  Status Cancel();
+  Status Cancel() override;
 
  private:
   PostgresWarehouse(PGconn* conn, WarehouseOptions options)
       : conn_(conn), cancel_(PQgetCancel(conn)), options_(std::move(options)) {}
-  // Runs one statement with parameters; OK results (commands or rows) only.
+  // Runs one statement with parameters; OK results (commands or rows) only. With
+  // `client_deadline`, zcdp itself cancels the statement once the statement timeout passes.
   Result<pg::ResultPtr> Run(std::string_view sql, const std::vector<Value>& params,
-                            std::string_view what);
+                            std::string_view what, bool client_deadline = false);
   Status SetUpSession();
 
   PGconn* conn_;
