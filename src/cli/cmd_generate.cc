@@ -1,8 +1,12 @@
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "zcdp/generate/generator.h"
+#include "zcdp/model/diagnostic.h"
+#include "zcdp/model/project.h"
 
 #include "cli/cli.h"
 #include "cli/generate_options.h"
@@ -12,21 +16,30 @@ namespace zcdp::cli {
 
 int32_t TodayDays() { return static_cast<int32_t>(std::time(nullptr) / 86400); }
 
-void AddGeneratorOptions(CLI::App& cmd, GeneratorCliOptions& o) {
+namespace fs = std::filesystem;
+
+void AddGeneratorOptions(CLI::App& cmd, GeneratorCliOptions& o, bool with_postgres) {
   cmd.add_option("-n,--profiles", o.generator.profiles,
                  "number of true persons to generate (1 to 100000000)")
       ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
   cmd.add_option("-s,--seed", o.generator.seed, "random seed; the same seed gives the same data");
-  const std::map<std::string, GeneratorFormat> formats = {{"duckdb", GeneratorFormat::kDuckDb},
-                                                          {"parquet", GeneratorFormat::kParquet}};
-  cmd.add_option("--format", o.generator.format,
-                 "duckdb: one warehouse.duckdb file; parquet: lake/<table>/*.parquet")
+  std::map<std::string, GeneratorFormat> formats = {{"duckdb", GeneratorFormat::kDuckDb},
+                                                    {"parquet", GeneratorFormat::kParquet}};
+  std::string help = "duckdb: one warehouse.duckdb file; parquet: lake/<table>/*.parquet";
+  if (with_postgres) {
+    formats.emplace("postgres", GeneratorFormat::kPostgres);
+    help += "; postgres: the schemas crm, web, shop and marketing of the database --dsn names";
+  }
+  cmd.add_option("--format", o.generator.format, help)
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->default_str("duckdb");
   cmd.add_option("--as-of", o.as_of,
                  "the shop's 'today' as YYYY-MM-DD (default: today, UTC); events fall in the "
                  "two years before it");
-  cmd.add_option("--threads", o.generator.threads, "generator threads (default: all cores)")
+  cmd.add_option("--threads", o.generator.threads,
+                 with_postgres ? "generator threads (default: all cores; postgres: at most 8, "
+                                 "one connection each)"
+                               : "generator threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
 }
 
@@ -62,26 +75,90 @@ void PrintGeneratorStats(const GeneratorStats& stats) {
   }
 }
 
+// --dsn as given goes into the project file; the generator connects with its ${ENV}
+// references expanded. The written project must load: a literal password is refused there.
+Status ResolveDsn(GeneratorCliOptions& o) {
+  GeneratorOptions& g = o.generator;
+  if (g.format != GeneratorFormat::kPostgres) {
+    if (!g.project_dsn.empty()) return Status::Invalid("--dsn is only used with --format postgres");
+    if (g.replace) return Status::Invalid("--replace is only used with --format postgres");
+    return Status::Ok();
+  }
+  if (g.project_dsn.empty()) {
+    return Status::Invalid(
+        "--format postgres needs --dsn, a libpq connection string such as \"host=127.0.0.1 "
+        "port=5432 dbname=shop user=zcdp\" (secrets as ${ENV_VAR})");
+  }
+  ZCDP_ASSIGN_OR_RETURN(g.dsn, ExpandEnvReferences(g.project_dsn, "--dsn"));
+  Diagnostics diags("zcdp.yaml");
+  (void)ParseProject(DemoProjectYaml(g), "zcdp.yaml", g.out_dir, diags);
+  std::string problems;
+  for (const Diagnostic& d : diags.all()) {
+    if (d.severity == Diagnostic::Severity::kError) problems += "; " + d.message;
+  }
+  if (!problems.empty()) {
+    return Status::Invalid("--dsn cannot be written into the project file" + problems +
+                           " (or let libpq read it from PGPASSWORD or ~/.pgpass)");
+  }
+  return Status::Ok();
+}
+
+Status WriteDemoProjectFile(const GeneratorOptions& options) {
+  const fs::path path = fs::path(options.out_dir) / "zcdp.yaml";
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << DemoProjectYaml(options);
+  out.close();
+  return out ? Status::Ok() : Status::IoError("cannot write " + path.string());
+}
+
+// Writes OUT/zcdp.yaml unless the user already has one there (--replace overwrites it).
+Status WriteProjectFileOnce(const GeneratorOptions& options) {
+  const std::string path = (fs::path(options.out_dir) / "zcdp.yaml").string();
+  std::error_code ec;
+  if (fs::exists(path, ec) && !options.replace) {
+    std::printf("project file: %s exists and was left unchanged\n", path.c_str());
+    return Status::Ok();
+  }
+  ZCDP_RETURN_IF_ERROR(WriteDemoProjectFile(options));
+  std::printf("project file: %s (next: zcdp run -p %s)\n", path.c_str(), options.out_dir.c_str());
+  return Status::Ok();
+}
+
+int RunGenerate(GeneratorCliOptions& o) {
+  Status resolved = ResolveAsOf(o);
+  if (resolved.ok()) resolved = ResolveDsn(o);
+  if (!resolved.ok()) return Fail(resolved);
+  Result<GeneratorStats> stats = GenerateWithProgress(o.generator);
+  if (!stats.ok()) return Fail(stats.status());
+  PrintGeneratorStats(*stats);
+  std::printf("ground truth: %s/truth/persons.csv (%lld identifiers)\n",
+              o.generator.out_dir.c_str(), static_cast<long long>(stats->truth_rows));
+  Status written = WriteProjectFileOnce(o.generator);
+  return written.ok() ? kExitOk : Fail(written);
+}
+
 void AddGenerateCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   auto o = std::make_shared<GeneratorCliOptions>();
   CLI::App* cmd = app.add_subcommand(
       "generate",
       "Generate a synthetic shop (CRM, web events, orders, email engagement, consents, with "
-      "identity traps) and its ground truth in OUT/truth/.");
-  AddGeneratorOptions(*cmd, *o);
-  cmd->add_option("-o,--out", o->generator.out_dir, "output directory")->required();
-  cmd->callback([action, o] {
-    *action = [o] {
-      Status as_of = ResolveAsOf(*o);
-      if (!as_of.ok()) return Fail(as_of);
-      Result<GeneratorStats> stats = GenerateWithProgress(o->generator);
-      if (!stats.ok()) return Fail(stats.status());
-      PrintGeneratorStats(*stats);
-      std::printf("ground truth: %s/truth/persons.csv (%lld identifiers)\n",
-                  o->generator.out_dir.c_str(), static_cast<long long>(stats->truth_rows));
-      return kExitOk;
-    };
-  });
+      "identity traps) into a DuckDB file, Parquet files or PostgreSQL, its ground truth in "
+      "OUT/truth/ and its project file OUT/zcdp.yaml.");
+  AddGeneratorOptions(*cmd, *o, /*with_postgres=*/true);
+  cmd->add_option("-o,--out", o->generator.out_dir,
+                  "output directory: the DuckDB file or Parquet lake, truth/ and zcdp.yaml")
+      ->required();
+  cmd->add_option("--dsn", o->generator.project_dsn,
+                  "with --format postgres: the libpq connection string (\"host=... port=... "
+                  "dbname=... user=...\" or a postgresql:// URI); ${ENV_VAR} references are "
+                  "expanded to connect and kept as written in zcdp.yaml, so write a password "
+                  "as password=${ENV_VAR} (or use PGPASSWORD or ~/.pgpass)");
+  cmd->add_flag("--replace", o->generator.replace,
+                "with --format postgres: replace the tables crm.customers, crm.consents, "
+                "web.events, shop.orders and marketing.email_events if they exist (dropped with "
+                "the views that read them, in the transaction that installs the new rows) and "
+                "overwrite OUT/zcdp.yaml; without it existing tables are an error");
+  cmd->callback([action, o] { *action = [o] { return RunGenerate(*o); }; });
 }
 
 }  // namespace zcdp::cli

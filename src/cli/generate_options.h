@@ -13,7 +13,9 @@ struct GeneratorCliOptions {
   std::string as_of;  // YYYY-MM-DD, empty for today
 };
 
-void AddGeneratorOptions(CLI::App& cmd, GeneratorCliOptions& o);
+// Adds --profiles, --seed, --format, --as-of and --threads. `with_postgres` offers
+// `--format postgres` (the command then adds --dsn).
+void AddGeneratorOptions(CLI::App& cmd, GeneratorCliOptions& o, bool with_postgres = false);
 // Turns --as-of into options.generator.as_of_days.
 Status ResolveAsOf(GeneratorCliOptions& o);
 // Runs the generator with a progress line on terminals.

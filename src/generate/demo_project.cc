@@ -1,5 +1,6 @@
 // DemoProjectYaml: the project file that describes the generated shop.
 #include <string>
+#include <string_view>
 
 #include "zcdp/generate/generator.h"
 
@@ -114,6 +115,33 @@ constexpr const char* kTraitsYaml =
     "consent: {source: consents, purpose_column: purpose, granted_column: granted, "
     "timestamp_column: updated_at}\n";
 
+// A YAML double-quoted scalar: the text survives whatever characters it holds.
+std::string YamlQuoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[(c >> 4) & 0xf];
+      out += kHex[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string WarehouseYaml(const GeneratorOptions& o) {
+  if (o.format == GeneratorFormat::kPostgres) {
+    return "warehouse: {type: postgres, dsn: " +
+           YamlQuoted(o.project_dsn.empty() ? o.dsn : o.project_dsn) + ", output_schema: zcdp}\n";
+  }
+  return "warehouse: {type: duckdb, path: warehouse.duckdb, output_schema: zcdp}\n";
+}
+
 }  // namespace
 
 std::string DemoProjectYaml(const GeneratorOptions& options) {
@@ -121,8 +149,8 @@ std::string DemoProjectYaml(const GeneratorOptions& options) {
                      std::to_string(options.profiles) + " profiles, seed " +
                      std::to_string(options.seed) +
                      ").\n"
-                     "name: shop\n"
-                     "warehouse: {type: duckdb, path: warehouse.duckdb, output_schema: zcdp}\n";
+                     "name: shop\n" +
+                     WarehouseYaml(options);
   yaml += SourcesYaml(options);
   yaml += kIdentityYaml;
   yaml += kTraitsYaml;

@@ -9,29 +9,13 @@
 namespace zcdp::synth {
 namespace {
 
-class DuckDbTarget final : public BatchTarget {
- public:
-  DuckDbTarget(std::unique_ptr<Warehouse> conn, std::unique_ptr<AppenderSink> sink)
-      : conn_(std::move(conn)), sink_(std::move(sink)) {}
-  ~DuckDbTarget() override { sink_.reset(); }  // appenders before their connection
-
-  RowSink& sink() override { return *sink_; }
-  Status EndBatch(int64_t) override { return Status::Ok(); }
-  Status Finish() override { return sink_->Close(); }
-
- private:
-  std::unique_ptr<Warehouse> conn_;
-  std::unique_ptr<AppenderSink> sink_;
-};
-
 class DuckDbOutput final : public Output {
  public:
   explicit DuckDbOutput(std::unique_ptr<Warehouse> wh) : wh_(std::move(wh)) {}
 
   Result<std::unique_ptr<BatchTarget>> OpenTarget() override {
     ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> conn, wh_->OpenAnother());
-    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<AppenderSink> sink, AppenderSink::Open(*conn));
-    return std::unique_ptr<BatchTarget>(new DuckDbTarget(std::move(conn), std::move(sink)));
+    return OpenAppenderTarget(std::move(conn));
   }
   // A checkpoint folds the write-ahead log into the file, so that readers open it quickly.
   Status Finish() override { return wh_->Execute("CHECKPOINT"); }

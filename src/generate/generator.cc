@@ -143,8 +143,15 @@ Result<synth::Tally> Run::Finish() {
 }
 
 Result<std::unique_ptr<synth::Output>> OpenOutput(const GeneratorOptions& options) {
-  return options.format == GeneratorFormat::kParquet ? synth::OpenParquetOutput(options.out_dir)
-                                                     : synth::OpenDuckDbOutput(options.out_dir);
+  switch (options.format) {
+    case GeneratorFormat::kParquet:
+      return synth::OpenParquetOutput(options.out_dir);
+    case GeneratorFormat::kPostgres:
+      return synth::OpenPostgresOutput(options);
+    case GeneratorFormat::kDuckDb:
+      break;
+  }
+  return synth::OpenDuckDbOutput(options.out_dir);
 }
 
 // Leaves no half-written truth behind after a failure.

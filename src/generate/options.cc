@@ -16,6 +16,22 @@ bool IsNonEmptyDir(const fs::path& p) {
   return fs::is_directory(p, ec) && !fs::is_empty(p, ec);
 }
 
+Status ValidatePostgresOptions(const GeneratorOptions& o) {
+  const bool postgres = o.format == GeneratorFormat::kPostgres;
+  if (postgres && o.dsn.empty()) {
+    return Status::Invalid(
+        "the postgres format needs a connection string (--dsn \"host=... port=... dbname=... "
+        "user=...\")");
+  }
+  if (!postgres && (!o.dsn.empty() || !o.project_dsn.empty())) {
+    return Status::Invalid("a connection string (--dsn) is only used with the postgres format");
+  }
+  if (!postgres && o.replace) {
+    return Status::Invalid("replace (--replace) is only used with the postgres format");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ValidateOptions(const GeneratorOptions& o) {
@@ -34,6 +50,7 @@ Status ValidateOptions(const GeneratorOptions& o) {
     return Status::Invalid("batch_persons must be 0 (default) or positive, got " +
                            std::to_string(o.batch_persons));
   }
+  ZCDP_RETURN_IF_ERROR(ValidatePostgresOptions(o));
   if (o.as_of_days < 0 || o.as_of_days > DaysFromCivil(9999, 1, 1)) {
     return Status::Invalid("as_of_days must be a day between 1970-01-01 and 9999-01-01, got " +
                            std::to_string(o.as_of_days));
@@ -66,6 +83,10 @@ int32_t AsOfDays(const GeneratorOptions& o) {
 
 int ThreadCount(const GeneratorOptions& o, int64_t batches) {
   int n = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+  // Each PostgreSQL thread holds a server connection, and COPY is bound by the server.
+  if (o.format == GeneratorFormat::kPostgres && o.threads == 0) {
+    n = std::min(n, kMaxDefaultPostgresThreads);
+  }
   return static_cast<int>(std::clamp<int64_t>(n, 1, std::max<int64_t>(batches, 1)));
 }
 
@@ -74,7 +95,15 @@ int64_t BatchPersons(const GeneratorOptions& o) {
 }
 
 std::string FormatName(GeneratorFormat format) {
-  return format == GeneratorFormat::kParquet ? "parquet" : "duckdb";
+  switch (format) {
+    case GeneratorFormat::kParquet:
+      return "parquet";
+    case GeneratorFormat::kPostgres:
+      return "postgres";
+    case GeneratorFormat::kDuckDb:
+      break;
+  }
+  return "duckdb";
 }
 
 }  // namespace zcdp::synth

@@ -9,6 +9,8 @@ namespace zcdp::synth {
 
 constexpr int64_t kMaxProfiles = 100'000'000;
 constexpr int64_t kDefaultBatchPersons = 16384;
+// Threads (one connection each) when the postgres format runs with threads = 0.
+constexpr int kMaxDefaultPostgresThreads = 8;
 
 // InvalidArgument, with a message naming the option, when `options` cannot be generated.
 Status ValidateOptions(const GeneratorOptions& options);

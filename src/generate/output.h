@@ -3,10 +3,16 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "zcdp/common/status.h"
+#include "zcdp/generate/generator.h"
 
 #include "generate/rows.h"
+
+namespace zcdp {
+class Warehouse;
+}  // namespace zcdp
 
 namespace zcdp::synth {
 
@@ -23,7 +29,13 @@ class BatchTarget {
   virtual Status Finish() = 0;
 };
 
-// Where the generated tables go: a DuckDB file or a folder of Parquet files.
+// A target that appends through `conn`, its own connection, into the tables
+// AppenderSink::Open(*conn, staging_schema) names; Finish() closes the appenders.
+Result<std::unique_ptr<BatchTarget>> OpenAppenderTarget(std::unique_ptr<Warehouse> conn,
+                                                        std::string_view staging_schema = {});
+
+// Where the generated tables go: a DuckDB file, a folder of Parquet files or a PostgreSQL
+// database.
 class Output {
  public:
   virtual ~Output() = default;
@@ -38,5 +50,9 @@ class Output {
 Result<std::unique_ptr<Output>> OpenDuckDbOutput(const std::string& out_dir);
 // OUT/lake/<table>/part-NNNNN.parquet, one file per table and batch.
 Result<std::unique_ptr<Output>> OpenParquetOutput(const std::string& out_dir);
+// The schemas crm, web, shop and marketing of the PostgreSQL database `options.dsn`, loaded
+// through staging tables that Finish() installs in one transaction. AlreadyExists when a
+// target table exists and `options.replace` is false.
+Result<std::unique_ptr<Output>> OpenPostgresOutput(const GeneratorOptions& options);
 
 }  // namespace zcdp::synth

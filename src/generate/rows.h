@@ -16,10 +16,12 @@ constexpr int kTableCount = 5;
 
 struct TableDef {
   Table table;
-  std::string_view schema;  // in the DuckDB format
+  std::string_view schema;  // in the DuckDB and PostgreSQL formats
   std::string_view name;
   std::string_view lake_name;  // the folder under lake/ in the Parquet format
-  std::string_view columns;    // the column list of CREATE TABLE
+  // The column list of CREATE TABLE, in types both DuckDB and PostgreSQL read alike
+  // (VARCHAR, TIMESTAMP without time zone, BOOLEAN, DECIMAL(12,2)).
+  std::string_view columns;
 };
 const std::array<TableDef, kTableCount>& Tables();
 const TableDef& TableOf(Table t);

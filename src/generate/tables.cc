@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "zcdp/sql/dialect.h"
+
 namespace zcdp::synth {
 namespace {
 
@@ -77,11 +79,20 @@ std::string CreateTablesSql() {
   return sql;
 }
 
-Result<std::unique_ptr<AppenderSink>> AppenderSink::Open(Warehouse& wh) {
+std::string CreateTableSql(const Dialect& dialect, const TableDef& d, std::string_view schema,
+                           std::string_view name) {
+  return "CREATE TABLE " + dialect.QualifiedName(schema, name) + " (" + std::string(d.columns) +
+         ")";
+}
+
+Result<std::unique_ptr<AppenderSink>> AppenderSink::Open(Warehouse& wh,
+                                                         std::string_view staging_schema) {
   std::unique_ptr<AppenderSink> sink(new AppenderSink());
   for (const TableDef& d : kTables) {
-    ZCDP_ASSIGN_OR_RETURN(sink->appenders_[static_cast<int>(d.table)],
-                          wh.CreateAppender(d.schema, d.name));
+    const bool staged = !staging_schema.empty();
+    ZCDP_ASSIGN_OR_RETURN(
+        sink->appenders_[static_cast<int>(d.table)],
+        wh.CreateAppender(staged ? staging_schema : d.schema, staged ? d.lake_name : d.name));
   }
   return sink;
 }

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "zcdp/warehouse/warehouse.h"
 
@@ -9,12 +11,18 @@
 
 namespace zcdp::synth {
 
+// "CREATE TABLE <schema>.<name> (<the columns of d>)", names quoted by `dialect`.
+std::string CreateTableSql(const Dialect& dialect, const TableDef& d, std::string_view schema,
+                           std::string_view name);
+
 // A RowSink that bulk-appends into the generator's tables on one warehouse connection.
 // Not thread-safe: one per connection.
 class AppenderSink final : public RowSink {
  public:
-  // Opens one appender per table. REQUIRES: the tables exist on `wh` (CreateTablesSql()).
-  static Result<std::unique_ptr<AppenderSink>> Open(Warehouse& wh);
+  // Opens one appender per table: into schema.name of each TableDef, or with a
+  // `staging_schema` into staging_schema.lake_name. REQUIRES: the tables exist on `wh`.
+  static Result<std::unique_ptr<AppenderSink>> Open(Warehouse& wh,
+                                                    std::string_view staging_schema = {});
 
   Status Add(const CustomerRow& row) override;
   Status Add(const ConsentRow& row) override;
