@@ -1,10 +1,11 @@
 #include "warehouse/postgres/postgres_warehouse.h"
 
-#include <poll.h>
-
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <string>
+
+#include <poll.h>
 
 #include "warehouse/postgres/postgres_appender.h"
 #include "warehouse/postgres/postgres_chunk.h"
@@ -55,7 +56,8 @@ pg::ResultPtr AwaitResult(PGconn* conn, PGcancel* cancel,
       *timed_out = cancel != nullptr && PQcancel(cancel, err, sizeof(err)) == 1;
     }
     pollfd fd{PQsocket(conn), POLLIN, 0};
-    if (::poll(&fd, 1, cancel_sent ? -1 : static_cast<int>(left)) < 0 && errno != EINTR) break;
+    const int wait_ms = cancel_sent ? -1 : static_cast<int>(std::min<int64_t>(left, 1 << 30));
+    if (::poll(&fd, 1, wait_ms) < 0 && errno != EINTR) break;
     if (PQconsumeInput(conn) == 0) break;
   }
   pg::ResultPtr out;
@@ -192,8 +194,8 @@ Result<pg::ResultPtr> PostgresWarehouse::Run(std::string_view sql, const std::ve
     r.reset(PQexecParams(conn_, text.c_str(), n, types.data(), values.data(), nullptr, nullptr, 0));
   } else if (PQsendQueryParams(conn_, text.c_str(), n, types.data(), values.data(), nullptr,
                                nullptr, 0) == 1) {
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(options_.statement_timeout_ms);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.statement_timeout_ms);
     r = AwaitResult(conn_, cancel_, deadline, &timed_out);
   }
   const ExecStatusType st = PQresultStatus(r.get());
