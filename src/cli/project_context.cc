@@ -37,8 +37,7 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Acce
   ZCDP_ASSIGN_OR_RETURN(WarehouseOptions options, WarehouseOptionsFor(project.warehouse));
   options.read_only = access == Access::kReadOnly;
   std::error_code ec;
-  if (options.type == "duckdb" && options.read_only &&
-      !std::filesystem::exists(options.path, ec)) {
+  if (options.type == "duckdb" && options.read_only && !std::filesystem::exists(options.path, ec)) {
     options.path = ":memory:";  // nothing written yet: file sources can still be read
   }
   return OpenWarehouse(options);

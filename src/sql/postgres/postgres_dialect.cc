@@ -84,47 +84,45 @@ std::vector<std::string> PostgresDialect::CreateOrReplaceTableAs(
     return "SELECT attnum, attname, atttypid FROM pg_attribute WHERE attrelid = " + oid +
            " AND attnum > 0 AND NOT attisdropped";
   };
-  return {
-      DoBlock("BEGIN\n"
-              "DROP TABLE IF EXISTS " +
-              fresh +
-              ";\n"
-              "CREATE TABLE " +
-              fresh + " AS " + std::string(select_sql) +
-              ";\n"
-              "IF to_regclass(" +
-              QuoteString(table) +
-              ") IS NOT NULL THEN\n"
-              "  IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = " +
-              old_oid +
-              " AND classid = 'pg_rewrite'::regclass) THEN\n"
-              "    DROP TABLE " +
-              table +
-              ";\n"
-              "  ELSIF NOT EXISTS (" +
-              columns(old_oid) + " EXCEPT " + columns(new_oid) + ") AND NOT EXISTS (" +
-              columns(new_oid) + " EXCEPT " + columns(old_oid) +
-              ") THEN\n"
-              "    TRUNCATE " +
-              table +
-              ";\n"
-              "    INSERT INTO " +
-              table + " SELECT * FROM " + fresh +
-              ";\n"
-              "    DROP TABLE " +
-              fresh +
-              ";\n"
-              "    RETURN;\n"
-              "  ELSE\n"
-              "    DROP TABLE " +
-              table +
-              " CASCADE;\n"
-              "  END IF;\n"
-              "END IF;\n"
-              "ALTER TABLE " +
-              fresh + " RENAME TO " + QuoteIdentifier(name) +
-              ";\n"
-              "END")};
+  return {// The first line names the table, for logs that show one line per statement.
+          DoBlock("BEGIN DROP TABLE IF EXISTS " + fresh +
+                  ";\n"
+                  "CREATE TABLE " +
+                  fresh + " AS " + std::string(select_sql) +
+                  ";\n"
+                  "IF to_regclass(" +
+                  QuoteString(table) +
+                  ") IS NOT NULL THEN\n"
+                  "  IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = " +
+                  old_oid +
+                  " AND classid = 'pg_rewrite'::regclass) THEN\n"
+                  "    DROP TABLE " +
+                  table +
+                  ";\n"
+                  "  ELSIF NOT EXISTS (" +
+                  columns(old_oid) + " EXCEPT " + columns(new_oid) + ") AND NOT EXISTS (" +
+                  columns(new_oid) + " EXCEPT " + columns(old_oid) +
+                  ") THEN\n"
+                  "    TRUNCATE " +
+                  table +
+                  ";\n"
+                  "    INSERT INTO " +
+                  table + " SELECT * FROM " + fresh +
+                  ";\n"
+                  "    DROP TABLE " +
+                  fresh +
+                  ";\n"
+                  "    RETURN;\n"
+                  "  ELSE\n"
+                  "    DROP TABLE " +
+                  table +
+                  " CASCADE;\n"
+                  "  END IF;\n"
+                  "END IF;\n"
+                  "ALTER TABLE " +
+                  fresh + " RENAME TO " + QuoteIdentifier(name) +
+                  ";\n"
+                  "END")};
 }
 
 Result<std::string> PostgresDialect::FileRelation(FileFormat, std::string_view glob) const {

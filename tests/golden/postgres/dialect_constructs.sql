@@ -29,8 +29,7 @@ DO $zcdp$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'zcdp')
 CREATE OR REPLACE VIEW "zcdp"."v" AS SELECT 1 AS one;
 
 -- create or replace table
-DO $zcdp$BEGIN
-DROP TABLE IF EXISTS "zcdp"."t__zcdp_new";
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "zcdp"."t__zcdp_new";
 CREATE TABLE "zcdp"."t__zcdp_new" AS SELECT 1 AS one;
 IF to_regclass('"zcdp"."t"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"zcdp"."t"'::regclass AND classid = 'pg_rewrite'::regclass) THEN

@@ -17,8 +17,7 @@ INSERT INTO "out"."identity_observations" SELECT n.* FROM (SELECT 'web' AS sourc
 SELECT DISTINCT o.raw_value FROM "out"."identity_observations" o WHERE o.id_type = 'phone' AND NOT EXISTS (SELECT 1 FROM "out"."identity_phone_map" pm WHERE pm.raw_value = o.raw_value AND pm.region = 'FR');
 
 -- values
-DO $zcdp$BEGIN
-DROP TABLE IF EXISTS "out"."identity_values__zcdp_new";
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_values__zcdp_new";
 CREATE TABLE "out"."identity_values__zcdp_new" AS SELECT source, row_key, ts, id_type, raw_value, CASE WHEN skip_reason IS NULL THEN nvalue END AS value, skip_reason FROM (SELECT n.*, CASE WHEN length(n.raw_value) > 1024 THEN 'too_long' WHEN trim(n.raw_value) = '' THEN 'empty' WHEN (lower(trim(n.raw_value)) ~ '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' WHEN CASE n.id_type WHEN 'user_id' THEN FALSE WHEN 'email' THEN NOT (lower(trim(n.raw_value)) ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$') WHEN 'phone' THEN n.phone_value IS NULL WHEN 'anonymous_id' THEN (FALSE OR NOT coalesce((n.nvalue ~ '^[a-z0-9-]+$'), FALSE)) ELSE FALSE END THEN 'invalid' WHEN n.nvalue <> lower(trim(n.raw_value)) AND (n.nvalue ~ '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' END AS skip_reason FROM (SELECT o.*, CASE o.id_type WHEN 'user_id' THEN o.raw_value WHEN 'email' THEN lower(trim(o.raw_value)) WHEN 'phone' THEN pm.value WHEN 'anonymous_id' THEN o.raw_value END AS nvalue, pm.value AS phone_value FROM "out"."identity_observations" o LEFT JOIN "out"."identity_phone_map" pm ON pm.raw_value = o.raw_value AND pm.region = CASE o.id_type WHEN 'phone' THEN 'FR' END) n) s;
 IF to_regclass('"out"."identity_values"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_values"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
@@ -36,8 +35,7 @@ ALTER TABLE "out"."identity_values__zcdp_new" RENAME TO "identity_values";
 END$zcdp$;
 
 -- record ids
-DO $zcdp$BEGIN
-DROP TABLE IF EXISTS "out"."identity_record_ids__zcdp_new";
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_record_ids__zcdp_new";
 CREATE TABLE "out"."identity_record_ids__zcdp_new" AS SELECT v.source, v.row_key, max(v.ts) AS ts, v.id_type, v.value, t.priority, (hashtextextended(v.id_type || ':' || v.value, 0) & 9223372036854775807) AS node FROM "out"."identity_values" v JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON v.id_type = t.id_type WHERE v.skip_reason IS NULL GROUP BY v.source, v.row_key, v.id_type, v.value, t.priority;
 IF to_regclass('"out"."identity_record_ids"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_record_ids"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
@@ -55,8 +53,7 @@ ALTER TABLE "out"."identity_record_ids__zcdp_new" RENAME TO "identity_record_ids
 END$zcdp$;
 
 -- quarantine
-DO $zcdp$BEGIN
-DROP TABLE IF EXISTS "out"."identity_quarantine__zcdp_new";
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_quarantine__zcdp_new";
 CREATE TABLE "out"."identity_quarantine__zcdp_new" AS SELECT p.id_type, p.value AS id_value, p.node, 'shared' AS reason, CAST(NULL AS BIGINT) AS records, max(p.linked) AS linked_values FROM (SELECT id_type, value, node, other_type, count(*) AS linked FROM (SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value FROM "out"."identity_record_ids" a JOIN "out"."identity_record_ids" b ON a.source = b.source AND a.row_key = b.row_key AND b.priority < a.priority) x GROUP BY id_type, value, node, other_type) p JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON p.id_type = t.id_type WHERE p.linked > t.threshold GROUP BY p.id_type, p.value, p.node
 UNION ALL
 SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, 'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values FROM "out"."identity_values" WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value));
@@ -76,8 +73,7 @@ ALTER TABLE "out"."identity_quarantine__zcdp_new" RENAME TO "identity_quarantine
 END$zcdp$;
 
 -- nodes
-DO $zcdp$BEGIN
-DROP TABLE IF EXISTS "out"."identity_nodes__zcdp_new";
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_nodes__zcdp_new";
 CREATE TABLE "out"."identity_nodes__zcdp_new" AS SELECT r.node, r.id_type, r.value AS id_value, min(r.ts) AS first_seen, max(r.ts) AS last_seen, count(DISTINCT r.source) AS source_count, count(*) AS records FROM "out"."identity_record_ids" r WHERE NOT EXISTS (SELECT 1 FROM "out"."identity_quarantine" q WHERE q.node = r.node) GROUP BY r.node, r.id_type, r.value;
 IF to_regclass('"out"."identity_nodes"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_nodes"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
@@ -95,8 +91,7 @@ ALTER TABLE "out"."identity_nodes__zcdp_new" RENAME TO "identity_nodes";
 END$zcdp$;
 
 -- edges
-DO $zcdp$BEGIN
-DROP TABLE IF EXISTS "out"."identity_edges__zcdp_new";
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_edges__zcdp_new";
 CREATE TABLE "out"."identity_edges__zcdp_new" AS SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority THEN c.priority ELSE o.priority END AS rank_priority FROM (SELECT source, row_key, node, priority, row_number() OVER (PARTITION BY source, row_key ORDER BY priority, id_type) AS rn FROM (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) l) c JOIN (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node WHERE c.rn = 1 GROUP BY c.node, o.node, o.source, c.priority, o.priority;
 IF to_regclass('"out"."identity_edges"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_edges"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
@@ -114,8 +109,7 @@ ALTER TABLE "out"."identity_edges__zcdp_new" RENAME TO "identity_edges";
 END$zcdp$;
 
 -- violating components
-DO $zcdp$BEGIN
-DROP TABLE IF EXISTS "out"."identity_violating__zcdp_new";
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_violating__zcdp_new";
 CREATE TABLE "out"."identity_violating__zcdp_new" AS SELECT DISTINCT k.component FROM (SELECT c.component, n.id_type, count(*) AS cnt FROM "out"."identity_components" c JOIN "out"."identity_nodes" n ON n.node = c.node GROUP BY c.component, n.id_type) k JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON k.id_type = t.id_type WHERE t.max_per_profile > 0 AND k.cnt > t.max_per_profile;
 IF to_regclass('"out"."identity_violating"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_violating"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
@@ -136,8 +130,7 @@ END$zcdp$;
 SELECT e.a, e.b, e.rank_priority, max(e.last_seen) AS last_seen, na.id_type, nb.id_type FROM "out"."identity_edges" e JOIN "out"."identity_components" c ON c.node = e.a JOIN "out"."identity_violating" v ON v.component = c.component JOIN "out"."identity_nodes" na ON na.node = e.a JOIN "out"."identity_nodes" nb ON nb.node = e.b GROUP BY e.a, e.b, e.rank_priority, na.id_type, nb.id_type ORDER BY e.rank_priority, max(e.last_seen) DESC NULLS LAST, e.a, e.b;
 
 -- assignment
-DO $zcdp$BEGIN
-DROP TABLE IF EXISTS "out"."identity_assignment__zcdp_new";
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_assignment__zcdp_new";
 CREATE TABLE "out"."identity_assignment__zcdp_new" AS SELECT DISTINCT c.component, coalesce(k.profile_id, 'p' || CAST(c.component AS TEXT)) AS profile_id FROM "out"."identity_components" c LEFT JOIN (SELECT component, profile_id FROM (SELECT component, profile_id, row_number() OVER (PARTITION BY component ORDER BY members DESC, oldest NULLS LAST, profile_id) AS rc, row_number() OVER (PARTITION BY profile_id ORDER BY members DESC, component) AS rp FROM (SELECT c.component, g.profile_id, count(*) AS members, min(g.first_seen) AS oldest FROM "out"."identity_components" c JOIN "out"."identity_nodes" n ON n.node = c.node JOIN "out"."identity_graph_prev" g ON g.id_type = n.id_type AND g.id_value = n.id_value GROUP BY c.component, g.profile_id) x) r WHERE rc = 1 AND rp = 1) k ON k.component = c.component;
 IF to_regclass('"out"."identity_assignment"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_assignment"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
@@ -158,8 +151,7 @@ END$zcdp$;
 INSERT INTO "out"."profile_merges" SELECT 7, absorbed, surviving, 'merged' FROM (SELECT absorbed, surviving, row_number() OVER (PARTITION BY absorbed ORDER BY members DESC, surviving) AS rn FROM (SELECT g.profile_id AS absorbed, a.profile_id AS surviving, count(*) AS members FROM "out"."identity_graph_prev" g JOIN "out"."identity_nodes" n ON n.id_type = g.id_type AND n.id_value = g.id_value JOIN "out"."identity_components" c ON c.node = n.node JOIN "out"."identity_assignment" a ON a.component = c.component WHERE g.profile_id NOT IN (SELECT profile_id FROM "out"."identity_assignment") GROUP BY g.profile_id, a.profile_id) m) r WHERE rn = 1;
 
 -- graph
-DO $zcdp$BEGIN
-DROP TABLE IF EXISTS "out"."identity_graph__zcdp_new";
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_graph__zcdp_new";
 CREATE TABLE "out"."identity_graph__zcdp_new" AS SELECT n.id_type, n.id_value, a.profile_id, n.first_seen, n.last_seen, n.source_count FROM "out"."identity_nodes" n JOIN "out"."identity_components" c ON c.node = n.node JOIN "out"."identity_assignment" a ON a.component = c.component;
 IF to_regclass('"out"."identity_graph"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_graph"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
