@@ -15,6 +15,7 @@
 #include "zcdp/warehouse/warehouse.h"
 
 #include "support/command.h"
+#include "support/postgres.h"
 #include "support/warehouse_snapshot.h"
 
 namespace zcdp {
@@ -37,27 +38,52 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
-// One demo shop for the suite (generating it is the slow part).
-class AudienceCliE2E : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("zcdp_aud_" + std::to_string(::getpid())));
-    fs::remove_all(*dir_);
-    demo_ = new testing::CommandResult(
-        RunZcdp("demo --dir " + ShellQuote(dir_->string()) + " --profiles 2000 --seed 11"));
-  }
-  static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
-    delete dir_;
-    delete demo_;
-  }
-  void SetUp() override { ASSERT_EQ(demo_->exit_code, 0) << demo_->out << demo_->err; }
+// One demo shop per engine for the suite (generating it is the slow part): `zcdp demo` on
+// DuckDB; `zcdp generate --format postgres` then `zcdp run` in a fresh PostgreSQL database.
+struct Shop {
+  fs::path dir;
+  testing::CommandResult made;
+  std::unique_ptr<testing::TestDatabase> db;  // PostgreSQL only
+};
 
-  static std::string Db() { return (*dir_ / "warehouse.duckdb").string(); }
+class AudienceCliE2E : public ::testing::TestWithParam<std::string> {
+ protected:
+  static void TearDownTestSuite() {
+    for (auto& [engine, shop] : *shops_) fs::remove_all(shop.dir);
+    shops_->clear();
+  }
+  void SetUp() override {
+    if (GetParam() == "postgres") ZCDP_REQUIRE_POSTGRES();
+    Shop& shop = (*shops_)[GetParam()];
+    if (shop.dir.empty()) Make(GetParam(), shop);
+    dir_ = &shop.dir;
+    demo_ = &shop.made;
+    dsn_ = shop.db ? shop.db->dsn() : "";
+    ASSERT_EQ(demo_->exit_code, 0) << demo_->out << demo_->err;
+  }
+  static void Make(const std::string& engine, Shop& shop) {
+    shop.dir =
+        fs::temp_directory_path() / ("zcdp_aud_" + engine + "_" + std::to_string(::getpid()));
+    fs::remove_all(shop.dir);
+    const std::string d = ShellQuote(shop.dir.string());
+    if (engine == "duckdb") {
+      shop.made = RunZcdp("demo --dir " + d + " --profiles 2000 --seed 11");
+      return;
+    }
+    shop.db = std::make_unique<testing::TestDatabase>("aud_cli");
+    shop.made = RunZcdp("generate --format postgres --dsn " + ShellQuote(shop.db->dsn()) +
+                        " --out " + d + " --profiles 2000 --seed 11");
+    if (shop.made.exit_code == 0) shop.made = RunZcdp("run -p " + d);
+  }
+
+  static WarehouseOptions Options() {
+    if (GetParam() == "postgres") return {.type = "postgres", .dsn = dsn_};
+    return {.path = (*dir_ / "warehouse.duckdb").string(), .read_only = true};
+  }
   static std::string P() { return "-p " + ShellQuote(dir_->string()); }
 
   static int64_t Count(const std::string& sql, const std::vector<Value>& params = {}) {
-    auto wh = OpenWarehouse({.path = Db(), .read_only = true});
+    auto wh = OpenWarehouse(Options());
     EXPECT_TRUE(wh.ok()) << wh.status().message();
     if (!wh.ok()) return -1;
     auto n = QueryInt(**wh, sql, params);
@@ -85,13 +111,13 @@ class AudienceCliE2E : public ::testing::Test {
     return path.string();
   }
 
-  static fs::path* dir_;
-  static testing::CommandResult* demo_;
+  static inline std::map<std::string, Shop>* shops_ = new std::map<std::string, Shop>();
+  static inline fs::path* dir_ = nullptr;
+  static inline testing::CommandResult* demo_ = nullptr;
+  static inline std::string dsn_;
 };
-fs::path* AudienceCliE2E::dir_ = nullptr;
-testing::CommandResult* AudienceCliE2E::demo_ = nullptr;
 
-TEST_F(AudienceCliE2E, ListShowsEachAudienceWithItsSizeAndCondition) {
+TEST_P(AudienceCliE2E, ListShowsEachAudienceWithItsSizeAndCondition) {
   auto json = RunZcdp("audience list -f json " + P());
   ASSERT_EQ(json.exit_code, 0) << json.err;
   const auto doc = nlohmann::json::parse(json.out);
@@ -122,7 +148,7 @@ TEST_F(AudienceCliE2E, ListShowsEachAudienceWithItsSizeAndCondition) {
   EXPECT_EQ(Lines(csv.out)[0], "audience,size,description,condition");
 }
 
-TEST_F(AudienceCliE2E, SizeIsTheNumberOfMembersStoredOrEvaluatedLive) {
+TEST_P(AudienceCliE2E, SizeIsTheNumberOfMembersStoredOrEvaluatedLive) {
   for (const char* a : kAudiences) {
     auto r = RunZcdp(std::string("audience size ") + a + " " + P());
     ASSERT_EQ(r.exit_code, 0) << a << ": " << r.err;
@@ -134,7 +160,7 @@ TEST_F(AudienceCliE2E, SizeIsTheNumberOfMembersStoredOrEvaluatedLive) {
   EXPECT_EQ(live.out, std::to_string(StoredSize("big_spenders")) + "\n");
 }
 
-TEST_F(AudienceCliE2E, SqlPrintsOnlyTheQueryAndItRunsThroughQuery) {
+TEST_P(AudienceCliE2E, SqlPrintsOnlyTheQueryAndItRunsThroughQuery) {
   auto sql = RunZcdp("audience sql big_spenders " + P());
   ASSERT_EQ(sql.exit_code, 0) << sql.err;
   EXPECT_TRUE(sql.out.rfind("SELECT", 0) == 0 || sql.out.rfind("WITH", 0) == 0) << sql.out;
@@ -153,7 +179,7 @@ TEST_F(AudienceCliE2E, SqlPrintsOnlyTheQueryAndItRunsThroughQuery) {
   EXPECT_EQ(count.out, "n\n" + std::to_string(size) + "\n");
 }
 
-TEST_F(AudienceCliE2E, PreviewShowsMembersWithTheirTraitsUpToTheLimit) {
+TEST_P(AudienceCliE2E, PreviewShowsMembersWithTheirTraitsUpToTheLimit) {
   auto csv = RunZcdp("audience preview big_spenders --limit 5 -f csv " + P());
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   const auto lines = Lines(csv.out);
@@ -178,7 +204,7 @@ TEST_F(AudienceCliE2E, PreviewShowsMembersWithTheirTraitsUpToTheLimit) {
   EXPECT_NE(table.out.find("lifetime_value"), std::string::npos);
 }
 
-TEST_F(AudienceCliE2E, AnUnknownAudienceIsAnErrorThatSuggestsTheName) {
+TEST_P(AudienceCliE2E, AnUnknownAudienceIsAnErrorThatSuggestsTheName) {
   for (const char* sub : {"size", "preview", "sql"}) {
     auto r = RunZcdp(std::string("audience ") + sub + " big_spender " + P());
     EXPECT_EQ(r.exit_code, 1) << sub;
@@ -201,7 +227,7 @@ struct BrokenCondition {
   std::string expected;  // the end of the message
 };
 
-TEST_F(AudienceCliE2E, ValidateReportsBrokenConditionsWithPositions) {
+TEST_P(AudienceCliE2E, ValidateReportsBrokenConditionsWithPositions) {
   const std::vector<BrokenCondition> cases = {
       {"bad_literal", "where: sum(orders.amount where status = 'completed' within 365d) >= 500",
        "where: sum(orders.amount where status = 'completed' within 365d) >= 'x'", 12,
@@ -239,7 +265,8 @@ TEST_F(AudienceCliE2E, ValidateReportsBrokenConditionsWithPositions) {
   }
 }
 
-TEST_F(AudienceCliE2E, RunRefusesABrokenConditionBeforeCreatingAnything) {
+TEST_P(AudienceCliE2E, RunRefusesABrokenConditionBeforeCreatingAnything) {
+  if (GetParam() != "duckdb") GTEST_SKIP() << "copies and snapshots the DuckDB file";
   const fs::path fresh = *dir_ / "fresh";
   testing::CopyShopWithoutOutput(*dir_, fresh);
   std::string text = ReadFile(fresh / "zcdp.yaml");
@@ -258,6 +285,9 @@ TEST_F(AudienceCliE2E, RunRefusesABrokenConditionBeforeCreatingAnything) {
   for (const auto& [name, content] : before) EXPECT_NE(name.rfind("\"zcdp\".", 0), 0u) << name;
   EXPECT_FALSE(fs::exists(fresh / ".zcdp"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, AudienceCliE2E, ::testing::Values("duckdb", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 }  // namespace
 }  // namespace zcdp
