@@ -15,7 +15,7 @@
 #include "zcdp/warehouse/warehouse.h"
 
 #include "support/command.h"
-#include "support/postgres.h"
+#include "support/demo_shop.h"
 #include "support/warehouse_snapshot.h"
 
 namespace zcdp {
@@ -38,48 +38,22 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
-// One demo shop per engine for the suite (generating it is the slow part): `zcdp demo` on
-// DuckDB; `zcdp generate --format postgres` then `zcdp run` in a fresh PostgreSQL database.
-struct Shop {
-  fs::path dir;
-  testing::CommandResult made;
-  std::unique_ptr<testing::TestDatabase> db;  // PostgreSQL only
-};
-
+// One demo shop per engine for the suite (tests/support/demo_shop.h).
 class AudienceCliE2E : public ::testing::TestWithParam<std::string> {
  protected:
   static void TearDownTestSuite() {
-    for (auto& [engine, shop] : *shops_) fs::remove_all(shop.dir);
-    shops_->clear();
+    for (auto& [engine, shop] : shops_) fs::remove_all(shop.dir);
+    shops_.clear();
   }
   void SetUp() override {
     if (GetParam() == "postgres") ZCDP_REQUIRE_POSTGRES();
-    Shop& shop = (*shops_)[GetParam()];
-    if (shop.dir.empty()) Make(GetParam(), shop);
-    dir_ = &shop.dir;
-    demo_ = &shop.made;
-    dsn_ = shop.db ? shop.db->dsn() : "";
+    shop_ = &testing::DemoShopFor(shops_, GetParam(), "zcdp_aud");
+    dir_ = &shop_->dir;
+    demo_ = &shop_->made;
     ASSERT_EQ(demo_->exit_code, 0) << demo_->out << demo_->err;
   }
-  static void Make(const std::string& engine, Shop& shop) {
-    shop.dir =
-        fs::temp_directory_path() / ("zcdp_aud_" + engine + "_" + std::to_string(::getpid()));
-    fs::remove_all(shop.dir);
-    const std::string d = ShellQuote(shop.dir.string());
-    if (engine == "duckdb") {
-      shop.made = RunZcdp("demo --dir " + d + " --profiles 2000 --seed 11");
-      return;
-    }
-    shop.db = std::make_unique<testing::TestDatabase>("aud_cli");
-    shop.made = RunZcdp("generate --format postgres --dsn " + ShellQuote(shop.db->dsn()) +
-                        " --out " + d + " --profiles 2000 --seed 11");
-    if (shop.made.exit_code == 0) shop.made = RunZcdp("run -p " + d);
-  }
+  static WarehouseOptions Options() { return shop_->Options(); }
 
-  static WarehouseOptions Options() {
-    if (GetParam() == "postgres") return {.type = "postgres", .dsn = dsn_};
-    return {.path = (*dir_ / "warehouse.duckdb").string(), .read_only = true};
-  }
   static std::string P() { return "-p " + ShellQuote(dir_->string()); }
 
   static int64_t Count(const std::string& sql, const std::vector<Value>& params = {}) {
@@ -111,10 +85,10 @@ class AudienceCliE2E : public ::testing::TestWithParam<std::string> {
     return path.string();
   }
 
-  static inline std::map<std::string, Shop>* shops_ = new std::map<std::string, Shop>();
+  static inline std::map<std::string, testing::DemoShop> shops_;
+  static inline testing::DemoShop* shop_ = nullptr;
   static inline fs::path* dir_ = nullptr;
   static inline testing::CommandResult* demo_ = nullptr;
-  static inline std::string dsn_;
 };
 
 TEST_P(AudienceCliE2E, ListShowsEachAudienceWithItsSizeAndCondition) {

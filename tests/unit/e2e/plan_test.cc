@@ -11,6 +11,7 @@
 #include "zcdp/warehouse/warehouse.h"
 
 #include "support/command.h"
+#include "support/demo_shop.h"
 #include "support/warehouse_snapshot.h"
 
 namespace zcdp {
@@ -41,28 +42,34 @@ std::map<std::string, PlanRow> PlanRows(const std::string& out) {
   return rows;
 }
 
-// One demo shop for the suite (generating it is the slow part).
-class PlanE2E : public ::testing::Test {
+// One demo shop per engine for the suite (tests/support/demo_shop.h).
+class PlanE2E : public ::testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("zcdp_plan_" + std::to_string(::getpid())));
-    fs::remove_all(*dir_);
-    demo_ = new testing::CommandResult(
-        RunZcdp("demo --dir " + ShellQuote(dir_->string()) + " --profiles 2000 --seed 11"));
-  }
   static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
-    delete dir_;
-    delete demo_;
+    for (auto& [engine, shop] : shops_) fs::remove_all(shop.dir);
+    shops_.clear();
   }
-  void SetUp() override { ASSERT_EQ(demo_->exit_code, 0) << demo_->out << demo_->err; }
-
+  void SetUp() override {
+    if (GetParam() == "postgres") ZCDP_REQUIRE_POSTGRES();
+    shop_ = &testing::DemoShopFor(shops_, GetParam(), "zcdp_plan");
+    dir_ = &shop_->dir;
+    demo_ = &shop_->made;
+    ASSERT_EQ(demo_->exit_code, 0) << demo_->out << demo_->err;
+  }
+  static bool IsDuckDb() { return !shop_->db; }
   static std::string Db() { return (*dir_ / "warehouse.duckdb").string(); }
+  // Every table's rows and every view's definition, to prove a command wrote nothing.
+  static std::map<std::string, std::string> Snapshot() {
+    auto wh = OpenWarehouse(shop_->Options());
+    EXPECT_TRUE(wh.ok()) << wh.status().message();
+    if (!wh.ok()) return {};
+    return SnapshotWarehouse(**wh);
+  }
   static std::string P() { return "-p " + ShellQuote(dir_->string()); }
 
   // Members per audience in zcdp.audience_membership.
   static std::map<std::string, int64_t> StoredSizes() {
-    auto wh = OpenWarehouse({.path = Db(), .read_only = true});
+    auto wh = OpenWarehouse(shop_->Options());
     EXPECT_TRUE(wh.ok());
     std::map<std::string, int64_t> sizes;
     if (!wh.ok()) return sizes;
@@ -75,15 +82,15 @@ class PlanE2E : public ::testing::Test {
     return sizes;
   }
 
-  static fs::path* dir_;
-  static testing::CommandResult* demo_;
+  static inline std::map<std::string, testing::DemoShop> shops_;
+  static inline testing::DemoShop* shop_ = nullptr;
+  static inline fs::path* dir_ = nullptr;
+  static inline testing::CommandResult* demo_ = nullptr;
 };
-fs::path* PlanE2E::dir_ = nullptr;
-testing::CommandResult* PlanE2E::demo_ = nullptr;
 
-TEST_F(PlanE2E, ShowsTheStepsAndEveryAudienceAndWritesNothing) {
-  const auto before = SnapshotWarehouse(Db());
-  const std::string file_before = ReadFile(Db());
+TEST_P(PlanE2E, ShowsTheStepsAndEveryAudienceAndWritesNothing) {
+  const auto before = Snapshot();
+  const std::string file_before = IsDuckDb() ? ReadFile(Db()) : "";
   ASSERT_GE(before.size(), 10u);
   ASSERT_EQ(before.count("\"zcdp\".\"audience_membership\""), 1u);
 
@@ -117,19 +124,21 @@ TEST_F(PlanE2E, ShowsTheStepsAndEveryAudienceAndWritesNothing) {
   }
 
   // Nothing changed in any schema, zcdp's included, nor in the file itself.
-  EXPECT_EQ(SnapshotWarehouse(Db()), before);
-  EXPECT_TRUE(ReadFile(Db()) == file_before) << "the DuckDB file changed";
-  EXPECT_FALSE(fs::exists(Db() + ".wal"));
+  EXPECT_EQ(Snapshot(), before);
+  if (IsDuckDb()) {
+    EXPECT_TRUE(ReadFile(Db()) == file_before) << "the DuckDB file changed";
+    EXPECT_FALSE(fs::exists(Db() + ".wal"));
+  }
 }
 
-TEST_F(PlanE2E, AChangedConditionShowsWhoWouldExit) {
+TEST_P(PlanE2E, AChangedConditionShowsWhoWouldExit) {
   std::string text = ReadFile(*dir_ / "zcdp.yaml");
   const std::string from = "within 365d) >= 500";
   ASSERT_NE(text.find(from), std::string::npos);
   text.replace(text.find(from), from.size(), "within 365d) >= 100000");
   const fs::path changed = *dir_ / "changed.yaml";
   std::ofstream(changed) << text;
-  const auto before = SnapshotWarehouse(Db());
+  const auto before = Snapshot();
 
   auto plan = RunZcdp("plan -p " + ShellQuote(changed.string()));
   ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
@@ -143,10 +152,11 @@ TEST_F(PlanE2E, AChangedConditionShowsWhoWouldExit) {
     EXPECT_EQ(rows.at(a).exiting, rows.at(a).current) << a;
   }
   EXPECT_EQ(rows.at("loyal_engaged").after, rows.at("loyal_engaged").current);
-  EXPECT_EQ(SnapshotWarehouse(Db()), before);
+  EXPECT_EQ(Snapshot(), before);
 }
 
-TEST_F(PlanE2E, BeforeTheFirstRunOnlyTheStepsAreShown) {
+TEST_P(PlanE2E, BeforeTheFirstRunOnlyTheStepsAreShown) {
+  if (!IsDuckDb()) GTEST_SKIP() << "copies the DuckDB file";
   const fs::path fresh = *dir_ / "fresh";
   testing::CopyShopWithoutOutput(*dir_, fresh);
   const std::string db = (fresh / "warehouse.duckdb").string();
@@ -161,7 +171,7 @@ TEST_F(PlanE2E, BeforeTheFirstRunOnlyTheStepsAreShown) {
   EXPECT_EQ(before.count("\"zcdp\".\"runs\""), 0u);
 }
 
-TEST_F(PlanE2E, ABrokenConditionIsReportedBeforeAnythingIsEvaluated) {
+TEST_P(PlanE2E, ABrokenConditionIsReportedBeforeAnythingIsEvaluated) {
   std::string text = ReadFile(*dir_ / "zcdp.yaml");
   const std::string from = "count(orders within 180d) > 3";
   ASSERT_NE(text.find(from), std::string::npos);
@@ -177,6 +187,9 @@ TEST_F(PlanE2E, ABrokenConditionIsReportedBeforeAnythingIsEvaluated) {
       << plan.err;
   EXPECT_EQ(plan.out.find("audiences ("), std::string::npos) << plan.out;
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, PlanE2E, ::testing::Values("duckdb", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
 
 }  // namespace
 }  // namespace zcdp
