@@ -109,9 +109,13 @@ class PostgresPrivileges : public ::testing::Test {
   void TearDown() override {
     ::unsetenv(kPasswordVar);
     if (!dir_.empty()) fs::remove_all(dir_);
-    if (role_created_) EXPECT_TRUE(Psql(db_->dsn(), "DROP OWNED BY " + role_ + " CASCADE"));
+    if (role_created_) {
+      EXPECT_TRUE(Psql(db_->dsn(), "DROP OWNED BY " + role_ + " CASCADE"));
+    }
     db_.reset();
-    if (role_created_) EXPECT_TRUE(Psql(testing::AdminDsn(), "DROP ROLE " + role_));
+    if (role_created_) {
+      EXPECT_TRUE(Psql(testing::AdminDsn(), "DROP ROLE " + role_));
+    }
   }
 
   // The role's TCP connection string, without its password.
