@@ -2,6 +2,7 @@
 #include "support/sqllogic.h"
 
 #include <filesystem>
+#include <functional>
 
 #include <gtest/gtest.h>
 
@@ -22,42 +23,38 @@ std::vector<std::string> TestFiles() {
   return files;
 }
 
-class SqlLogic : public ::testing::TestWithParam<std::string> {};
+class SqlLogic : public ::testing::TestWithParam<std::string> {
+ protected:
+  // Runs the test file on the warehouse `open` returns for a fresh temporary directory.
+  void RunOn(const std::string& engine,
+             const std::function<Result<std::unique_ptr<Warehouse>>(const fs::path&)>& open) {
+    const fs::path tmp =
+        fs::temp_directory_path() / ("zcdp_slt_" + engine + "_" + std::to_string(::getpid()) + "_" +
+                                     std::to_string(std::hash<std::string>{}(GetParam())));
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+    auto wh = open(tmp);
+    ASSERT_TRUE(wh.ok()) << wh.status().message();
+    testing::SqlLogicRunner runner(**wh, tmp.string());
+    const fs::path file = fs::path(ZCDP_SOURCE_DIR) / "tests" / "sql" / GetParam();
+    for (const auto& f : runner.RunFile(file.string())) {
+      ADD_FAILURE_AT(file.c_str(), f.line) << f.message;
+    }
+    wh = Status::Internal("closed");
+    fs::remove_all(tmp);
+  }
+};
 
 TEST_P(SqlLogic, DuckDb) {
-  const fs::path tmp =
-      fs::temp_directory_path() / ("zcdp_slt_" + std::to_string(::getpid()) + "_" +
-                                   std::to_string(std::hash<std::string>{}(GetParam())));
-  fs::remove_all(tmp);
-  fs::create_directories(tmp);
-  auto wh = OpenWarehouse({.path = (tmp / "wh.duckdb").string()});
-  ASSERT_TRUE(wh.ok()) << wh.status().message();
-  testing::SqlLogicRunner runner(**wh, tmp.string());
-  const fs::path file = fs::path(ZCDP_SOURCE_DIR) / "tests" / "sql" / GetParam();
-  for (const auto& f : runner.RunFile(file.string())) {
-    ADD_FAILURE_AT(file.c_str(), f.line) << f.message;
-  }
-  wh = Status::Internal("closed");
-  fs::remove_all(tmp);
+  RunOn("duckdb",
+        [](const fs::path& tmp) { return OpenWarehouse({.path = (tmp / "wh.duckdb").string()}); });
 }
 
 TEST_P(SqlLogic, Postgres) {
   ZCDP_REQUIRE_POSTGRES();
-  const fs::path tmp =
-      fs::temp_directory_path() / ("zcdp_slt_pg_" + std::to_string(::getpid()) + "_" +
-                                   std::to_string(std::hash<std::string>{}(GetParam())));
-  fs::remove_all(tmp);
-  fs::create_directories(tmp);
   testing::TestDatabase db("slt");
-  auto wh = OpenWarehouse({.type = "postgres", .dsn = db.dsn()});
-  ASSERT_TRUE(wh.ok()) << wh.status().message();
-  testing::SqlLogicRunner runner(**wh, tmp.string());
-  const fs::path file = fs::path(ZCDP_SOURCE_DIR) / "tests" / "sql" / GetParam();
-  for (const auto& f : runner.RunFile(file.string())) {
-    ADD_FAILURE_AT(file.c_str(), f.line) << f.message;
-  }
-  wh = Status::Internal("closed");
-  fs::remove_all(tmp);
+  RunOn("postgres",
+        [&db](const fs::path&) { return OpenWarehouse({.type = "postgres", .dsn = db.dsn()}); });
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, SqlLogic, ::testing::ValuesIn(TestFiles()),
