@@ -2,20 +2,35 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
+#include <ctime>
 
 #include <unistd.h>
 
 namespace zcdp::cli {
 namespace {
 
+// A signal this soon after the one being handled is the same interrupt delivered twice, not a
+// second Ctrl-C: `timeout` and `kill -INT -PGID` signal the process and then its group.
+constexpr int64_t kRepeatGraceNanos = 500'000'000;
+
 std::atomic<int> g_write_fd{-1};
-std::atomic<int> g_signals{0};
+std::atomic<int64_t> g_first_signal_nanos{0};  // 0 until the first signal
 struct sigaction g_old_int, g_old_term;
 
+int64_t MonotonicNanos() {  // clock_gettime is async-signal-safe
+  timespec ts = {};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
 void OnSignal(int sig) {
-  if (g_signals.fetch_add(1) >= 1) {  // the second one: end the process as usual
-    std::signal(sig, SIG_DFL);
+  const int64_t now = MonotonicNanos();
+  int64_t first = 0;
+  if (!g_first_signal_nanos.compare_exchange_strong(first, now)) {
+    if (now - first < kRepeatGraceNanos) return;  // the same interrupt
+    std::signal(sig, SIG_DFL);                    // a second Ctrl-C: end the process as usual
     std::raise(sig);
     return;
   }
@@ -30,7 +45,7 @@ void OnSignal(int sig) {
 
 CancelOnInterrupt::CancelOnInterrupt(Warehouse& wh) : wh_(wh) {
   if (::pipe(pipe_) != 0) return;  // no cancellation; signals keep their default action
-  g_signals = 0;
+  g_first_signal_nanos = 0;
   g_write_fd = pipe_[1];
   watcher_ = std::thread([this] {
     char c = 0;
