@@ -39,11 +39,12 @@ struct Args {
   std::string dsn;  // admin DSN; empty: start a throwaway cluster
   std::string dir = (fs::temp_directory_path() / "zcdp-bench-engines").string();
   std::string out = std::string(ZCDP_SOURCE_DIR) + "/bench/results";
+  std::string zcdp = ZCDP_BINARY;  // --zcdp: a copy, so rebuilding during a long run is safe
 };
 
 constexpr const char* kUsage =
     "usage: bench_engines [--profiles N[,N...]] [--seed S] [--as-of YYYY-MM-DD] "
-    "[--dsn ADMIN_DSN] [--dir TMP] [--out FILE.json | --out DIR]\n";
+    "[--dsn ADMIN_DSN] [--dir TMP] [--out FILE.json | --out DIR] [--zcdp BINARY]\n";
 
 bool ParseArgs(int argc, char** argv, Args& a) {
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -62,6 +63,8 @@ bool ParseArgs(int argc, char** argv, Args& a) {
       a.dir = v;
     } else if (k == "--out") {
       a.out = v;
+    } else if (k == "--zcdp") {
+      a.zcdp = v;
     } else {
       return false;
     }
@@ -142,7 +145,7 @@ EngineRun RunEngine(const Args& a, long long n, const std::string& engine, const
   EngineRun r;
   const fs::path dir = fs::path(a.dir) / (engine + "-" + std::to_string(n));
   fs::remove_all(dir);
-  std::string gen = std::string(ZCDP_BINARY) + " generate -n " + std::to_string(n) + " -s " +
+  std::string gen = ShellQuote(a.zcdp) + " generate -n " + std::to_string(n) + " -s " +
                     std::to_string(a.seed) + " --as-of " + a.as_of + " --format " + engine +
                     " -o " + ShellQuote(dir.string());
   if (engine == "postgres") gen += " --dsn " + ShellQuote(dsn);
@@ -155,7 +158,7 @@ EngineRun RunEngine(const Args& a, long long n, const std::string& engine, const
   std::fflush(stdout);
   std::string log;
   t0 = Clock::now();
-  if (Run(std::string(ZCDP_BINARY) + " run -v -p " + ShellQuote(dir.string()), &log) != 0) return r;
+  if (Run(ShellQuote(a.zcdp) + " run -v -p " + ShellQuote(dir.string()), &log) != 0) return r;
   r.pipeline_s = std::chrono::duration<double>(Clock::now() - t0).count();
   std::printf("  %s: pipeline %.1f s\n", engine.c_str(), r.pipeline_s);
   std::ifstream in(dir / ".zcdp" / "last_run.json");
