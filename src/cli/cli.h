@@ -11,6 +11,7 @@
 #include "zcdp/audiences/compile.h"
 #include "zcdp/common/status.h"
 #include "zcdp/model/project.h"
+#include "zcdp/run/pipeline.h"
 #include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp::cli {
@@ -41,6 +42,8 @@ void AddProfileCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddExplainCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddAudienceCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddPlanCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddSyncCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddLedgerCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // The exit code for a failed operation: environment problems are 3, the rest 1.
 int ExitCodeFor(const Status& status);
@@ -75,5 +78,8 @@ Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std:
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
 // `full_refresh` re-reads every source in full, ignoring watermarks.
 int RunProject(const Project& project, Warehouse& wh, bool full_refresh = false);
+// Runs `pipeline` the same way: recorded as a run, with progress and a summary.
+int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pipeline,
+                       bool full_refresh = false);
 
 }  // namespace zcdp::cli

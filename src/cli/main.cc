@@ -31,6 +31,8 @@ int Main(int argc, char** argv) {
   AddGenerateCommand(app, global, &action);
   AddValidateCommand(app, global, &action);
   AddPlanCommand(app, global, &action);
+  AddSyncCommand(app, global, &action);
+  AddLedgerCommand(app, global, &action);
   AddRunCommand(app, global, &action);
   AddQueryCommand(app, global, &action);
   AddAudienceCommand(app, global, &action);

@@ -116,6 +116,11 @@ Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std:
 }
 
 int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
+  return RunProjectPipeline(project, wh, StandardPipeline(), full_refresh);
+}
+
+int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pipeline,
+                       bool full_refresh) {
   Result<StateDir> state = StateDir::Open(project);
   if (!state.ok()) return Fail(state.status());
   Result<StateDir::Lock> lock = state->LockRuns();
@@ -146,7 +151,7 @@ int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
     if (!s.error.empty())
       std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
   };
-  Result<RunSummary> summary = RunPipeline(StandardPipeline(), project, wh, options);
+  Result<RunSummary> summary = RunPipeline(pipeline, project, wh, options);
   if (!summary.ok()) return Fail(summary.status());
   Status saved = state->WriteLastRun(*summary);
   if (!saved.ok()) return Fail(saved);

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "model/parse_internal.h"
 #include "model/suggest.h"
 
@@ -65,10 +67,38 @@ void CheckTraits(const Project& p, Diagnostics& d) {
   }
 }
 
-void CheckDestinations(const Project& p, Diagnostics& d) {
-  const auto audiences = NamesOf(p.audiences);
+// The identifiers an audience upload may carry, each hashed by the ad platforms' rules.
+const std::vector<std::string> kUploadFields = {"email", "phone", "first_name", "last_name"};
+
+void CheckDestinationFields(const Project& p, const DestinationConfig& dest,
+                            const std::string& context, Diagnostics& d) {
   std::vector<std::string> fields = NamesOf(p.traits);
   for (const auto& name : NamesOf(p.identity.id_types)) fields.push_back(name);
+  std::vector<std::string> seen;
+  for (const FieldMapping& field : dest.fields) {
+    if (Contains(seen, field.name.value)) {
+      d.Error(field.name.pos,
+              context + ": fields: " + Quote(field.name.value) + " is mapped twice");
+    }
+    seen.push_back(field.name.value);
+    if (!Contains(fields, field.from.value)) {
+      d.Error(field.from.pos, context + ": fields: " + Quote(field.from.value) +
+                                  " is neither a trait nor an id type" +
+                                  DidYouMean(field.from.value, fields));
+    }
+    if (dest.type.value == "audience_upload" && !Contains(kUploadFields, field.name.value)) {
+      d.Error(field.name.pos,
+              context + ": fields: an audience upload sends only hashed identifiers named " +
+                  "email, phone, first_name or last_name, got " + Quote(field.name.value));
+    }
+  }
+  if (dest.type.value == "audience_upload" && dest.fields.empty()) {
+    d.Error(dest.pos, context + ": an audience upload needs at least one identifier in 'fields'");
+  }
+}
+
+void CheckDestinations(const Project& p, Diagnostics& d) {
+  const auto audiences = NamesOf(p.audiences);
   for (const auto& dest : p.destinations) {
     const std::string context = Context("destination", dest.name);
     if (dest.audience && !Contains(audiences, dest.audience->value)) {
@@ -76,11 +106,19 @@ void CheckDestinations(const Project& p, Diagnostics& d) {
                                       Quote(dest.audience->value) +
                                       DidYouMean(dest.audience->value, audiences));
     }
-    for (const auto& field : dest.fields) {
-      if (Contains(fields, field.value)) continue;
-      d.Error(field.pos, context + ": fields: " + Quote(field.value) +
-                             " is neither a trait nor an id type" +
-                             DidYouMean(field.value, fields));
+    CheckDestinationFields(p, dest, context, d);
+    if (dest.purpose && !p.consent) {
+      d.Error(dest.purpose->pos,
+              context + ": purpose " + Quote(dest.purpose->value) +
+                  ": no profile may be sent without consent, and the project declares no "
+                  "'consent' source to read it from");
+    }
+    if (dest.schema && (dest.schema->value == p.warehouse.output_schema ||
+                        std::any_of(p.sources.begin(), p.sources.end(), [&](const auto& s) {
+                          return s.table_schema == dest.schema->value;
+                        }))) {
+      d.Error(dest.schema->pos, context + ": schema: " + Quote(dest.schema->value) +
+                                    " holds other tables; a share needs a schema of its own");
     }
   }
 }

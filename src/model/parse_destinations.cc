@@ -1,28 +1,42 @@
+#include "zcdp/sql/dialect.h"
+
 #include "model/parse_internal.h"
 #include "model/suggest.h"
 
 namespace zcdp::model_detail {
 namespace {
 
-const std::vector<std::string> kDestinationKeys = {"name",   "type",     "url",        "path",
-                                                   "format", "audience", "purpose",    "fields",
-                                                   "mode",   "secret",   "description"};
+const std::vector<std::string> kDestinationKeys = {
+    "name",     "type",    "url",  "path",       "format",     "schema",  "audience",
+    "purpose",  "fields",  "mode", "batch_size", "rate_limit", "timeout", "secret",
+    "description"};
 const std::vector<std::string> kConsentKeys = {"source", "purpose_column", "granted_column",
                                                "timestamp_column"};
 
+// The key each type cannot do without, and what it is for.
+struct RequiredKey {
+  const char* type;
+  const char* key;
+  const char* why;
+};
+constexpr RequiredKey kRequiredKeys[] = {
+    {"webhook", "url", "a webhook destination posts to it"},
+    {"audience_upload", "url", "an audience upload posts to it"},
+    {"file", "path", "a file destination writes there"},
+    {"file", "format", "csv, jsonl or parquet"},
+    {"warehouse_share", "schema", "the schema a partner is granted"},
+};
+
 void ReadType(const Fields& f, YamlReader& r, DestinationConfig& d) {
-  auto type = r.String(f, "type");
+  std::vector<std::string> types(std::begin(kDestinationTypes), std::end(kDestinationTypes));
+  auto type = r.Enum(f, "type", types);
   if (!type) return;
   d.type = *type;
-  if (!IsValidName(type->value)) {
-    r.Error(type->pos, f.context,
-            "type: expected a destination type such as webhook or file, got " + Quote(type->value));
-  }
-  if (type->value == "webhook" && f.Find("url") == nullptr) {
-    r.Error(f.pos, f.context, "missing required key 'url' (a webhook destination posts to it)");
-  }
-  if (type->value == "file" && f.Find("path") == nullptr) {
-    r.Error(f.pos, f.context, "missing required key 'path' (a file destination writes there)");
+  for (const RequiredKey& k : kRequiredKeys) {
+    if (type->value == k.type && f.Find(k.key) == nullptr) {
+      r.Error(f.pos, f.context,
+              std::string("missing required key '") + k.key + "' (" + k.why + ")");
+    }
   }
 }
 
@@ -35,6 +49,31 @@ void ReadUrl(const Fields& f, YamlReader& r, DestinationConfig& d) {
   }
 }
 
+// `fields: [email, first_name]` (each sent under its own name) or
+// `fields: {email: email, ltv: lifetime_value}` (payload name: trait or id type).
+void ReadFields(const Fields& f, YamlReader& r, DestinationConfig& d) {
+  const Entry* e = f.Find("fields");
+  if (e == nullptr) return;
+  if (e->value.IsMap()) {
+    auto map = r.OpenMap(e->value, e->pos, f.context + ": fields",
+                         "a mapping of payload field names to traits or id types");
+    if (!map) return;
+    for (const Entry& m : map->entries) {
+      if (!IsValidName(m.key)) {
+        r.Error(m.key_pos, map->context,
+                "expected a field name (letters, digits, underscores), got " + Quote(m.key));
+      }
+      auto from = r.String(m.value, m.pos, map->context, m.key);
+      if (from) d.fields.push_back({{m.key, m.key_pos}, *from});
+    }
+    return;
+  }
+  for (const LocatedString& name :
+       r.StringList(f, "fields", "a list of trait or id type names, or a mapping")) {
+    d.fields.push_back({name, name});
+  }
+}
+
 void ParseDestination(const Fields& f, ParseContext& ctx, DestinationConfig& d) {
   YamlReader& r = ctx.reader;
   r.Require(f, {"type", "audience", "purpose"});
@@ -43,11 +82,25 @@ void ParseDestination(const Fields& f, ParseContext& ctx, DestinationConfig& d) 
   d.path = r.String(f, "path");
   if (d.path) d.path->value = AbsolutePath(ctx.dir, d.path->value);
   d.format = r.Enum(f, "format", {"csv", "jsonl", "parquet"});
+  d.schema = r.String(f, "schema");
+  if (d.schema && !IsValidName(d.schema->value)) {
+    r.Error(d.schema->pos, f.context,
+            "schema: expected a schema name (letters, digits, underscores), got " +
+                Quote(d.schema->value));
+  }
   d.audience = r.String(f, "audience");
   d.purpose = r.String(f, "purpose");
-  d.fields = r.StringList(f, "fields", "a list of trait or id type names");
-  if (auto mode = r.Enum(f, "mode", {"diff", "full"})) d.mode = *mode;
+  ReadFields(f, r, d);
+  if (auto mode = r.Enum(f, "mode", {"diff", "mirror", "full"})) d.mode = *mode;
+  if (auto n = r.PositiveInt(f, "batch_size", 100000)) d.batch_size = n->value;
+  if (auto n = r.PositiveInt(f, "rate_limit", 10000000)) d.rate_limit = n->value;
+  d.timeout = r.String(f, "timeout");
+  if (d.timeout && !ParseDuration(d.timeout->value).ok()) {
+    r.Error(d.timeout->pos, f.context,
+            "timeout: expected a duration such as 30s or 2m, got " + Quote(d.timeout->value));
+  }
   d.secret = ParseSecret(f, "secret", r);
+  d.description = r.String(f, "description");
 }
 
 }  // namespace

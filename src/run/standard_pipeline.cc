@@ -1,3 +1,4 @@
+#include "zcdp/activation/sync.h"
 #include "zcdp/audiences/membership.h"
 #include "zcdp/identity/identity.h"
 #include "zcdp/run/pipeline.h"
@@ -14,6 +15,7 @@ Pipeline StandardPipeline() {
   (void)p.Add(IdentityStep());
   (void)p.Add(TraitsStep());
   (void)p.Add(audience::AudiencesStep(ProfileTraitsSql()));
+  (void)p.Add(activation::SyncStep());
   return p;
 }
 

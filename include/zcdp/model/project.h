@@ -133,19 +133,38 @@ struct AudienceConfig {
   SourcePos pos;
 };
 
+// One field a destination receives: `name` in the payload, read from `from` (a trait, or an
+// id type whose value is the profile's most recently seen identifier of that type).
+struct FieldMapping {
+  LocatedString name;
+  LocatedString from;
+};
+
+// Where an audience is activated. `type` is one of kDestinationTypes.
 struct DestinationConfig {
   LocatedString name;
-  LocatedString type;  // webhook | file | ...
-  std::optional<LocatedString> url;
-  std::optional<LocatedString> path;
-  std::optional<LocatedString> format;
+  LocatedString type;
+  std::optional<LocatedString> url;     // webhook, audience_upload
+  std::optional<LocatedString> path;    // file: the directory batches are dropped into
+  std::optional<LocatedString> format;  // file: csv | jsonl | parquet
+  std::optional<LocatedString> schema;  // warehouse_share: the schema holding the share view
   std::optional<LocatedString> audience;
   std::optional<LocatedString> purpose;
-  std::vector<LocatedString> fields;
+  std::vector<FieldMapping> fields;
+  // diff: send entering and changed records; mirror: also removals of those that left;
+  // full: every member on every sync.
   LocatedString mode{"diff", {}};
-  std::optional<SecretRef> secret;
+  int64_t batch_size = 1000;
+  int64_t rate_limit = 0;                // records per second; 0 means no limit
+  std::optional<LocatedString> timeout;  // per request, a duration; default 30s
+  std::optional<SecretRef> secret;       // the HMAC key of the X-Zcdp-Signature header
+  std::optional<LocatedString> description;
   SourcePos pos;
 };
+
+// The destination types zcdp can deliver to.
+inline constexpr const char* kDestinationTypes[] = {"webhook", "file", "audience_upload",
+                                                    "warehouse_share"};
 
 struct ConsentConfig {
   LocatedString source;
@@ -175,6 +194,10 @@ struct Project {
   // zcdp's state directory for this project (run metadata only, never customer values).
   std::string StateDir() const { return dir + "/.zcdp"; }
 };
+
+// True when the trait or id type `from` carries values of a column tagged `pii`: an id type
+// a source maps a PII column to, or a trait reading a PII column.
+bool IsPiiField(const Project& project, const std::string& from);
 
 // Resolves `-p/--project`: a directory means DIR/zcdp.yaml, anything else is used as is.
 // Does not check that the file exists: LoadProject reports a missing file clearly.

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zcdp/activation/destination.h"
+#include "zcdp/common/clock.h"
+#include "zcdp/common/status.h"
+#include "zcdp/model/project.h"
+#include "zcdp/run/pipeline.h"
+#include "zcdp/warehouse/warehouse.h"
+
+namespace zcdp::activation {
+
+// Creates sync_state, activation_log and copy_ledger in the output schema if missing.
+Status EnsureActivationTables(const Project& project, Warehouse& wh);
+
+// The Destination a configuration describes, its secret resolved from the environment now.
+// InvalidArgument for a type that delivers nothing (warehouse_share) or an unknown type;
+// NotFound when the secret's variable is unset.
+Result<std::unique_ptr<Destination>> MakeDestination(const DestinationConfig& dest);
+
+// What the next sync of a destination would do, computed without writing anything.
+struct DestinationPlan {
+  std::string name;
+  int64_t upserts = 0;   // entering or changed records (every member in mode full)
+  int64_t removals = 0;  // records that left and are sent as removals (mode mirror)
+  int64_t forgets = 0;   // records that left and are only dropped from the state (mode diff)
+  int64_t members = 0;   // members with consent for the purpose
+};
+Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,
+                                        const DestinationConfig& dest);
+
+struct SyncOptions {
+  const Clock* clock = &SystemClock::Instance();
+  // Reports progress of the destination being synced, in [0, 1]. May be empty.
+  std::function<void(double)> progress;
+  // Builds the destination; MakeDestination when empty (tests inject timing here).
+  std::function<Result<std::unique_ptr<Destination>>(const DestinationConfig&)> make_destination;
+};
+
+// The outcome of one destination's sync. Counts are of records.
+struct SyncOutcome {
+  std::string destination;
+  int64_t pending = 0;  // records the diff asked to send
+  int64_t sent = 0;     // acknowledged and checkpointed
+  int64_t failed = 0;   // refused by the destination; retried by the next sync
+  int64_t forgotten = 0;
+  int64_t batches = 0;
+  int64_t bytes = 0;
+  // Why the sync stopped early (unreachable destination, retries exhausted, a warehouse
+  // error); the records not yet sent stay pending for the next sync. Empty otherwise.
+  std::string error;
+};
+
+// Syncs one destination as run `run_id`: computes the diff in the warehouse, delivers it in
+// batches, and after every acknowledged batch commits a checkpoint (sync_state, its
+// activation_log rows and a copy_ledger entry) in one transaction. A crash between batches
+// loses nothing and resends nothing that was acknowledged. A destination's own failures are
+// reported in the outcome; the Status is an error only when the warehouse fails before the
+// delivery starts.
+Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
+                                    const DestinationConfig& dest, int64_t run_id,
+                                    const SyncOptions& options = {});
+
+// Step "sync" (after "audiences"): syncs every destination of the project. A destination
+// that fails does not stop the others; the step fails afterwards, naming them.
+Step SyncStep(SyncOptions options = {});
+
+}  // namespace zcdp::activation

@@ -1,0 +1,176 @@
+#include "activation/compile/sync_sql.h"
+
+#include <map>
+
+#include "zcdp/identity/identity.h"
+
+namespace zcdp::activation {
+
+std::string PendingTableName(const DestinationConfig& dest) {
+  return "sync_pending_" + dest.name.value;
+}
+
+SyncSql::SyncSql(const Project& project, const Dialect& dialect) : p_(project), d_(dialect) {}
+
+std::string SyncSql::Out(std::string_view table) const {
+  return d_.QualifiedName(p_.warehouse.output_schema, table);
+}
+
+std::vector<std::string> SyncSql::CreateTables() const {
+  using C = Dialect::ColumnDef;
+  const std::string& schema = p_.warehouse.output_schema;
+  return {
+      d_.CreateTableIfNotExists(schema, kSyncStateTable,
+                                {C{"destination", SqlType::kText, true},
+                                 C{"record_key", SqlType::kText, true},
+                                 C{"checksum", SqlType::kText},  // NULL: removed
+                                 C{"run_id", SqlType::kBigInt, true},
+                                 C{"synced_at", SqlType::kTimestamp, true}},
+                                {}),
+      d_.CreateTableIfNotExists(schema, kActivationLogTable,
+                                {C{"run_id", SqlType::kBigInt, true},
+                                 C{"destination", SqlType::kText, true},
+                                 C{"record_key", SqlType::kText, true},
+                                 C{"action", SqlType::kText, true},
+                                 C{"status", SqlType::kText, true},
+                                 C{"error", SqlType::kText},
+                                 C{"batch_key", SqlType::kText},
+                                 C{"logged_at", SqlType::kTimestamp, true}},
+                                {}),
+      d_.CreateTableIfNotExists(schema, kCopyLedgerTable,
+                                {C{"run_id", SqlType::kBigInt, true},
+                                 C{"destination", SqlType::kText, true},
+                                 C{"destination_type", SqlType::kText, true},
+                                 C{"purpose", SqlType::kText, true},
+                                 C{"fields", SqlType::kText, true},
+                                 C{"rows", SqlType::kBigInt, true},
+                                 C{"bytes", SqlType::kBigInt, true},
+                                 C{"payload_sha256", SqlType::kText},
+                                 C{"batch_key", SqlType::kText},
+                                 C{"sent_at", SqlType::kTimestamp, true}},
+                                {}),
+  };
+}
+
+std::string SyncSql::ConsentCondition(std::string_view purpose,
+                                      std::string_view profile_id) const {
+  if (!p_.consent) return "";
+  const ConsentConfig& c = *p_.consent;
+  const SourceConfig* source = p_.FindSource(c.source.value);
+  if (source == nullptr) return "FALSE";  // validation refuses this project
+  const std::string granted = "s." + d_.QuoteIdentifier(c.granted_column.value);
+  std::string having;
+  if (c.timestamp_column) {
+    // The latest answer wins: a grant newer than every refusal. Ties refuse.
+    const std::string ts = d_.Cast("s." + d_.QuoteIdentifier(c.timestamp_column->value),
+                                   SqlType::kTimestamp);
+    const std::string last_grant = "max(CASE WHEN " + granted + " THEN " + ts + " END)";
+    const std::string last_refusal =
+        "max(CASE WHEN " + granted + " THEN NULL ELSE " + ts + " END)";
+    having = last_grant + " IS NOT NULL AND (" + last_refusal + " IS NULL OR " + last_grant +
+             " > " + last_refusal + ")";
+  } else {
+    having = "min(CASE WHEN " + granted + " THEN 1 ELSE 0 END) = 1";  // every answer a grant
+  }
+  return std::string(profile_id) + " IN (SELECT rp.profile_id FROM " +
+         Out(SourceViewName(*source)) + " s JOIN " + Out("identity_record_profiles") +
+         " rp ON rp.source = " + d_.QuoteString(source->name.value) +
+         " AND rp.row_key = " + SourceRowKeyExpr(*source, d_, "s") + " WHERE " +
+         d_.Cast("s." + d_.QuoteIdentifier(c.purpose_column.value), SqlType::kText) + " = " +
+         d_.QuoteString(purpose) + " GROUP BY rp.profile_id HAVING " + having + ")";
+}
+
+std::string SyncSql::FieldExpr(const FieldMapping& f, const std::string& id_alias) const {
+  if (p_.FindIdType(f.from.value) != nullptr) return id_alias + ".value";
+  return "p." + d_.QuoteIdentifier(f.from.value);
+}
+
+std::string SyncSql::ChecksumExpr(const DestinationConfig& dest, const std::string& alias) const {
+  std::string text;
+  for (const FieldMapping& f : dest.fields) {
+    const std::string v = d_.Cast(alias + "." + d_.QuoteIdentifier(f.name.value), SqlType::kText);
+    if (!text.empty()) text += " || '|' || ";
+    text += "COALESCE(" + d_.Cast("length(" + v + ")", SqlType::kText) + " || ':' || " + v +
+            ", '~')";
+  }
+  return d_.Sha256Hex(text.empty() ? "''" : text);
+}
+
+std::string SyncSql::MembersSql(const DestinationConfig& dest) const {
+  std::string select = "SELECT m.profile_id AS record_key";
+  std::string joins;
+  bool needs_profiles = false;
+  std::map<std::string, std::string> id_alias;  // id type -> join alias
+  for (const FieldMapping& f : dest.fields) {
+    std::string alias;
+    if (p_.FindIdType(f.from.value) != nullptr) {
+      auto [it, added] = id_alias.emplace(f.from.value, "i" + std::to_string(id_alias.size()));
+      alias = it->second;
+      if (added) {
+        // The profile's most recently seen identifier of the type (ties: the largest value).
+        const std::string key = "COALESCE(" + d_.Cast("last_seen", SqlType::kText) +
+                                ", '') || '|' || id_value";
+        joins += " LEFT JOIN (SELECT profile_id, " + d_.ArgMax("id_value", key) +
+                 " AS value FROM " + Out("identity_graph") +
+                 " WHERE id_type = " + d_.QuoteString(f.from.value) + " GROUP BY profile_id) " +
+                 alias + " ON " + alias + ".profile_id = m.profile_id";
+      }
+    } else {
+      needs_profiles = true;
+    }
+    select += ", " + FieldExpr(f, alias) + " AS " + d_.QuoteIdentifier(f.name.value);
+  }
+  if (needs_profiles) {
+    joins = " LEFT JOIN " + Out("profiles") + " p ON p.profile_id = m.profile_id" + joins;
+  }
+  std::string where = " WHERE m.audience = " + d_.QuoteString(dest.audience->value);
+  const std::string consent = ConsentCondition(dest.purpose->value, "m.profile_id");
+  if (!consent.empty()) where += " AND " + consent;
+  const std::string inner = select + " FROM " + Out("audience_membership") + " m" + joins + where;
+  return "SELECT f.*, " + ChecksumExpr(dest, "f") + " AS checksum FROM (" + inner + ") f";
+}
+
+std::string SyncSql::DiffSql(const DestinationConfig& dest, bool has_state) const {
+  std::string fields;
+  std::string null_fields;
+  for (const FieldMapping& f : dest.fields) {
+    fields += ", m." + d_.QuoteIdentifier(f.name.value);
+    null_fields += ", NULL AS " + d_.QuoteIdentifier(f.name.value);
+  }
+  const std::string members = "WITH members AS (" + MembersSql(dest) + ")";
+  const std::string upserts_all =
+      "SELECT 'upsert' AS action, m.record_key, m.checksum" + fields + " FROM members m";
+  if (!has_state || dest.mode.value == "full") return members + " " + upserts_all;
+  // The state of each record: its last checkpoint; '' when it was removed.
+  const std::string state =
+      ", state AS (SELECT record_key, " + d_.ArgMax("COALESCE(checksum, '')", "synced_at") +
+      " AS checksum FROM " + Out(kSyncStateTable) +
+      " WHERE destination = " + d_.QuoteString(dest.name.value) + " GROUP BY record_key)";
+  const std::string upserts = upserts_all +
+                              " LEFT JOIN state s ON s.record_key = m.record_key"
+                              " WHERE s.checksum IS NULL OR s.checksum <> m.checksum";
+  const std::string removal = dest.mode.value == "mirror" ? "'remove'" : "'forget'";
+  const std::string removals = "SELECT " + removal +
+                               " AS action, s.record_key, CAST(NULL AS " +
+                               d_.TypeName(SqlType::kText) + ") AS checksum" + null_fields +
+                               " FROM state s WHERE s.checksum <> '' AND NOT EXISTS (SELECT 1 "
+                               "FROM members m WHERE m.record_key = s.record_key)";
+  return members + state + " " + upserts + " UNION ALL " + removals;
+}
+
+std::string SyncSql::ShareViewSelect(const DestinationConfig& dest) const {
+  std::string select = "SELECT " + d_.Sha256Hex("m.record_key") + " AS member_key";
+  for (const FieldMapping& f : dest.fields) {
+    // A PII field leaves only hashed (SHA-256 of the trimmed, lower-cased text).
+    const std::string v = "m." + d_.QuoteIdentifier(f.name.value);
+    if (IsPiiField(p_, f.from.value)) {
+      select += ", " + d_.Sha256Hex("lower(trim(" + d_.Cast(v, SqlType::kText) + "))") + " AS " +
+                d_.QuoteIdentifier(f.name.value + "_sha256");
+    } else {
+      select += ", " + v + " AS " + d_.QuoteIdentifier(f.name.value);
+    }
+  }
+  return select + " FROM (" + MembersSql(dest) + ") m";
+}
+
+}  // namespace zcdp::activation

@@ -1,0 +1,57 @@
+#pragma once
+
+// The SQL of activation: which members a destination may receive (consent applied), their
+// mapped fields and checksum, and the diff against what was synced. Built only through the
+// Dialect; every user value is a quoted literal. Internal to src/activation.
+
+#include <string>
+#include <vector>
+
+#include "zcdp/model/project.h"
+#include "zcdp/sql/dialect.h"
+
+namespace zcdp::activation {
+
+// Names of activation's tables in the output schema.
+inline constexpr const char* kSyncStateTable = "sync_state";
+inline constexpr const char* kActivationLogTable = "activation_log";
+inline constexpr const char* kCopyLedgerTable = "copy_ledger";
+
+// The pending table of one destination: the diff a sync delivers.
+std::string PendingTableName(const DestinationConfig& dest);
+
+class SyncSql {
+ public:
+  // REQUIRES: `project` and `dialect` outlive this object; the project validated.
+  SyncSql(const Project& project, const Dialect& dialect);
+
+  // CREATE TABLE IF NOT EXISTS for sync_state, activation_log and copy_ledger.
+  std::vector<std::string> CreateTables() const;
+
+  // One row per member of the destination's audience who granted consent for its purpose:
+  // record_key (the profile id), one column per mapped field (named as mapped), checksum.
+  std::string MembersSql(const DestinationConfig& dest) const;
+
+  // The diff of MembersSql against sync_state: columns action ('upsert' | 'remove' |
+  // 'forget'), record_key, checksum, then the mapped fields (NULL for removals). `forget`
+  // rows (mode diff) leave the state without being sent. Without `has_state` (no
+  // sync_state table yet) every member is an upsert.
+  std::string DiffSql(const DestinationConfig& dest, bool has_state) const;
+
+  // The share view of a warehouse_share destination: hashed member key and mapped fields,
+  // PII fields hashed.
+  std::string ShareViewSelect(const DestinationConfig& dest) const;
+
+  // The consent condition on a profile id expression, or "" without a consent source.
+  std::string ConsentCondition(std::string_view purpose, std::string_view profile_id) const;
+
+ private:
+  std::string Out(std::string_view table) const;
+  std::string FieldExpr(const FieldMapping& f, const std::string& member) const;
+  std::string ChecksumExpr(const DestinationConfig& dest, const std::string& alias) const;
+
+  const Project& p_;
+  const Dialect& d_;
+};
+
+}  // namespace zcdp::activation

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "zcdp/warehouse/value.h"
+
+namespace zcdp::activation {
+
+// A value as JSON: null, boolean, number (non-finite doubles become null), string; a
+// timestamp as "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC) and a date as "YYYY-MM-DD".
+nlohmann::json ValueToJson(const Value& value);
+
+}  // namespace zcdp::activation

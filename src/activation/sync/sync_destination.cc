@@ -1,0 +1,210 @@
+// SyncDestination: the diff computed in the warehouse, delivered batch by batch, with a
+// checkpoint after every acknowledged batch.
+#include <algorithm>
+
+#include "zcdp/activation/sync.h"
+#include "zcdp/common/log.h"
+#include "zcdp/sql/dialect.h"
+
+#include "activation/compile/sync_sql.h"
+#include "activation/sync/checkpoint.h"
+
+namespace zcdp::activation {
+namespace {
+
+// Columns of the pending table, then one per mapped field.
+constexpr size_t kActionColumn = 0;
+constexpr size_t kKeyColumn = 1;
+constexpr size_t kChecksumColumn = 2;
+constexpr size_t kFirstFieldColumn = 3;
+
+PendingBatch NewBatch(const DestinationConfig& dest, int64_t run_id, int64_t index) {
+  PendingBatch p;
+  p.batch.destination = dest.name.value;
+  p.batch.purpose = dest.purpose ? dest.purpose->value : "";
+  p.batch.run_id = run_id;
+  p.batch.index = index;
+  for (const FieldMapping& f : dest.fields) p.batch.fields.push_back(f.name.value);
+  return p;
+}
+
+void AddRecord(const Chunk& chunk, size_t row, PendingBatch& p) {
+  Record r;
+  r.key = std::string(chunk.GetText(kKeyColumn, row));
+  r.action = chunk.GetText(kActionColumn, row) == "remove" ? Action::kRemove : Action::kUpsert;
+  if (r.action == Action::kUpsert) {
+    r.values.reserve(chunk.column_count() - kFirstFieldColumn);
+    for (size_t c = kFirstFieldColumn; c < chunk.column_count(); ++c) {
+      r.values.push_back(chunk.Get(c, row));
+    }
+  }
+  p.checksums.emplace_back(chunk.IsNull(kChecksumColumn, row)
+                               ? std::string_view()
+                               : chunk.GetText(kChecksumColumn, row));
+  p.batch.records.push_back(std::move(r));
+}
+
+// Delivers the records of a destination's pending table in batches. Not thread-safe.
+class Deliverer {
+ public:
+  Deliverer(const DestinationConfig& dest, Destination& sink, Checkpointer& checkpoints,
+            int64_t run_id, const SyncOptions& options, SyncOutcome& out)
+      : dest_(dest),
+        sink_(sink),
+        checkpoints_(checkpoints),
+        run_id_(run_id),
+        options_(options),
+        out_(out) {}
+
+  // Reads the stream to its end, or stops at the first batch that is not acknowledged.
+  // Returns an error only for warehouse failures (reading, or writing a checkpoint).
+  Status Run(QueryStream& stream) {
+    PendingBatch batch = NewBatch(dest_, run_id_, 0);
+    while (true) {
+      ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Chunk> chunk, stream.Next());
+      if (chunk == nullptr) break;
+      for (size_t row = 0; row < chunk->row_count(); ++row) {
+        AddRecord(*chunk, row, batch);
+        if (static_cast<int64_t>(batch.batch.records.size()) < dest_.batch_size) continue;
+        ZCDP_RETURN_IF_ERROR(Send(batch));
+        if (!out_.error.empty()) return Status::Ok();
+        batch = NewBatch(dest_, run_id_, out_.batches);
+      }
+    }
+    if (!batch.batch.records.empty()) ZCDP_RETURN_IF_ERROR(Send(batch));
+    if (out_.error.empty() && out_.batches > 0) {
+      Status finished = sink_.Finish();
+      if (!finished.ok()) out_.error = finished.message();
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Send(PendingBatch& p) {
+    p.batch.idempotency_key = BatchKey(p);
+    Result<Delivery> delivery = sink_.Deliver(p.batch);
+    const auto n = static_cast<int64_t>(p.batch.records.size());
+    if (!delivery.ok()) {
+      out_.error = "batch " + std::to_string(p.batch.index + 1) +
+                   " was not acknowledged: " + delivery.status().message();
+      out_.failed += n;
+      return checkpoints_.NotAcknowledged(p, delivery.status().message());
+    }
+    ZCDP_RETURN_IF_ERROR(checkpoints_.Acknowledged(p, *delivery));
+    const auto failed = static_cast<int64_t>(delivery->failed.size());
+    out_.sent += n - failed;
+    out_.failed += failed;
+    out_.bytes += delivery->bytes;
+    ++out_.batches;
+    if (options_.progress && out_.pending > 0) {
+      options_.progress(std::min(1.0, static_cast<double>(out_.sent + out_.failed) /
+                                          static_cast<double>(out_.pending)));
+    }
+    return Status::Ok();
+  }
+
+  const DestinationConfig& dest_;
+  Destination& sink_;
+  Checkpointer& checkpoints_;
+  int64_t run_id_;
+  const SyncOptions& options_;
+  SyncOutcome& out_;
+};
+
+// A share is a view in the warehouse: nothing is sent; the ledger records it.
+Result<SyncOutcome> SyncShare(const Project& project, Warehouse& wh,
+                              const DestinationConfig& dest, Checkpointer& checkpoints) {
+  const Dialect& d = wh.dialect();
+  const SyncSql sql(project, d);
+  SyncOutcome out;
+  out.destination = dest.name.value;
+  const std::string& schema = dest.schema->value;
+  ZCDP_RETURN_IF_ERROR(wh.Execute(d.CreateSchemaIfNotExists(schema)));
+  ZCDP_RETURN_IF_ERROR(
+      wh.Execute(d.CreateOrReplaceView(schema, dest.name.value, sql.ShareViewSelect(dest))));
+  ZCDP_ASSIGN_OR_RETURN(int64_t rows, QueryInt(wh, "SELECT count(*) FROM " +
+                                                       d.QualifiedName(schema, dest.name.value)));
+  ZCDP_RETURN_IF_ERROR(checkpoints.LedgerShare(rows));
+  out.pending = out.sent = rows;
+  return out;
+}
+
+Result<std::map<std::string, int64_t>> CountActions(Warehouse& wh, const std::string& relation) {
+  ZCDP_ASSIGN_OR_RETURN(QueryResult r,
+                        wh.Query("SELECT action, count(*) FROM " + relation + " GROUP BY action"));
+  std::map<std::string, int64_t> counts;
+  for (const auto& row : r.rows) {
+    const auto* n = std::get_if<int64_t>(&row[1].storage());
+    counts[row[0].ToString()] = n != nullptr ? *n : 0;
+  }
+  return counts;
+}
+
+}  // namespace
+
+Status EnsureActivationTables(const Project& project, Warehouse& wh) {
+  return wh.Execute(JoinStatements(SyncSql(project, wh.dialect()).CreateTables()));
+}
+
+Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,
+                                        const DestinationConfig& dest) {
+  const Dialect& d = wh.dialect();
+  const SyncSql sql(project, d);
+  DestinationPlan plan;
+  plan.name = dest.name.value;
+  ZCDP_ASSIGN_OR_RETURN(std::vector<TableInfo> tables,
+                        wh.ListTables(project.warehouse.output_schema));
+  const bool has_state = std::any_of(tables.begin(), tables.end(), [](const TableInfo& t) {
+    return t.name == kSyncStateTable;
+  });
+  ZCDP_ASSIGN_OR_RETURN(plan.members, QueryInt(wh, "SELECT count(*) FROM (" +
+                                                       sql.MembersSql(dest) + ") m"));
+  if (dest.type.value == "warehouse_share") return plan;
+  ZCDP_ASSIGN_OR_RETURN(auto counts,
+                        CountActions(wh, "(" + sql.DiffSql(dest, has_state) + ") diff"));
+  plan.upserts = counts["upsert"];
+  plan.removals = counts["remove"];
+  plan.forgets = counts["forget"];
+  return plan;
+}
+
+Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
+                                    const DestinationConfig& dest, int64_t run_id,
+                                    const SyncOptions& options) {
+  const Dialect& d = wh.dialect();
+  const SyncSql sql(project, d);
+  const std::string& schema = project.warehouse.output_schema;
+  ZCDP_RETURN_IF_ERROR(EnsureActivationTables(project, wh));
+  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> writer, wh.OpenAnother());
+  Checkpointer checkpoints(project, *writer, dest, run_id, *options.clock);
+  if (dest.type.value == "warehouse_share") return SyncShare(project, wh, dest, checkpoints);
+
+  SyncOutcome out;
+  out.destination = dest.name.value;
+  Result<std::unique_ptr<Destination>> sink =
+      options.make_destination ? options.make_destination(dest) : MakeDestination(dest);
+  if (!sink.ok()) {
+    out.error = sink.status().message();
+    return out;
+  }
+  const std::string pending = PendingTableName(dest);
+  ZCDP_RETURN_IF_ERROR(
+      wh.Execute(JoinStatements(d.CreateOrReplaceTableAs(schema, pending, sql.DiffSql(dest, true)))));
+  ZCDP_ASSIGN_OR_RETURN(auto counts, CountActions(wh, d.QualifiedName(schema, pending)));
+  out.pending = counts["upsert"] + counts["remove"];
+  out.forgotten = counts["forget"];
+  if (out.forgotten > 0) ZCDP_RETURN_IF_ERROR(checkpoints.Forget(pending));
+  LogDebug("sync " + dest.name.value + ": " + std::to_string(out.pending) + " records to send");
+  {
+    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream,
+                          wh.Stream("SELECT * FROM " + d.QualifiedName(schema, pending) +
+                                    " WHERE action <> 'forget' ORDER BY record_key"));
+    Deliverer deliverer(dest, **sink, checkpoints, run_id, options, out);
+    ZCDP_RETURN_IF_ERROR(deliverer.Run(*stream));
+  }
+  // The pending rows hold mapped field values: they do not outlive the sync.
+  ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + d.QualifiedName(schema, pending)));
+  return out;
+}
+
+}  // namespace zcdp::activation
