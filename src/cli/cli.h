@@ -78,6 +78,10 @@ Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std:
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
 // `full_refresh` re-reads every source in full, ignoring watermarks.
 int RunProject(const Project& project, Warehouse& wh, bool full_refresh = false);
+// Prints, per destination, the members with consent and what a sync would send now
+// (upserts, removals, forgets). Sets *code to kExitFailed when a destination cannot be planned.
+void PrintDestinationPlans(const Project& project, Warehouse& wh, int* code);
+
 // Runs `pipeline` the same way: recorded as a run, with progress and a summary.
 int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pipeline,
                        bool full_refresh = false);

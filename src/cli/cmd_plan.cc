@@ -112,7 +112,20 @@ int RunPlan(const GlobalOptions& global, bool show_sql) {
     return kExitOk;
   }
   Status planned = PlanAndPrintAudiences(opened, show_sql);
-  return planned.ok() ? kExitOk : Fail(planned);
+  if (!planned.ok()) return Fail(planned);
+  if (opened.project.destinations.empty()) return kExitOk;
+  Result<bool> evaluated =
+      OutputTableExists(opened.project, *opened.warehouse, "audience_membership");
+  if (!evaluated.ok()) return Fail(evaluated.status());
+  if (!*evaluated) {
+    std::printf("\ndestinations: audiences have not been evaluated yet; every consented member "
+                "is sent by the first sync\n");
+    return kExitOk;
+  }
+  int destinations = kExitOk;
+  std::printf("\ndestinations (against the members of the last run):\n");
+  PrintDestinationPlans(opened.project, *opened.warehouse, &destinations);
+  return destinations;
 }
 
 }  // namespace

@@ -15,8 +15,10 @@ struct SyncArgs {
   bool dry_run = false;
 };
 
-void PrintPlans(const Project& project, Warehouse& wh, const std::vector<DestinationConfig>& dests,
-                int* code) {
+}  // namespace
+
+void PrintDestinationPlans(const Project& project, Warehouse& wh, int* code) {
+  const std::vector<DestinationConfig>& dests = project.destinations;
   std::printf("  %-20s %-16s %9s %9s %9s %9s\n", "destination", "type", "members", "upserts",
               "removals", "forgets");
   for (const DestinationConfig& dest : dests) {
@@ -33,6 +35,8 @@ void PrintPlans(const Project& project, Warehouse& wh, const std::vector<Destina
                 static_cast<long long>(plan->forgets));
   }
 }
+
+namespace {
 
 int RunSync(const GlobalOptions& global, const SyncArgs& args) {
   OpenedProject opened;
@@ -62,7 +66,7 @@ int RunSync(const GlobalOptions& global, const SyncArgs& args) {
   }
   if (args.dry_run) {
     std::printf("what a sync would send now (nothing is sent or written):\n");
-    PrintPlans(project, *opened.warehouse, project.destinations, &code);
+    PrintDestinationPlans(project, *opened.warehouse, &code);
     return code;
   }
   Pipeline pipeline;
