@@ -27,9 +27,11 @@ Result<std::string> SinceExpr(const Dialect& d, const std::string& since,
   const bool looks_like_time = since.size() >= 10 && since[4] == '-' && since[7] == '-' &&
                                since.find_first_not_of("0123456789-:. T") == std::string::npos;
   if (!looks_like_time) {
-    return Status::Invalid("--since: expected a date (2026-11-01), a timestamp "
-                           "(2026-11-01 12:00:00, UTC) or a duration back from now (7d, 12h), "
-                           "got '" + since + "'");
+    return Status::Invalid(
+        "--since: expected a date (2026-11-01), a timestamp "
+        "(2026-11-01 12:00:00, UTC) or a duration back from now (7d, 12h), "
+        "got '" +
+        since + "'");
   }
   params.push_back(Value::Text(since));
   return d.Cast(d.Placeholder(static_cast<int>(params.size())), SqlType::kTimestamp);
@@ -45,9 +47,10 @@ int RunLedger(const GlobalOptions& global, const LedgerArgs& args) {
   Result<bool> exists = OutputTableExists(project, wh, "copy_ledger");
   if (!exists.ok()) return Fail(exists.status());
   if (!*exists) {
-    std::printf("no data has left the warehouse: %s.copy_ledger does not exist yet (no sync "
-                "has run)\n",
-                project.warehouse.output_schema.c_str());
+    std::printf(
+        "no data has left the warehouse: %s.copy_ledger does not exist yet (no sync "
+        "has run)\n",
+        project.warehouse.output_schema.c_str());
     return kExitOk;
   }
   std::vector<Value> params;
@@ -90,9 +93,8 @@ void AddLedgerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("-f,--format", args->format, "output format: table, csv or json")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->default_str("table");
-  cmd->callback([&global, action, args] {
-    *action = [&global, args] { return RunLedger(global, *args); };
-  });
+  cmd->callback(
+      [&global, action, args] { *action = [&global, args] { return RunLedger(global, *args); }; });
 }
 
 }  // namespace zcdp::cli

@@ -118,8 +118,9 @@ int RunPlan(const GlobalOptions& global, bool show_sql) {
       OutputTableExists(opened.project, *opened.warehouse, "audience_membership");
   if (!evaluated.ok()) return Fail(evaluated.status());
   if (!*evaluated) {
-    std::printf("\ndestinations: audiences have not been evaluated yet; every consented member "
-                "is sent by the first sync\n");
+    std::printf(
+        "\ndestinations: audiences have not been evaluated yet; every consented member "
+        "is sent by the first sync\n");
     return kExitOk;
   }
   int destinations = kExitOk;

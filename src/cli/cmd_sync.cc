@@ -45,9 +45,8 @@ int RunSync(const GlobalOptions& global, const SyncArgs& args) {
   if (code != kExitOk) return code;
   Project& project = opened.project;
   if (!args.destination.empty()) {
-    std::erase_if(project.destinations, [&](const DestinationConfig& d) {
-      return d.name.value != args.destination;
-    });
+    std::erase_if(project.destinations,
+                  [&](const DestinationConfig& d) { return d.name.value != args.destination; });
     if (project.destinations.empty()) {
       return Fail(Status::Invalid("no destination named '" + args.destination +
                                   "' in the project (`zcdp validate` lists the project)"));
@@ -90,9 +89,8 @@ void AddSyncCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("destination", args->destination, "sync only this destination");
   cmd->add_flag("--dry-run", args->dry_run,
                 "show per destination how many records would be sent; send and write nothing");
-  cmd->callback([&global, action, args] {
-    *action = [&global, args] { return RunSync(global, *args); };
-  });
+  cmd->callback(
+      [&global, action, args] { *action = [&global, args] { return RunSync(global, *args); }; });
 }
 
 }  // namespace zcdp::cli

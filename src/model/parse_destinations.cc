@@ -7,9 +7,8 @@ namespace zcdp::model_detail {
 namespace {
 
 const std::vector<std::string> kDestinationKeys = {
-    "name",     "type",    "url",  "path",       "format",     "schema",  "audience",
-    "purpose",  "fields",  "mode", "batch_size", "rate_limit", "timeout", "secret",
-    "description"};
+    "name",   "type", "url",        "path",       "format",  "schema", "audience",   "purpose",
+    "fields", "mode", "batch_size", "rate_limit", "timeout", "secret", "description"};
 const std::vector<std::string> kConsentKeys = {"source", "purpose_column", "granted_column",
                                                "timestamp_column"};
 

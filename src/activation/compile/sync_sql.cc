@@ -20,40 +20,31 @@ std::vector<std::string> SyncSql::CreateTables() const {
   using C = Dialect::ColumnDef;
   const std::string& schema = p_.warehouse.output_schema;
   return {
-      d_.CreateTableIfNotExists(schema, kSyncStateTable,
-                                {C{"destination", SqlType::kText, true},
-                                 C{"record_key", SqlType::kText, true},
-                                 C{"checksum", SqlType::kText},  // NULL: removed
-                                 C{"run_id", SqlType::kBigInt, true},
-                                 C{"synced_at", SqlType::kTimestamp, true}},
-                                {}),
-      d_.CreateTableIfNotExists(schema, kActivationLogTable,
-                                {C{"run_id", SqlType::kBigInt, true},
-                                 C{"destination", SqlType::kText, true},
-                                 C{"record_key", SqlType::kText, true},
-                                 C{"action", SqlType::kText, true},
-                                 C{"status", SqlType::kText, true},
-                                 C{"error", SqlType::kText},
-                                 C{"batch_key", SqlType::kText},
-                                 C{"logged_at", SqlType::kTimestamp, true}},
-                                {}),
-      d_.CreateTableIfNotExists(schema, kCopyLedgerTable,
-                                {C{"run_id", SqlType::kBigInt, true},
-                                 C{"destination", SqlType::kText, true},
-                                 C{"destination_type", SqlType::kText, true},
-                                 C{"purpose", SqlType::kText, true},
-                                 C{"fields", SqlType::kText, true},
-                                 C{"rows", SqlType::kBigInt, true},
-                                 C{"bytes", SqlType::kBigInt, true},
-                                 C{"payload_sha256", SqlType::kText},
-                                 C{"batch_key", SqlType::kText},
-                                 C{"sent_at", SqlType::kTimestamp, true}},
-                                {}),
+      d_.CreateTableIfNotExists(
+          schema, kSyncStateTable,
+          {C{"destination", SqlType::kText, true}, C{"record_key", SqlType::kText, true},
+           C{"checksum", SqlType::kText},  // NULL: removed
+           C{"run_id", SqlType::kBigInt, true}, C{"synced_at", SqlType::kTimestamp, true}},
+          {}),
+      d_.CreateTableIfNotExists(
+          schema, kActivationLogTable,
+          {C{"run_id", SqlType::kBigInt, true}, C{"destination", SqlType::kText, true},
+           C{"record_key", SqlType::kText, true}, C{"action", SqlType::kText, true},
+           C{"status", SqlType::kText, true}, C{"error", SqlType::kText},
+           C{"batch_key", SqlType::kText}, C{"logged_at", SqlType::kTimestamp, true}},
+          {}),
+      d_.CreateTableIfNotExists(
+          schema, kCopyLedgerTable,
+          {C{"run_id", SqlType::kBigInt, true}, C{"destination", SqlType::kText, true},
+           C{"destination_type", SqlType::kText, true}, C{"purpose", SqlType::kText, true},
+           C{"fields", SqlType::kText, true}, C{"rows", SqlType::kBigInt, true},
+           C{"bytes", SqlType::kBigInt, true}, C{"payload_sha256", SqlType::kText},
+           C{"batch_key", SqlType::kText}, C{"sent_at", SqlType::kTimestamp, true}},
+          {}),
   };
 }
 
-std::string SyncSql::ConsentCondition(std::string_view purpose,
-                                      std::string_view profile_id) const {
+std::string SyncSql::ConsentCondition(std::string_view purpose, std::string_view profile_id) const {
   if (!p_.consent) return "";
   const ConsentConfig& c = *p_.consent;
   const SourceConfig* source = p_.FindSource(c.source.value);
@@ -62,11 +53,10 @@ std::string SyncSql::ConsentCondition(std::string_view purpose,
   std::string having;
   if (c.timestamp_column) {
     // The latest answer wins: a grant newer than every refusal. Ties refuse.
-    const std::string ts = d_.Cast("s." + d_.QuoteIdentifier(c.timestamp_column->value),
-                                   SqlType::kTimestamp);
+    const std::string ts =
+        d_.Cast("s." + d_.QuoteIdentifier(c.timestamp_column->value), SqlType::kTimestamp);
     const std::string last_grant = "max(CASE WHEN " + granted + " THEN " + ts + " END)";
-    const std::string last_refusal =
-        "max(CASE WHEN " + granted + " THEN NULL ELSE " + ts + " END)";
+    const std::string last_refusal = "max(CASE WHEN " + granted + " THEN NULL ELSE " + ts + " END)";
     having = last_grant + " IS NOT NULL AND (" + last_refusal + " IS NULL OR " + last_grant +
              " > " + last_refusal + ")";
   } else {
@@ -90,8 +80,8 @@ std::string SyncSql::ChecksumExpr(const DestinationConfig& dest, const std::stri
   for (const FieldMapping& f : dest.fields) {
     const std::string v = d_.Cast(alias + "." + d_.QuoteIdentifier(f.name.value), SqlType::kText);
     if (!text.empty()) text += " || '|' || ";
-    text += "COALESCE(" + d_.Cast("length(" + v + ")", SqlType::kText) + " || ':' || " + v +
-            ", '~')";
+    text +=
+        "COALESCE(" + d_.Cast("length(" + v + ")", SqlType::kText) + " || ':' || " + v + ", '~')";
   }
   return d_.Sha256Hex(text.empty() ? "''" : text);
 }
@@ -108,8 +98,8 @@ std::string SyncSql::MembersSql(const DestinationConfig& dest) const {
       alias = it->second;
       if (added) {
         // The profile's most recently seen identifier of the type (ties: the largest value).
-        const std::string key = "COALESCE(" + d_.Cast("last_seen", SqlType::kText) +
-                                ", '') || '|' || id_value";
+        const std::string key =
+            "COALESCE(" + d_.Cast("last_seen", SqlType::kText) + ", '') || '|' || id_value";
         joins += " LEFT JOIN (SELECT profile_id, " + d_.ArgMax("id_value", key) +
                  " AS value FROM " + Out("identity_graph") +
                  " WHERE id_type = " + d_.QuoteString(f.from.value) + " GROUP BY profile_id) " +
@@ -150,8 +140,7 @@ std::string SyncSql::DiffSql(const DestinationConfig& dest, bool has_state) cons
                               " LEFT JOIN state s ON s.record_key = m.record_key"
                               " WHERE s.checksum IS NULL OR s.checksum <> m.checksum";
   const std::string removal = dest.mode.value == "mirror" ? "'remove'" : "'forget'";
-  const std::string removals = "SELECT " + removal +
-                               " AS action, s.record_key, CAST(NULL AS " +
+  const std::string removals = "SELECT " + removal + " AS action, s.record_key, CAST(NULL AS " +
                                d_.TypeName(SqlType::kText) + ") AS checksum" + null_fields +
                                " FROM state s WHERE s.checksum <> '' AND NOT EXISTS (SELECT 1 "
                                "FROM members m WHERE m.record_key = s.record_key)";

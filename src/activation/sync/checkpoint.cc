@@ -31,8 +31,8 @@ std::string BatchKey(const PendingBatch& pending) {
   return Sha256Hex(text);
 }
 
-Checkpointer::Checkpointer(const Project& project, Warehouse& writer,
-                           const DestinationConfig& dest, int64_t run_id, const Clock& clock)
+Checkpointer::Checkpointer(const Project& project, Warehouse& writer, const DestinationConfig& dest,
+                           int64_t run_id, const Clock& clock)
     : project_(project), wh_(writer), dest_(dest), run_id_(run_id), clock_(clock) {}
 
 Status Checkpointer::AppendLog(Appender& log, const PendingBatch& pending, size_t i, bool sent,
@@ -98,8 +98,7 @@ Status Checkpointer::Acknowledged(const PendingBatch& pending, const Delivery& d
     ZCDP_RETURN_IF_ERROR(state->Close());
     ZCDP_RETURN_IF_ERROR(log->Close());
   }
-  const int64_t accepted =
-      static_cast<int64_t>(n) - std::count(failed.begin(), failed.end(), true);
+  const int64_t accepted = static_cast<int64_t>(n) - std::count(failed.begin(), failed.end(), true);
   ZCDP_RETURN_IF_ERROR(AppendLedger(accepted, delivery.bytes, delivery.payload_sha256,
                                     pending.batch.idempotency_key, now));
   return tx.Commit();
@@ -110,9 +109,9 @@ Status Checkpointer::NotAcknowledged(const PendingBatch& pending, const std::str
   Transaction tx(wh_);
   ZCDP_RETURN_IF_ERROR(tx.Begin());
   {
-    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Appender> log,
-                          wh_.CreateAppender(project_.warehouse.output_schema,
-                                             kActivationLogTable));
+    ZCDP_ASSIGN_OR_RETURN(
+        std::unique_ptr<Appender> log,
+        wh_.CreateAppender(project_.warehouse.output_schema, kActivationLogTable));
     for (size_t i = 0; i < pending.batch.records.size(); ++i) {
       ZCDP_RETURN_IF_ERROR(AppendLog(*log, pending, i, false, error, now));
     }
@@ -124,12 +123,11 @@ Status Checkpointer::NotAcknowledged(const PendingBatch& pending, const std::str
 Status Checkpointer::Forget(const std::string& pending_table) {
   const Dialect& d = wh_.dialect();
   const std::string& schema = project_.warehouse.output_schema;
-  return wh_.Execute("INSERT INTO " + d.QualifiedName(schema, kSyncStateTable) + " SELECT " +
-                         d.Placeholder(1) + ", record_key, NULL, " + d.Placeholder(2) + ", " +
-                         d.Placeholder(3) + " FROM " + d.QualifiedName(schema, pending_table) +
-                         " WHERE action = 'forget'",
-                     {Value::Text(dest_.name.value), Value::Int(run_id_),
-                      Value::Timestamp(clock_.NowMicros())});
+  return wh_.Execute(
+      "INSERT INTO " + d.QualifiedName(schema, kSyncStateTable) + " SELECT " + d.Placeholder(1) +
+          ", record_key, NULL, " + d.Placeholder(2) + ", " + d.Placeholder(3) + " FROM " +
+          d.QualifiedName(schema, pending_table) + " WHERE action = 'forget'",
+      {Value::Text(dest_.name.value), Value::Int(run_id_), Value::Timestamp(clock_.NowMicros())});
 }
 
 Status Checkpointer::LedgerShare(int64_t rows) {

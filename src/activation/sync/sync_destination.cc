@@ -97,8 +97,8 @@ class Deliverer {
     out_.bytes += delivery->bytes;
     ++out_.batches;
     if (options_.progress && out_.pending > 0) {
-      options_.progress(std::min(1.0, static_cast<double>(out_.sent + out_.failed) /
-                                          static_cast<double>(out_.pending)));
+      options_.progress(std::min(
+          1.0, static_cast<double>(out_.sent + out_.failed) / static_cast<double>(out_.pending)));
     }
     return Status::Ok();
   }
@@ -112,8 +112,8 @@ class Deliverer {
 };
 
 // A share is a view in the warehouse: nothing is sent; the ledger records it.
-Result<SyncOutcome> SyncShare(const Project& project, Warehouse& wh,
-                              const DestinationConfig& dest, Checkpointer& checkpoints) {
+Result<SyncOutcome> SyncShare(const Project& project, Warehouse& wh, const DestinationConfig& dest,
+                              Checkpointer& checkpoints) {
   const Dialect& d = wh.dialect();
   const SyncSql sql(project, d);
   SyncOutcome out;
@@ -154,11 +154,10 @@ Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,
   plan.name = dest.name.value;
   ZCDP_ASSIGN_OR_RETURN(std::vector<TableInfo> tables,
                         wh.ListTables(project.warehouse.output_schema));
-  const bool has_state = std::any_of(tables.begin(), tables.end(), [](const TableInfo& t) {
-    return t.name == kSyncStateTable;
-  });
-  ZCDP_ASSIGN_OR_RETURN(plan.members, QueryInt(wh, "SELECT count(*) FROM (" +
-                                                       sql.MembersSql(dest) + ") m"));
+  const bool has_state = std::any_of(tables.begin(), tables.end(),
+                                     [](const TableInfo& t) { return t.name == kSyncStateTable; });
+  ZCDP_ASSIGN_OR_RETURN(plan.members,
+                        QueryInt(wh, "SELECT count(*) FROM (" + sql.MembersSql(dest) + ") m"));
   if (dest.type.value == "warehouse_share") return plan;
   ZCDP_ASSIGN_OR_RETURN(auto counts,
                         CountActions(wh, "(" + sql.DiffSql(dest, has_state) + ") diff"));
@@ -188,8 +187,8 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
     return out;
   }
   const std::string pending = PendingTableName(dest);
-  ZCDP_RETURN_IF_ERROR(
-      wh.Execute(JoinStatements(d.CreateOrReplaceTableAs(schema, pending, sql.DiffSql(dest, true)))));
+  ZCDP_RETURN_IF_ERROR(wh.Execute(
+      JoinStatements(d.CreateOrReplaceTableAs(schema, pending, sql.DiffSql(dest, true)))));
   ZCDP_ASSIGN_OR_RETURN(auto counts, CountActions(wh, d.QualifiedName(schema, pending)));
   out.pending = counts["upsert"] + counts["remove"];
   out.forgotten = counts["forget"];

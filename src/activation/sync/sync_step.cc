@@ -40,9 +40,10 @@ Step SyncStep(SyncOptions options) {
       }
     }
     if (!failures.empty()) {
-      return Status::Unavailable("destinations not fully synced (their unsent records stay "
-                                 "pending for the next sync):" +
-                                 failures);
+      return Status::Unavailable(
+          "destinations not fully synced (their unsent records stay "
+          "pending for the next sync):" +
+          failures);
     }
     return counts;
   };
