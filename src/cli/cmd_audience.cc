@@ -210,14 +210,6 @@ int RunSql(const GlobalOptions& global, const AudienceOptions& o) {
   return kExitOk;
 }
 
-void AddFormatOption(CLI::App& cmd, OutputFormat& format) {
-  const std::map<std::string, OutputFormat> formats = {
-      {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv}, {"json", OutputFormat::kJson}};
-  cmd.add_option("-f,--format", format, "output format: table, csv or json")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->default_str("table");
-}
-
 using Runner = int (*)(const GlobalOptions&, const AudienceOptions&);
 
 // Adds `audience <name>`, which runs `run` with the shared options.

@@ -85,8 +85,9 @@ int RunDemo(DemoOptions o) {
   if (code != kExitOk) return code;
   std::printf(
       "\nnext:\n  build/zcdp query -p %s \"SELECT * FROM %s.runs\"\n"
-      "  build/zcdp validate -p %s\n",
-      o.dir.c_str(), project->warehouse.output_schema.c_str(), o.dir.c_str());
+      "  build/zcdp validate -p %s\n"
+      "  build/zcdp ledger -p %s          # where customer data went (the exports/ drop)\n",
+      o.dir.c_str(), project->warehouse.output_schema.c_str(), o.dir.c_str(), o.dir.c_str());
   return kExitOk;
 }
 

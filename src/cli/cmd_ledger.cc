@@ -88,11 +88,7 @@ void AddLedgerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->add_option("--since", args->since,
                   "only payloads sent since a date or timestamp (UTC), or a duration back from "
                   "now such as 7d");
-  const std::map<std::string, OutputFormat> formats = {
-      {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv}, {"json", OutputFormat::kJson}};
-  cmd->add_option("-f,--format", args->format, "output format: table, csv or json")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->default_str("table");
+  AddFormatOption(*cmd, args->format);
   cmd->callback(
       [&global, action, args] { *action = [&global, args] { return RunLedger(global, *args); }; });
 }

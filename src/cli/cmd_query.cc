@@ -48,11 +48,7 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   CLI::App* cmd = app.add_subcommand(
       "query", "Run SQL against the project's warehouse. Read-only unless --write is given.");
   cmd->add_option("sql", q->sql, "the SQL statement")->required();
-  const std::map<std::string, OutputFormat> formats = {
-      {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv}, {"json", OutputFormat::kJson}};
-  cmd->add_option("-f,--format", q->format, "output format: table, csv or json")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->default_str("table");
+  AddFormatOption(*cmd, q->format);
   cmd->add_flag("--write", q->write, "allow statements that change the warehouse");
   cmd->add_option("--max-rows", q->max_rows, "rows shown in table format (default 1000)")
       ->check(CLI::PositiveNumber);

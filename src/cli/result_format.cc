@@ -142,4 +142,12 @@ Result<int64_t> WriteResult(QueryStream& stream, OutputFormat format, int64_t ma
   return Status::Internal("unknown output format");
 }
 
+void AddFormatOption(CLI::App& cmd, OutputFormat& format) {
+  const std::map<std::string, OutputFormat> formats = {
+      {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv}, {"json", OutputFormat::kJson}};
+  cmd.add_option("-f,--format", format, "output format: table, csv or json")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->default_str("table");
+}
+
 }  // namespace zcdp::cli

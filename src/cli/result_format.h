@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "zcdp/warehouse/warehouse.h"
@@ -10,6 +11,9 @@
 namespace zcdp::cli {
 
 enum class OutputFormat { kTable, kCsv, kJson };
+
+// Adds `-f/--format table|csv|json` (default table) to `cmd`, read into `format`.
+void AddFormatOption(CLI::App& cmd, OutputFormat& format);
 
 // Streams a query result to `out` in `format`. Table output is aligned and shows at most
 // `max_rows` rows (with a note when more exist); CSV and JSON stream every row.

@@ -113,7 +113,17 @@ constexpr const char* kTraitsYaml =
     "    description: Big spenders living outside France\n"
     "    where: in_audience(big_spenders) and country not in ('FR') and country is not null\n"
     "consent: {source: consents, purpose_column: purpose, granted_column: granted, "
-    "timestamp_column: updated_at}\n";
+    "timestamp_column: updated_at}\n"
+    "destinations:\n"
+    "  # Each run drops what changed among the big spenders who accepted email marketing:\n"
+    "  # only these three fields leave, and every file is recorded in zcdp.copy_ledger.\n"
+    "  - name: big_spenders_export\n"
+    "    type: file\n"
+    "    path: exports\n"
+    "    format: csv\n"
+    "    audience: big_spenders\n"
+    "    purpose: email_marketing\n"
+    "    fields: {first_name: first_name, country: country, lifetime_value: lifetime_value}\n";
 
 // A YAML double-quoted scalar: the text survives whatever characters it holds.
 std::string YamlQuoted(std::string_view text) {

@@ -55,7 +55,17 @@ TEST(DemoProjectTest, BlocklistsThePlaceholders) {
   const std::string yaml = DemoProjectYaml(GeneratorOptions{});
   EXPECT_NE(yaml.find("'^test@test\\.com$'"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("unknown"), std::string::npos);
-  EXPECT_EQ(yaml.find("destinations"), std::string::npos);
+}
+
+// The demo activates one audience to a file drop, with only three fields and a purpose.
+TEST(DemoProjectTest, ExportsBigSpendersWithConsentAndThreeFields) {
+  const std::string yaml = DemoProjectYaml(GeneratorOptions{});
+  EXPECT_NE(yaml.find("destinations:"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("purpose: email_marketing"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("fields: {first_name: first_name, country: country, lifetime_value: "
+                      "lifetime_value}"),
+            std::string::npos)
+      << yaml;
 }
 
 }  // namespace

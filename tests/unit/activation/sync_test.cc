@@ -1,0 +1,640 @@
+// SyncDestination and SyncStep on a small hand-made project, on DuckDB and PostgreSQL:
+// consent, field mapping, the diff per mode, row failures, retries, interrupted syncs, the
+// copy ledger and file drops, each checked against what a loopback receiver got.
+#include "zcdp/activation/sync.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "zcdp/run/pipeline.h"
+#include "zcdp/warehouse/warehouse.h"
+
+#include "activation/destinations/webhook.h"
+#include "support/http_receiver.h"
+#include "support/postgres.h"
+
+namespace zcdp::activation {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::HttpReceiver;
+using testing::RejectMode;
+using testing::ScriptedResponse;
+
+// Eleven customers; the audience `gold` is tier = 'gold'. Consent for email_marketing:
+// c1 granted; c2 granted then refused; c3 no row; c4 refused then granted; c5 granted;
+// c6 granted but silver; c7 granted only for ads; c8 granted and refused at the same time
+// (ties refuse); c9..c11 granted. Members with consent: c1 c4 c5 c9 c10 c11.
+constexpr char kSourcesSql[] = R"sql(
+CREATE SCHEMA crm;
+CREATE TABLE crm.customers (customer_id VARCHAR, email VARCHAR, first_name VARCHAR, tier VARCHAR);
+INSERT INTO crm.customers VALUES
+  ('c1', 'ann@x.com', 'Ann', 'gold'), ('c2', 'bob@x.com', 'Bob', 'gold'),
+  ('c3', 'cyd@x.com', 'Cyd', 'gold'), ('c4', 'dan@x.com', 'Dan', 'gold'),
+  ('c5', 'eve@x.com', 'Eve', 'gold'), ('c6', 'fay@x.com', 'Fay', 'silver'),
+  ('c7', 'gus@x.com', 'Gus', 'gold'), ('c8', 'hal@x.com', 'Hal', 'gold'),
+  ('c9', 'ivy@x.com', 'Ivy', 'gold'), ('c10', 'jon@x.com', 'Jon', 'gold'),
+  ('c11', 'kim@x.com', 'Kim', 'gold');
+CREATE TABLE crm.consents (consent_id VARCHAR, customer_id VARCHAR, purpose VARCHAR,
+                           granted BOOLEAN, updated_at TIMESTAMP);
+INSERT INTO crm.consents VALUES
+  ('k1', 'c1', 'email_marketing', TRUE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k2', 'c2', 'email_marketing', TRUE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k3', 'c2', 'email_marketing', FALSE, TIMESTAMP '2026-02-01 00:00:00'),
+  ('k4', 'c4', 'email_marketing', FALSE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k5', 'c4', 'email_marketing', TRUE, TIMESTAMP '2026-02-01 00:00:00'),
+  ('k6', 'c5', 'email_marketing', TRUE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k7', 'c6', 'email_marketing', TRUE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k8', 'c7', 'ads', TRUE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k9', 'c8', 'email_marketing', TRUE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k10', 'c8', 'email_marketing', FALSE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k11', 'c9', 'email_marketing', TRUE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k12', 'c10', 'email_marketing', TRUE, TIMESTAMP '2026-01-01 00:00:00'),
+  ('k13', 'c11', 'email_marketing', TRUE, TIMESTAMP '2026-01-01 00:00:00');
+)sql";
+
+const std::multiset<std::string> kMembers = {"c1", "c4", "c5", "c9", "c10", "c11"};
+
+std::string ProjectYaml(const std::string& warehouse, const std::string& destinations) {
+  return "name: synctest\nwarehouse: " + warehouse + R"yaml(
+sources:
+  - name: customers
+    table: crm.customers
+    primary_key: customer_id
+    identifiers: {crm_id: customer_id, email: email}
+    attributes: [first_name, tier]
+    pii: [email, first_name]
+  - name: consents
+    table: crm.consents
+    primary_key: consent_id
+    identifiers: {crm_id: customer_id}
+    attributes: [purpose, granted, updated_at]
+identity:
+  id_types:
+    crm_id: {priority: 1}
+    email: {priority: 2, normalize: email}
+traits:
+  - {name: first_name, source: customers, pick: most_recent}
+  - {name: tier, source: customers, pick: most_recent}
+audiences:
+  - {name: gold, where: "tier = 'gold'"}
+consent: {source: consents, purpose_column: purpose, granted_column: granted, timestamp_column: updated_at}
+)yaml" + (destinations.empty() ? "" : "destinations:\n" + destinations);
+}
+
+// A webhook destination of the audience `gold` for email_marketing; `extra` adds keys.
+std::string Webhook(const std::string& name, const HttpReceiver& receiver,
+                    const std::string& extra) {
+  return "  - {name: " + name + ", type: webhook, url: '" + receiver.url() +
+         "', audience: gold, purpose: email_marketing, " + extra + "}\n";
+}
+
+// The records of the requests from `from` on, in the order they were received.
+std::vector<json> RecordsSince(const HttpReceiver& receiver, size_t from) {
+  std::vector<json> out;
+  const auto requests = receiver.requests();
+  for (size_t i = from; i < requests.size(); ++i) {
+    const json doc = json::parse(requests[i].body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("records")) {
+      ADD_FAILURE() << "not a webhook body: " << requests[i].body;
+      continue;
+    }
+    for (const auto& r : doc["records"]) out.push_back(r);
+  }
+  return out;
+}
+
+// Acknowledges the first `limit` batches through `inner`, then loses the connection.
+class FailsAfter final : public Destination {
+ public:
+  FailsAfter(std::unique_ptr<Destination> inner, int limit)
+      : inner_(std::move(inner)), limit_(limit) {}
+  Result<Delivery> Deliver(const Batch& batch) override {
+    if (delivered_ >= limit_) return Status::Unavailable("connection reset by peer (test)");
+    ++delivered_;
+    return inner_->Deliver(batch);
+  }
+
+ private:
+  std::unique_ptr<Destination> inner_;
+  int limit_;
+  int delivered_ = 0;
+};
+
+// Webhooks whose waits are recorded in `sleeps`, never slept, with a short timeout.
+SyncOptions RecordingSleeps(std::vector<int64_t>* sleeps) {
+  SyncOptions options;
+  options.make_destination =
+      [sleeps](const DestinationConfig& dest) -> Result<std::unique_ptr<Destination>> {
+    WebhookOptions o;
+    o.url = dest.url->value;
+    o.timeout_ms = 300;
+    o.sleeper = [sleeps](int64_t ms) { sleeps->push_back(ms); };
+    o.jitter_seed = 7;
+    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<WebhookDestination> d,
+                          WebhookDestination::Create(std::move(o)));
+    return std::unique_ptr<Destination>(std::move(d));
+  };
+  return options;
+}
+
+// One warehouse per test with the sources above, in a temporary project directory.
+class SyncTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgres") {
+      ZCDP_REQUIRE_POSTGRES();
+      db_ = std::make_unique<testing::TestDatabase>("sync");
+      ASSERT_TRUE(db_->ok());
+    }
+    std::string tmpl = (fs::temp_directory_path() / "zcdp-sync-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    ASSERT_NO_FATAL_FAILURE(Load(""));
+    Result<WarehouseOptions> options = WarehouseOptionsFor(project_.warehouse);
+    ASSERT_TRUE(options.ok()) << options.status().message();
+    Result<std::unique_ptr<Warehouse>> wh = OpenWarehouse(*options);
+    ASSERT_TRUE(wh.ok()) << wh.status().message();
+    wh_ = std::move(wh).value();
+    Exec(kSourcesSql);
+  }
+  void TearDown() override {
+    wh_.reset();
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+
+  std::string WarehouseBlock() const {
+    if (db_) return "{type: postgres, dsn: '" + db_->dsn() + "'}";
+    return "{type: duckdb, path: '" + dir_ + "/warehouse.duckdb'}";
+  }
+
+  // Loads the project with these destinations (YAML list items).
+  void Load(const std::string& destinations) {
+    Diagnostics diags("zcdp.yaml");
+    auto project = ParseProject(ProjectYaml(WarehouseBlock(), destinations), dir_ + "/zcdp.yaml",
+                                dir_, diags);
+    ASSERT_TRUE(project && !diags.has_errors()) << diags.ToString();
+    project_ = std::move(*project);
+  }
+
+  void Exec(const std::string& sql) {
+    Status s = wh_->Execute(sql);
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+
+  // Runs every step but "sync", re-reading the sources, and learns the profile ids.
+  void Evaluate() {
+    Pipeline pipeline;
+    for (const Step& step : StandardPipeline().steps()) {
+      if (step.name != "sync") ASSERT_TRUE(pipeline.Add(step).ok());
+    }
+    RunOptions options;
+    options.full_refresh = true;
+    Result<RunSummary> run = RunPipeline(pipeline, project_, *wh_, options);
+    ASSERT_TRUE(run.ok()) << run.status().message();
+    ASSERT_EQ(run->status, RunStatus::kSucceeded) << run->steps.back().error;
+    Result<QueryResult> ids = wh_->Query(
+        "SELECT id_value, profile_id FROM zcdp.identity_graph WHERE id_type = 'crm_id'");
+    ASSERT_TRUE(ids.ok()) << ids.status().message();
+    for (const auto& row : ids->rows) {
+      customer_of_[row[1].ToString()] = row[0].ToString();
+      profile_of_[row[0].ToString()] = row[1].ToString();
+    }
+  }
+
+  const DestinationConfig& Dest(const std::string& name) const {
+    for (const DestinationConfig& d : project_.destinations) {
+      if (d.name.value == name) return d;
+    }
+    ADD_FAILURE() << "no destination " << name;
+    return project_.destinations.front();
+  }
+
+  SyncOutcome Sync(const std::string& name, const SyncOptions& options = {}) {
+    Result<SyncOutcome> out = SyncDestination(project_, *wh_, Dest(name), ++run_id_, options);
+    EXPECT_TRUE(out.ok()) << out.status().message();
+    return out.ok() ? *out : SyncOutcome{};
+  }
+
+  std::string CustomerOf(const std::string& key) const {
+    const auto it = customer_of_.find(key);
+    return it == customer_of_.end() ? "unknown:" + key : it->second;
+  }
+  std::multiset<std::string> Customers(const std::vector<json>& records) const {
+    std::multiset<std::string> out;
+    for (const auto& r : records) out.insert(CustomerOf(r.value("key", "")));
+    return out;
+  }
+  template <typename Keys>
+  std::multiset<std::string> CustomersOfKeys(const Keys& keys) const {
+    std::multiset<std::string> out;
+    for (const auto& k : keys) out.insert(CustomerOf(k));
+    return out;
+  }
+
+  // The text column of a query, one value per row.
+  std::multiset<std::string> Column(const std::string& sql, const std::vector<Value>& params) {
+    Result<QueryResult> r = wh_->Query(sql, params);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    std::multiset<std::string> out;
+    if (r.ok()) {
+      for (const auto& row : r->rows) out.insert(row[0].ToString());
+    }
+    return out;
+  }
+  // The customers with a row in sync_state for `dest`.
+  std::multiset<std::string> SyncedCustomers(const std::string& dest) {
+    return CustomersOfKeys(Column(
+        "SELECT DISTINCT record_key FROM zcdp.sync_state WHERE destination = $1", {Value::Text(dest)}));
+  }
+  int64_t Int(const std::string& sql, const std::vector<Value>& params = {}) {
+    Result<int64_t> n = QueryInt(*wh_, sql, params);
+    EXPECT_TRUE(n.ok()) << n.status().message();
+    return n.ok() ? *n : -1;
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::string dir_;
+  Project project_;
+  std::unique_ptr<Warehouse> wh_;
+  std::map<std::string, std::string> customer_of_;  // profile id -> customer id
+  std::map<std::string, std::string> profile_of_;   // customer id -> profile id
+  int64_t run_id_ = 1000;
+};
+
+TEST_P(SyncTest, OnlyProfilesWhoseLatestAnswerIsAGrantAreEverSent) {
+  HttpReceiver receiver;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name]")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  Result<DestinationPlan> plan = PlanDestination(project_, *wh_, Dest("hook"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(plan->members, 6);
+  EXPECT_EQ(plan->upserts, 6);
+
+  SyncOutcome first = Sync("hook");
+  EXPECT_EQ(first.error, "");
+  EXPECT_EQ(first.sent, 6);
+  EXPECT_EQ(Customers(RecordsSince(receiver, 0)), kMembers);
+
+  // c2 grants again, c1 withdraws: c2 is sent, c1 only leaves the state (mode diff).
+  const size_t before = receiver.request_count();
+  Exec(
+      "INSERT INTO crm.consents VALUES "
+      "('k20', 'c2', 'email_marketing', TRUE, TIMESTAMP '2026-03-01 00:00:00'), "
+      "('k21', 'c1', 'email_marketing', FALSE, TIMESTAMP '2026-03-01 00:00:00')");
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  SyncOutcome second = Sync("hook");
+  EXPECT_EQ(second.forgotten, 1);
+  EXPECT_EQ(Customers(RecordsSince(receiver, before)), (std::multiset<std::string>{"c2"}));
+
+  for (const char* never : {"c3", "c6", "c7", "c8"}) {
+    for (const auto& request : receiver.requests()) {
+      EXPECT_EQ(request.body.find(profile_of_[never]), std::string::npos) << never;
+    }
+  }
+}
+
+TEST_P(SyncTest, PayloadsHoldExactlyTheMappedFields) {
+  HttpReceiver renamed, names_only;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("renamed", renamed, "fields: {mail: email, name: first_name}") +
+                               Webhook("names_only", names_only, "fields: [first_name]")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  EXPECT_EQ(Sync("renamed").sent, 6);
+  EXPECT_EQ(Sync("names_only").sent, 6);
+
+  const std::map<std::string, std::string> emails = {{"c1", "ann@x.com"}, {"c4", "dan@x.com"},
+                                                     {"c5", "eve@x.com"}, {"c9", "ivy@x.com"},
+                                                     {"c10", "jon@x.com"}, {"c11", "kim@x.com"}};
+  const std::vector<json> records = RecordsSince(renamed, 0);
+  ASSERT_EQ(records.size(), 6u);
+  for (const auto& r : records) {
+    std::set<std::string> names;
+    for (const auto& [name, value] : r["fields"].items()) names.insert(name);
+    EXPECT_EQ(names, (std::set<std::string>{"mail", "name"})) << r.dump();
+    EXPECT_EQ(r["fields"]["mail"], emails.at(CustomerOf(r["key"].get<std::string>()))) << r.dump();
+  }
+  ASSERT_EQ(RecordsSince(names_only, 0).size(), 6u);
+  for (const auto& r : RecordsSince(names_only, 0)) {
+    EXPECT_EQ(r["fields"].size(), 1u) << r.dump();
+    EXPECT_TRUE(r["fields"].contains("first_name")) << r.dump();
+  }
+  for (const auto& request : names_only.requests()) {
+    EXPECT_EQ(request.body.find("@x.com"), std::string::npos) << request.body;
+    EXPECT_EQ(request.body.find("gold"), std::string::npos) << request.body;
+  }
+}
+
+TEST_P(SyncTest, EachModeSendsWhatChangedAndOnlyThat) {
+  HttpReceiver diff, mirror, full;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("diff", diff, "fields: [first_name], batch_size: 4") +
+                               Webhook("mirror", mirror, "fields: [first_name], mode: mirror") +
+                               Webhook("full", full, "fields: [first_name], mode: full")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  HttpReceiver* receivers[] = {&diff, &mirror, &full};
+  const char* names[] = {"diff", "mirror", "full"};
+  std::vector<std::vector<json>> got(3);
+  const auto sync_all = [&] {
+    for (int i = 0; i < 3; ++i) {
+      const size_t before = receivers[i]->request_count();
+      EXPECT_EQ(Sync(names[i]).error, "") << names[i];
+      got[i] = RecordsSince(*receivers[i], before);
+    }
+  };
+  const auto only = [](std::string customer) { return std::multiset<std::string>{customer}; };
+
+  sync_all();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Customers(got[i]), kMembers) << names[i];
+
+  sync_all();  // nothing changed
+  EXPECT_EQ(diff.request_count(), 2u);
+  EXPECT_TRUE(got[0].empty());
+  EXPECT_TRUE(got[1].empty());
+  EXPECT_EQ(Customers(got[2]), kMembers);
+
+  Exec("UPDATE crm.customers SET first_name = 'Evelyn' WHERE customer_id = 'c5'");
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  sync_all();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(Customers(got[i]), only("c5")) << names[i];
+    EXPECT_EQ(got[i][0]["fields"]["first_name"], "Evelyn");
+  }
+  EXPECT_EQ(Customers(got[2]), kMembers);
+
+  Exec("UPDATE crm.customers SET tier = 'silver' WHERE customer_id = 'c1'");
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  const size_t diff_before = diff.request_count();
+  SyncOutcome left = Sync("diff");
+  EXPECT_EQ(left.forgotten, 1);
+  EXPECT_EQ(diff.request_count(), diff_before);
+  const size_t mirror_before = mirror.request_count();
+  EXPECT_EQ(Sync("mirror").sent, 1);
+  const std::vector<json> removal = RecordsSince(mirror, mirror_before);
+  ASSERT_EQ(Customers(removal), only("c1"));
+  EXPECT_EQ(removal[0]["action"], "remove");
+  EXPECT_FALSE(removal[0].contains("fields")) << removal[0].dump();
+  const size_t full_before = full.request_count();
+  Sync("full");
+  std::multiset<std::string> without_c1 = kMembers;
+  without_c1.erase("c1");
+  EXPECT_EQ(Customers(RecordsSince(full, full_before)), without_c1);
+
+  Exec("UPDATE crm.customers SET tier = 'gold' WHERE customer_id = 'c1'");
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  sync_all();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(Customers(got[i]), only("c1")) << names[i];
+    EXPECT_EQ(got[i][0]["action"], "upsert");
+    EXPECT_EQ(got[i][0]["fields"]["first_name"], "Ann");
+  }
+  EXPECT_EQ(Customers(got[2]), kMembers);
+}
+
+TEST_P(SyncTest, ARefusedRecordIsLoggedNotCheckpointedAndSentByTheNextSync) {
+  HttpReceiver listed, status400;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("listed", listed, "fields: [first_name], batch_size: 4") +
+                               Webhook("status400", status400, "fields: [first_name], batch_size: 4")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  listed.RejectKeys({profile_of_["c5"]}, RejectMode::kRejectedList);
+  status400.RejectKeys({profile_of_["c5"]}, RejectMode::kStatus400);
+  std::multiset<std::string> others = kMembers;
+  others.erase("c5");
+  for (auto [name, receiver] : {std::pair{"listed", &listed}, std::pair{"status400", &status400}}) {
+    SyncOutcome first = Sync(name);
+    EXPECT_EQ(first.sent, 5) << name;
+    EXPECT_EQ(first.failed, 1) << name;
+    EXPECT_EQ(CustomersOfKeys(receiver->AcceptedRecordKeys()), others) << name;
+    Result<QueryResult> log = wh_->Query(
+        "SELECT status, error FROM zcdp.activation_log WHERE destination = $1 AND record_key = $2",
+        {Value::Text(name), Value::Text(profile_of_["c5"])});
+    ASSERT_TRUE(log.ok()) << log.status().message();
+    ASSERT_EQ(log->rows.size(), 1u) << name;
+    EXPECT_EQ(log->rows[0][0], Value::Text("failed"));
+    EXPECT_NE(log->rows[0][1].ToString().find("poisoned"), std::string::npos)
+        << log->rows[0][1].ToString();
+    EXPECT_EQ(SyncedCustomers(name), others) << name;
+
+    receiver->RejectKeys({}, RejectMode::kRejectedList);
+    const size_t before = receiver->request_count();
+    SyncOutcome second = Sync(name);
+    EXPECT_EQ(second.sent, 1) << name;
+    EXPECT_EQ(second.failed, 0) << name;
+    EXPECT_EQ(Customers(RecordsSince(*receiver, before)), (std::multiset<std::string>{"c5"}));
+    EXPECT_EQ(SyncedCustomers(name), kMembers) << name;
+  }
+}
+
+TEST_P(SyncTest, RetriedRequestsAreAcceptedOnceByIdempotencyKey) {
+  HttpReceiver receiver;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name], batch_size: 2")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  receiver.Enqueue(500);                                     // batch 1
+  receiver.Enqueue(200);                                     //   then accepted
+  receiver.Enqueue(ScriptedResponse{.drop = true});          // batch 2
+  receiver.Enqueue(ScriptedResponse{.status = 429, .headers = {{"Retry-After", "3"}}});
+  receiver.Enqueue(200);                                     //   then accepted
+  receiver.Enqueue(ScriptedResponse{.status = 200, .delay_ms = 1000});  // batch 3: times out
+  std::vector<int64_t> sleeps;
+  SyncOutcome out = Sync("hook", RecordingSleeps(&sleeps));
+  EXPECT_EQ(out.error, "");
+  EXPECT_EQ(out.sent, 6);
+  EXPECT_EQ(out.batches, 3);
+  EXPECT_NE(std::find(sleeps.begin(), sleeps.end(), 3000), sleeps.end());
+
+  // A receiver that drops repeated keys processes each record once.
+  std::map<std::string, std::string> body_of_key;
+  std::multiset<std::string> once;
+  for (const auto& request : receiver.requests()) {
+    const std::string key = request.header("idempotency-key");
+    const auto [it, first] = body_of_key.emplace(key, request.body);
+    EXPECT_EQ(it->second, request.body) << "a resend under " << key << " changed its body";
+    if (!first) continue;
+    const json doc = json::parse(request.body);
+    for (const auto& r : doc["records"]) once.insert(CustomerOf(r["key"].get<std::string>()));
+  }
+  EXPECT_EQ(receiver.DistinctAcceptedKeys(), 3u);
+  EXPECT_EQ(body_of_key.size(), 3u);
+  EXPECT_EQ(once, kMembers);
+  EXPECT_EQ(SyncedCustomers("hook"), kMembers);
+}
+
+TEST_P(SyncTest, AnInterruptedSyncResumesAfterTheLastAcknowledgedBatch) {
+  HttpReceiver receiver;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name], batch_size: 2")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  SyncOptions interrupted;
+  interrupted.make_destination =
+      [](const DestinationConfig& dest) -> Result<std::unique_ptr<Destination>> {
+    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Destination> inner, MakeDestination(dest));
+    return std::unique_ptr<Destination>(std::make_unique<FailsAfter>(std::move(inner), 2));
+  };
+  SyncOutcome first = Sync("hook", interrupted);
+  EXPECT_NE(first.error.find("connection reset by peer (test)"), std::string::npos)
+      << first.error;
+  EXPECT_EQ(first.sent, 4);
+  EXPECT_EQ(first.batches, 2);
+  const std::multiset<std::string> delivered = CustomersOfKeys(receiver.AcceptedRecordKeys());
+  EXPECT_EQ(delivered.size(), 4u);
+  EXPECT_EQ(SyncedCustomers("hook"), delivered);
+  EXPECT_EQ(Int("SELECT count(*) FROM zcdp.activation_log WHERE destination = 'hook' AND "
+                "status = 'failed' AND error LIKE '%connection reset%'"),
+            2);
+
+  const size_t before = receiver.request_count();
+  SyncOutcome rerun = Sync("hook");
+  EXPECT_EQ(rerun.error, "");
+  EXPECT_EQ(rerun.sent, 2);
+  std::multiset<std::string> rest = kMembers;
+  for (const auto& c : delivered) rest.erase(c);
+  EXPECT_EQ(Customers(RecordsSince(receiver, before)), rest);
+  EXPECT_EQ(CustomersOfKeys(receiver.AcceptedRecordKeys()), kMembers);  // none twice
+  EXPECT_EQ(SyncedCustomers("hook"), kMembers);
+}
+
+TEST_P(SyncTest, LedgerTotalsEqualWhatTheReceiverAccepted) {
+  HttpReceiver receiver;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name], batch_size: 4")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  receiver.RejectKeys({profile_of_["c5"]}, RejectMode::kStatus400);  // splits its batch
+  SyncOutcome out = Sync("hook");
+  EXPECT_EQ(out.sent, 5);
+  EXPECT_EQ(out.failed, 1);
+
+  int64_t accepted_bytes = 0;
+  for (const auto& request : receiver.requests()) {
+    if (request.body.find(profile_of_["c5"]) == std::string::npos) {
+      accepted_bytes += static_cast<int64_t>(request.body.size());
+    }
+  }
+  const std::vector<Value> hook = {Value::Text("hook")};
+  EXPECT_EQ(Int("SELECT CAST(sum(rows) AS BIGINT) FROM zcdp.copy_ledger WHERE destination = $1",
+                hook),
+            static_cast<int64_t>(receiver.AcceptedRecordKeys().size()));
+  EXPECT_EQ(Int("SELECT CAST(sum(bytes) AS BIGINT) FROM zcdp.copy_ledger WHERE destination = $1",
+                hook),
+            accepted_bytes);
+  EXPECT_EQ(out.bytes, accepted_bytes);
+  EXPECT_EQ(Int("SELECT count(*) FROM zcdp.copy_ledger WHERE destination = $1 AND fields = "
+                "'first_name' AND purpose = 'email_marketing' AND destination_type = 'webhook'",
+                hook),
+            2);
+}
+
+TEST_P(SyncTest, AMappingToAMissingColumnFailsOnlyItsDestination) {
+  HttpReceiver broken, hook;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("broken", broken, "fields: [first_name]") +
+                               Webhook("hook", hook, "fields: [first_name]")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  // The project file gained a trait and a mapping to it, but no run has added the column
+  // to the profiles view yet.
+  TraitConfig vip;
+  vip.name.value = "vip_score";
+  vip.source = LocatedString{"customers", {}};
+  vip.pick = LocatedString{"most_recent", {}};
+  project_.traits.push_back(vip);
+  project_.destinations[0].fields = {FieldMapping{{"vip", {}}, {"vip_score", {}}}};
+
+  Pipeline sync_only;
+  Step step = SyncStep();
+  step.depends_on.clear();
+  ASSERT_TRUE(sync_only.Add(step).ok());
+  Result<RunSummary> run = RunPipeline(sync_only, project_, *wh_);
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  EXPECT_EQ(run->status, RunStatus::kFailed);
+  ASSERT_EQ(run->steps.size(), 1u);
+  const std::string& error = run->steps[0].error;
+  EXPECT_NE(error.find("broken"), std::string::npos) << error;
+  EXPECT_NE(error.find("vip_score"), std::string::npos) << error;
+  EXPECT_EQ(error.find("  hook:"), std::string::npos) << error;
+  EXPECT_EQ(broken.request_count(), 0u);
+  EXPECT_EQ(Customers(RecordsSince(hook, 0)), kMembers);
+  EXPECT_EQ(SyncedCustomers("hook"), kMembers);
+}
+
+// The file names of `dir`, sorted.
+std::vector<std::string> FileNames(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string ReadText(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_P(SyncTest, FileDropsAppearWholeAndAResentBatchKeepsItsName) {
+  std::string dests;
+  for (const char* format : {"jsonl", "csv", "parquet"}) {
+    dests += std::string("  - {name: drop_") + format + ", type: file, path: drops, format: " +
+             format +
+             ", audience: gold, purpose: email_marketing, fields: [first_name], mode: full, "
+             "batch_size: 4}\n";
+  }
+  ASSERT_NO_FATAL_FAILURE(Load(dests));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  const fs::path drops = fs::path(dir_) / "drops";
+  for (const char* format : {"jsonl", "csv", "parquet"}) {
+    EXPECT_EQ(Sync(std::string("drop_") + format).sent, 6) << format;
+  }
+  const std::vector<std::string> first = FileNames(drops);
+  ASSERT_EQ(first.size(), 6u);  // two batches per format
+  const std::regex name(R"(drop_(jsonl|csv|parquet)-[0-9a-f]{16}\.(jsonl|csv|parquet))");
+  for (const auto& f : first) EXPECT_TRUE(std::regex_match(f, name)) << f;
+
+  size_t jsonl_lines = 0, csv_rows = 0;
+  for (const auto& f : first) {
+    const std::string text = ReadText(drops / f);
+    if (f.ends_with(".jsonl")) {
+      ASSERT_TRUE(text.ends_with("\n"));
+      std::istringstream in(text);
+      for (std::string line; std::getline(in, line); ++jsonl_lines) {
+        const json j = json::parse(line);
+        EXPECT_EQ(j.size(), 3u) << line;  // record_key, action, first_name
+        EXPECT_TRUE(j.contains("first_name")) << line;
+      }
+    } else if (f.ends_with(".csv")) {
+      EXPECT_TRUE(text.starts_with("record_key,action,first_name\r\n") ||
+                  text.starts_with("record_key,action,first_name\n"))
+          << text;
+      csv_rows += static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) - 1;
+    }
+    EXPECT_EQ(text.find("@x.com"), std::string::npos) << f;
+  }
+  EXPECT_EQ(jsonl_lines, 6u);
+  EXPECT_EQ(csv_rows, 6u);
+  Result<std::unique_ptr<Warehouse>> reader = OpenWarehouse({.path = ":memory:"});
+  ASSERT_TRUE(reader.ok());
+  Result<int64_t> parquet_rows = QueryInt(
+      **reader, "SELECT count(*) FROM read_parquet('" + (drops / "*.parquet").string() + "')");
+  ASSERT_TRUE(parquet_rows.ok()) << parquet_rows.status().message();
+  EXPECT_EQ(*parquet_rows, 6);
+
+  // Mode full sends the same batches again: their files are replaced, not added.
+  for (const char* format : {"jsonl", "csv", "parquet"}) {
+    EXPECT_EQ(Sync(std::string("drop_") + format).sent, 6) << format;
+  }
+  EXPECT_EQ(FileNames(drops), first);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, SyncTest, ::testing::Values("duckdb", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace zcdp::activation

@@ -1,0 +1,307 @@
+// End-to-end on DuckDB: `zcdp sync [--dry-run]`, `zcdp ledger` and `zcdp validate` on a small
+// hand-made shop, against a loopback receiver; and a `kill -9` in the middle of a sync, after
+// which a rerun delivers every member exactly once by idempotency key.
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "zcdp/warehouse/warehouse.h"
+
+#include "support/command.h"
+#include "support/http_receiver.h"
+#include "support/warehouse_snapshot.h"
+
+namespace zcdp {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::HttpReceiver;
+using testing::ReadFile;
+using testing::RunZcdp;
+using testing::ScriptedResponse;
+using testing::ShellQuote;
+
+constexpr int kCustomers = 40;  // c1..c40, all gold; c1..c36 granted email_marketing
+constexpr int kMembers = 36;
+
+// The shop: customers c<i> with a consent row each; every tenth is a refusal.
+std::string ShopSql() {
+  std::string sql =
+      "CREATE SCHEMA crm;"
+      "CREATE TABLE crm.customers (customer_id VARCHAR, email VARCHAR, first_name VARCHAR, "
+      "tier VARCHAR);"
+      "CREATE TABLE crm.consents (consent_id VARCHAR, customer_id VARCHAR, purpose VARCHAR, "
+      "granted BOOLEAN, updated_at TIMESTAMP);";
+  for (int i = 1; i <= kCustomers; ++i) {
+    const std::string c = "c" + std::to_string(i);
+    sql += "INSERT INTO crm.customers VALUES ('" + c + "', '" + c + "@x.com', 'Name" + c +
+           "', 'gold');";
+    sql += "INSERT INTO crm.consents VALUES ('k" + c + "', '" + c + "', 'email_marketing', " +
+           (i > kMembers ? "FALSE" : "TRUE") + ", TIMESTAMP '2026-01-01 00:00:00');";
+  }
+  return sql;
+}
+
+constexpr char kModel[] = R"yaml(sources:
+  - name: customers
+    table: crm.customers
+    primary_key: customer_id
+    identifiers: {crm_id: customer_id, email: email}
+    attributes: [first_name, tier]
+    pii: [email, first_name]
+  - name: consents
+    table: crm.consents
+    primary_key: consent_id
+    identifiers: {crm_id: customer_id}
+    attributes: [purpose, granted, updated_at]
+identity:
+  id_types:
+    crm_id: {priority: 1}
+    email: {priority: 2, normalize: email}
+traits:
+  - {name: first_name, source: customers, pick: most_recent}
+  - {name: tier, source: customers, pick: most_recent}
+audiences:
+  - {name: gold, where: "tier = 'gold'"}
+)yaml";
+
+constexpr char kConsent[] =
+    "consent: {source: consents, purpose_column: purpose, granted_column: granted, "
+    "timestamp_column: updated_at}\n";
+
+// A project directory with the shop, evaluated once by `zcdp run` without destinations.
+class SyncCliE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "zcdp-sync-cli-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    {
+      auto wh = OpenWarehouse({.path = Db()});
+      ASSERT_TRUE(wh.ok()) << wh.status().message();
+      ASSERT_TRUE((*wh)->Execute(ShopSql()).ok());
+    }
+    WriteProject(std::string(kConsent), "");
+    const auto run = RunZcdp("run -p " + P());
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  std::string Db() const { return (dir_ / "warehouse.duckdb").string(); }
+  std::string P() const { return ShellQuote(dir_.string()); }
+
+  void WriteProject(const std::string& consent, const std::string& destinations) {
+    std::ofstream(dir_ / "zcdp.yaml") << "name: shop\nwarehouse: {type: duckdb, path: "
+                                         "warehouse.duckdb}\n"
+                                      << kModel << consent
+                                      << (destinations.empty() ? "" : "destinations:\n")
+                                      << destinations;
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto wh = OpenWarehouse({.path = Db(), .read_only = true});
+    EXPECT_TRUE(wh.ok()) << wh.status().message();
+    if (!wh.ok()) return -1;
+    auto n = QueryInt(**wh, sql);
+    EXPECT_TRUE(n.ok()) << n.status().message();
+    return n.ok() ? *n : -1;
+  }
+
+  fs::path dir_;
+};
+
+std::string Hook(const HttpReceiver& receiver, int batch_size) {
+  return "  - {name: hook, type: webhook, url: '" + receiver.url() +
+         "', audience: gold, purpose: email_marketing, fields: [first_name], batch_size: " +
+         std::to_string(batch_size) + "}\n";
+}
+
+constexpr char kFiles[] =
+    "  - {name: files, type: file, path: drops, format: jsonl, audience: gold, purpose: "
+    "email_marketing, fields: {email: email}, batch_size: 10}\n";
+
+// A number from a JSON cell, whether the engine's sum came out as a number or as text.
+int64_t Number(const json& cell) {
+  return cell.is_string() ? std::stoll(cell.get<std::string>()) : cell.get<int64_t>();
+}
+
+// The words of the plan line of `destination`: name, type, members, upserts, removals,
+// forgets.
+std::vector<std::string> PlanRow(const std::string& out, const std::string& destination) {
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::vector<std::string> row;
+    for (std::string w; words >> w;) row.push_back(w);
+    if (!row.empty() && row[0] == destination) return row;
+  }
+  return {};
+}
+
+TEST_F(SyncCliE2E, DryRunPrintsTheCountsAndWritesNothing) {
+  HttpReceiver receiver;
+  WriteProject(kConsent, Hook(receiver, 10) + kFiles);
+  const auto before = testing::SnapshotWarehouse(Db());
+  const auto dry = RunZcdp("sync --dry-run -p " + P());
+  ASSERT_EQ(dry.exit_code, 0) << dry.out << dry.err;
+  EXPECT_NE(dry.out.find("nothing is sent or written"), std::string::npos) << dry.out;
+  using Row = std::vector<std::string>;
+  EXPECT_EQ(PlanRow(dry.out, "hook"), (Row{"hook", "webhook", "36", "36", "0", "0"})) << dry.out;
+  EXPECT_EQ(PlanRow(dry.out, "files"), (Row{"files", "file", "36", "36", "0", "0"})) << dry.out;
+  EXPECT_EQ(receiver.request_count(), 0u);
+  EXPECT_FALSE(fs::exists(dir_ / "drops"));
+  EXPECT_EQ(testing::SnapshotWarehouse(Db()), before);
+}
+
+TEST_F(SyncCliE2E, LedgerShowsWhatTheSyncDelivered) {
+  HttpReceiver receiver;
+  WriteProject(kConsent, Hook(receiver, 10) + kFiles);
+  const auto sync = RunZcdp("sync -p " + P());
+  ASSERT_EQ(sync.exit_code, 0) << sync.out << sync.err;
+  EXPECT_EQ(receiver.AcceptedRecordKeys().size(), static_cast<size_t>(kMembers));
+  int64_t hook_bytes = 0;
+  for (const auto& request : receiver.requests()) hook_bytes += request.body.size();
+  int64_t file_bytes = 0;
+  for (const auto& f : fs::directory_iterator(dir_ / "drops")) {
+    file_bytes += static_cast<int64_t>(f.file_size());
+  }
+
+  const auto ledger = RunZcdp("ledger -f json -p " + P());
+  ASSERT_EQ(ledger.exit_code, 0) << ledger.out << ledger.err;
+  const json rows = json::parse(ledger.out);
+  ASSERT_EQ(rows.size(), 2u) << ledger.out;
+  EXPECT_EQ(rows[0]["destination"], "files");
+  EXPECT_EQ(rows[0]["fields"], "email");
+  EXPECT_EQ(Number(rows[0]["payloads"]), 4);
+  EXPECT_EQ(Number(rows[0]["records"]), kMembers);
+  EXPECT_EQ(Number(rows[0]["bytes"]), file_bytes);
+  EXPECT_EQ(rows[1]["destination"], "hook");
+  EXPECT_EQ(rows[1]["purpose"], "email_marketing");
+  EXPECT_EQ(Number(rows[1]["payloads"]), 4);
+  EXPECT_EQ(Number(rows[1]["records"]), kMembers);
+  EXPECT_EQ(Number(rows[1]["bytes"]), hook_bytes);
+
+  const auto table = RunZcdp("ledger --destination hook -p " + P());
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("hook"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find(std::to_string(hook_bytes)), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("files"), std::string::npos) << table.out;
+
+  const auto again = RunZcdp("sync --dry-run -p " + P());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(PlanRow(again.out, "hook"),
+            (std::vector<std::string>{"hook", "webhook", "36", "0", "0", "0"}))
+      << again.out;
+}
+
+struct InvalidDestination {
+  const char* name;
+  bool with_consent;
+  const char* destination;
+  std::vector<std::string> message;  // each part must appear in stderr
+};
+
+TEST_F(SyncCliE2E, ValidateRefusesUnsafeDestinations) {
+  const InvalidDestination cases[] = {
+      {"NoConsentSource", false,
+       "  - {name: hook, type: webhook, url: 'http://127.0.0.1:1/x', audience: gold, purpose: "
+       "email_marketing, fields: [first_name]}\n",
+       {"destination 'hook'", "purpose 'email_marketing'", "no 'consent' source"}},
+      {"UploadOfANonIdentifier", true,
+       "  - {name: ads, type: audience_upload, url: 'http://127.0.0.1:1/x', audience: gold, "
+       "purpose: email_marketing, fields: {email: email, tier: tier}}\n",
+       {"destination 'ads'", "hashed identifiers", "got 'tier'"}},
+      {"UnknownField", true,
+       "  - {name: hook, type: webhook, url: 'http://127.0.0.1:1/x', audience: gold, purpose: "
+       "email_marketing, fields: [first_nme]}\n",
+       {"destination 'hook'", "'first_nme' is neither a trait nor an id type", "first_name"}},
+  };
+  for (const auto& c : cases) {
+    WriteProject(c.with_consent ? kConsent : "", c.destination);
+    const auto v = RunZcdp("validate -p " + P());
+    EXPECT_EQ(v.exit_code, 1) << c.name << "\n" << v.out << v.err;
+    for (const auto& part : c.message) {
+      EXPECT_NE(v.err.find(part), std::string::npos) << c.name << ": " << part << "\n" << v.err;
+    }
+  }
+}
+
+// Starts `zcdp sync -p dir` with its output discarded; returns its pid.
+pid_t StartSync(const std::string& dir) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(ZCDP_BINARY, ZCDP_BINARY, "sync", "-p", dir.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+TEST_F(SyncCliE2E, AKilledSyncIsResumedWithoutLossOrDuplicate) {
+  constexpr int kBatch = 4;  // 9 batches
+  HttpReceiver receiver;
+  WriteProject(kConsent, Hook(receiver, kBatch));
+  for (int i = 0; i < 3; ++i) receiver.Enqueue(200);
+  receiver.Enqueue(ScriptedResponse{.status = 200, .delay_ms = 5000});  // killed meanwhile
+
+  const pid_t pid = StartSync(dir_.string());
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (receiver.request_count() < 4 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_EQ(receiver.request_count(), 4u);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(Count("SELECT count(DISTINCT record_key) FROM zcdp.sync_state"), 3 * kBatch);
+
+  const auto rerun = RunZcdp("sync -p " + P());
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
+  std::map<std::string, std::string> body_of_key;
+  std::map<std::string, int> sends_of_key;
+  std::multiset<std::string> once;  // what a receiver dropping repeated keys processed
+  for (const auto& request : receiver.requests()) {
+    const std::string key = request.header("idempotency-key");
+    ++sends_of_key[key];
+    const auto [it, first] = body_of_key.emplace(key, request.body);
+    EXPECT_EQ(it->second, request.body) << "a resend under " << key << " changed its body";
+    if (!first) continue;
+    const json doc = json::parse(request.body);
+    for (const auto& r : doc["records"]) once.insert(r["key"].get<std::string>());
+  }
+  EXPECT_EQ(once.size(), static_cast<size_t>(kMembers));
+  EXPECT_EQ(std::set<std::string>(once.begin(), once.end()).size(), once.size());
+  EXPECT_EQ(receiver.DistinctAcceptedKeys(), body_of_key.size());
+  EXPECT_EQ(body_of_key.size(), static_cast<size_t>((kMembers + kBatch - 1) / kBatch));
+  // The three acknowledged batches were never resent; only the one in flight was.
+  const auto requests = receiver.requests();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(sends_of_key[requests[i].header("idempotency-key")], 1);
+  EXPECT_EQ(sends_of_key[requests[3].header("idempotency-key")], 2);
+  EXPECT_EQ(Count("SELECT count(DISTINCT record_key) FROM zcdp.sync_state"), kMembers);
+}
+
+}  // namespace
+}  // namespace zcdp
