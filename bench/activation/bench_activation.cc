@@ -2,6 +2,7 @@
 // webhook, each against a baseline measured in the same run.
 //
 //   bench_activation [--members N] [--seed S] [--dir TMP] [--out FILE.json | --out DIR]
+//                    [--checkpoint-threshold SIZE]
 //
 // Builds a DuckDB warehouse with SQL over range(): N members of audience 'bench',
 // zcdp.profiles as a table (text, bigint, double and timestamp traits), one email per profile
@@ -18,6 +19,12 @@
 //      records, each batch built before its timer starts. Baseline: serializing those
 //      batches to JSON only. Target: >= 50,000 records/s at 1e6.
 // Writes bench/results/activation.json (or FILE, or DIR/activation.json).
+//
+// DuckDB's automatic checkpoint is held off (checkpoint_threshold 64GB, recorded in the
+// results): SyncDestination streams the pending table on one connection while committing
+// checkpoints on another, and once the WAL passes DuckDB's default 16MB a commit starts a
+// checkpoint that waits forever for the stream's lock on that table (duckdb/duckdb#14303);
+// at 1e5 members the sync hangs at ~20%. `--checkpoint-threshold 16MB` reproduces it.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -63,10 +70,12 @@ struct Args {
   uint64_t seed = 42;
   std::string dir = (fs::temp_directory_path() / "zcdp-bench-activation").string();
   std::string out = std::string(ZCDP_SOURCE_DIR) + "/bench/results";
+  std::string checkpoint_threshold = "64GB";  // see the top of the file
 };
 
 constexpr const char* kUsage =
-    "usage: bench_activation [--members N] [--seed S] [--dir TMP] [--out FILE.json | --out DIR]\n";
+    "usage: bench_activation [--members N] [--seed S] [--dir TMP] [--out FILE.json | --out DIR] "
+    "[--checkpoint-threshold SIZE]\n";
 
 bool ParseArgs(int argc, char** argv, Args& a) {
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -79,6 +88,8 @@ bool ParseArgs(int argc, char** argv, Args& a) {
       a.dir = v;
     } else if (k == "--out") {
       a.out = v;
+    } else if (k == "--checkpoint-threshold") {
+      a.checkpoint_threshold = v;
     } else {
       return false;
     }
@@ -537,6 +548,8 @@ Status RunAll(const Args& a, Report& r) {
   const DestinationConfig& dest = project.destinations.front();
   ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> wh,
                         OpenWarehouse(WarehouseOptions{.path = db}));
+  ZCDP_RETURN_IF_ERROR(wh->Execute("SET GLOBAL checkpoint_threshold = " +
+                                   wh->dialect().QuoteString(a.checkpoint_threshold)));
   Progress("warehouse: " + std::to_string(a.members) + " members into " + db);
   const auto t0 = Stopwatch::now();
   for (const std::string& sql : WarehouseSql(a.members, a.seed)) {
@@ -557,6 +570,11 @@ Json Environment(const Args& a, const std::string& load_before) {
           {"seed", a.seed},
           {"batch_size", 1000},
           {"engine", "DuckDB (embedded), default threads"},
+          {"duckdb_checkpoint_threshold", a.checkpoint_threshold},
+          {"why_checkpoint_threshold",
+           "automatic checkpoints held off: with DuckDB's 16MB default, SyncDestination hangs "
+           "once the WAL passes it (a checkpoint waits on the pending table's open stream, "
+           "duckdb/duckdb#14303)"},
           {"receiver", "libmicrohttpd on loopback, thread per connection, answers 200 {}"},
           {"load_average_before", load_before},
           {"load_average_after", LoadAverage()},

@@ -191,12 +191,14 @@ std::vector<ErrorCase> Cases() {
       {"DestinationUnknownAudience",
        Plus("audiences:\n  - {name: buyers, where: x}\n"
             "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyer,\n"
-            "     purpose: ads, fields: [email]}\n"),
+            "     purpose: ads, fields: [email]}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
        17, 59, "destination 'd': audience: unknown audience 'buyer' (did you mean 'buyers'?)"},
       {"DestinationUnknownField",
        Plus("audiences:\n  - {name: buyers, where: x}\n"
             "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers,\n"
-            "     purpose: ads, fields: [emial]}\n"),
+            "     purpose: ads, fields: [emial]}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
        18, 29, "fields: 'emial' is neither a trait nor an id type (did you mean 'email'?)"},
       {"DestinationWithoutPurpose",
        Plus("audiences:\n  - {name: buyers, where: x}\n"
@@ -204,23 +206,51 @@ std::vector<ErrorCase> Cases() {
        17, 5, "destination 'd': missing required key 'purpose'"},
       {"WebhookWithoutUrl",
        Plus("audiences:\n  - {name: buyers, where: x}\n"
-            "destinations:\n  - {name: d, type: webhook, audience: buyers, purpose: ads}\n"),
+            "destinations:\n  - {name: d, type: webhook, audience: buyers, purpose: ads}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
        17, 5, "destination 'd': missing required key 'url'"},
       {"LiteralDestinationSecret",
        Plus("audiences:\n  - {name: buyers, where: x}\n"
             "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers,\n"
-            "     purpose: ads, secret: abc123}\n"),
+            "     purpose: ads, secret: abc123}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
        18, 28, "destination 'd': secret: write secrets as ${ENV_VAR} references"},
       {"DuplicateDestination",
        Plus("audiences:\n  - {name: b, where: x}\n"
-            "destinations:\n  - {name: d, type: file, path: out, audience: b, purpose: ads}\n"
-            "  - {name: d, type: file, path: out, audience: b, purpose: ads}\n"),
+            "destinations:\n  - {name: d, type: file, path: out, audience: b, purpose: ads, "
+            "format: csv}\n"
+            "  - {name: d, type: file, path: out, audience: b, purpose: ads, format: csv}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
        18, 12, "duplicate destination name 'd' (first defined at line 17)"},
       {"BadMode",
        Plus("audiences:\n  - {name: b, where: x}\n"
             "destinations:\n  - {name: d, type: file, path: o, audience: b, purpose: p, mode: "
-            "sync}\n"),
-       17, 67, "mode: expected one of diff, full, got 'sync'"},
+            "sync, format: csv}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       17, 67, "mode: expected one of diff, mirror, full, got 'sync'"},
+      {"DestinationWithoutConsentSource",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: file, path: o, format: csv, audience: b, "
+            "purpose: ads}\n"),
+       17, 71, "purpose 'ads': no profile may be sent without consent"},
+      {"UploadOfANonIdentifierField",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: audience_upload, url: 'http://h/x', audience: b,\n"
+            "     purpose: ads, fields: {ltv: email}}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       18, 29, "an audience upload sends only hashed identifiers named email, phone"},
+      {"FieldMappedTwice",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: b,\n"
+            "     purpose: ads, fields: {x: email, x: first_name}}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       18, 39, "duplicate key 'x'"},
+      {"ShareIntoTheOutputSchema",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: warehouse_share, schema: zcdp, audience: b, "
+            "purpose: ads}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       17, 46, "a share needs a schema of its own"},
       // --- Consent.
       {"ConsentUnknownSource",
        Plus("consent: {source: consent, purpose_column: p, granted_column: g}\n"), 14, 19,
