@@ -20,11 +20,11 @@
 //      batches to JSON only. Target: >= 50,000 records/s at 1e6.
 // Writes bench/results/activation.json (or FILE, or DIR/activation.json).
 //
-// DuckDB's automatic checkpoint is held off (checkpoint_threshold 64GB, recorded in the
-// results): SyncDestination streams the pending table on one connection while committing
-// checkpoints on another, and once the WAL passes DuckDB's default 16MB a commit starts a
-// checkpoint that waits forever for the stream's lock on that table (duckdb/duckdb#14303);
-// at 1e5 members the sync hangs at ~20%. `--checkpoint-threshold 16MB` reproduces it.
+// DuckDB's checkpoint_threshold is DuckDB's default (16MB) unless --checkpoint-threshold
+// says otherwise. SyncDestination once held a scan of the pending table open while
+// committing checkpoints, and a commit that started DuckDB's automatic checkpoint then
+// waited forever for that scan (duckdb/duckdb#14303); it now reads the table page by page,
+// and this default keeps that case covered.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -70,7 +70,7 @@ struct Args {
   uint64_t seed = 42;
   std::string dir = (fs::temp_directory_path() / "zcdp-bench-activation").string();
   std::string out = std::string(ZCDP_SOURCE_DIR) + "/bench/results";
-  std::string checkpoint_threshold = "64GB";  // see the top of the file
+  std::string checkpoint_threshold = "16MB";  // DuckDB's default; see the top of the file
 };
 
 constexpr const char* kUsage =
@@ -154,7 +154,7 @@ struct Report {
                    const std::string& target, bool pass) {
     Add(name, value, unit);
     metrics.back()["target"] = target;
-    metrics.back()["pass"] = pass;
+    metrics.back()["pass"] = applies ? Json(pass) : Json(nullptr);  // null: not at this size
     targets_met = targets_met && pass;
   }
   void Expect(bool ok, const std::string& what) {
@@ -262,8 +262,9 @@ Result<int64_t> Count(Warehouse& wh, const std::string& from_where) {
 // ---- 1. The diff -------------------------------------------------------------------------
 
 struct DiffRun {
-  double create_s = 0;  // CREATE TABLE AS DiffSql
-  double plan_s = 0;    // PlanDestination: count(*) of the members, and of the diff by action
+  double create_s = 0;      // CREATE TABLE AS DiffSql
+  double plan_s = 0;        // PlanDestination: count(*) of the members, and of the diff by action
+  double create_cpu_s = 0;  // process CPU during the CREATE TABLE: less sensitive to load
   std::map<std::string, int64_t> actions;  // rows of the CREATEd table, by action
   activation::DestinationPlan plan;
 
@@ -277,10 +278,12 @@ Result<DiffRun> MeasureDiff(const Project& p, Warehouse& wh, const DestinationCo
                             bool has_state, const std::string& table) {
   DiffRun r;
   const activation::SyncSql sql(p, wh.dialect());
+  const double cpu0 = ProcessCpuSeconds();
   auto t0 = Stopwatch::now();
   ZCDP_RETURN_IF_ERROR(wh.Execute("CREATE OR REPLACE TABLE bench_raw." + table + " AS " +
                                   sql.DiffSql(dest, has_state)));
   r.create_s = SecondsSince(t0);
+  r.create_cpu_s = ProcessCpuSeconds() - cpu0;
   ZCDP_ASSIGN_OR_RETURN(QueryResult counts, wh.Query("SELECT action, count(*) FROM bench_raw." +
                                                      table + " GROUP BY action"));
   for (const auto& row : counts.rows) {
@@ -309,9 +312,10 @@ Result<double> MeasureBaseline(Warehouse& wh) {
 void ReportDiff(Report& r, const std::string& which, const DiffRun& d, double baseline_s) {
   const std::string target = "< " + std::to_string(static_cast<int>(kDiffTargetSeconds)) + " s";
   r.AddTargeted("diff " + which + ": CREATE TABLE AS DiffSql", d.create_s, "s", target,
-                r.applies && d.create_s < kDiffTargetSeconds);
+                d.create_s < kDiffTargetSeconds);
   r.AddTargeted("diff " + which + ": PlanDestination", d.plan_s, "s", target,
-                r.applies && d.plan_s < kDiffTargetSeconds);
+                d.plan_s < kDiffTargetSeconds);
+  r.Add("diff " + which + ": CREATE TABLE, process CPU", d.create_cpu_s, "s");
   r.Add("diff " + which + " / baseline join", d.create_s / baseline_s, "x");
   r.Add("diff " + which + ": upserts", static_cast<double>(d.plan.upserts), "records");
 }
@@ -448,7 +452,7 @@ Status RunSync(const Project& p, Warehouse& wh, const DestinationConfig& dest,
   const double cpu_s = ProcessCpuSeconds() - cpu0;
   const double per_s = static_cast<double>(out.sent) / total_s;
   r.AddTargeted("delivery end to end (SyncDestination, checkpoints included)", per_s, "records/s",
-                ">= 50,000 records/s", r.applies && per_s >= kDeliveryTargetPerSecond);
+                ">= 50,000 records/s", per_s >= kDeliveryTargetPerSecond);
   r.Add("sync: total", total_s, "s");
   r.Add("sync: before the first batch (diff into the pending table, count, first read)",
         timing.first_call_s, "s");
@@ -535,7 +539,7 @@ Status RunHttpAlone(Warehouse& wh, const DestinationConfig& dest,
   const auto n = static_cast<double>(run.records);
   const double per_s = n / run.http_s;
   r.AddTargeted("delivery, HTTP alone (WebhookDestination::Deliver)", per_s, "records/s",
-                ">= 50,000 records/s", r.applies && per_s >= kDeliveryTargetPerSecond);
+                ">= 50,000 records/s", per_s >= kDeliveryTargetPerSecond);
   r.Add("baseline: JSON serialization alone (WebhookBody)", n / run.json_s, "records/s");
   r.Add("HTTP delivery / JSON serialization time", run.http_s / run.json_s, "x");
   r.Add("payload per record", static_cast<double>(run.bytes) / n, "bytes");
@@ -585,9 +589,7 @@ Json Environment(const Args& a, const std::string& load_before) {
           {"engine", "DuckDB (embedded), default threads"},
           {"duckdb_checkpoint_threshold", a.checkpoint_threshold},
           {"why_checkpoint_threshold",
-           "automatic checkpoints held off: with DuckDB's 16MB default, SyncDestination hangs "
-           "once the WAL passes it (a checkpoint waits on the pending table's open stream, "
-           "duckdb/duckdb#14303)"},
+           "DuckDB's default: automatic checkpoints happen during the sync, as in production"},
           {"receiver", "libmicrohttpd on loopback, thread per connection, answers 200 {}"},
           {"load_average_before", load_before},
           {"load_average_after", LoadAverage()},

@@ -29,10 +29,10 @@ std::string WebhookBody(const Batch& batch, std::span<const size_t> indices,
                         const std::string& idempotency_key) {
   Json records = Json::array();
   for (size_t i : indices) records.push_back(RecordJson(batch, batch.records[i]));
+  // No run id or batch number: a batch resent by a later run must be the same bytes under
+  // the same idempotency key. The copy ledger maps the key to its run.
   const Json body = {{"destination", batch.destination},
                      {"purpose", batch.purpose},
-                     {"run_id", batch.run_id},
-                     {"batch", batch.index},
                      {"idempotency_key", idempotency_key},
                      {"records", std::move(records)}};
   // Invalid UTF-8 in a text value becomes U+FFFD instead of throwing.

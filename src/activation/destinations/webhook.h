@@ -14,7 +14,7 @@ namespace zcdp::activation {
 using WebhookOptions = HttpDestinationOptions;
 
 // POSTs each batch as signed JSON to one URL:
-//   {"destination": ..., "purpose": ..., "run_id": N, "batch": index,
+//   {"destination": ..., "purpose": ...,
 //    "idempotency_key": ..., "records": [{"key": ..., "action": "upsert"|"remove",
 //                                         "fields": {"<name>": value, ...}}]}
 // Removals carry no "fields". Values are rendered by ValueToJson (payload/json_value.h):

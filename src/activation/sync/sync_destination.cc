@@ -56,22 +56,40 @@ class Deliverer {
         options_(options),
         out_(out) {}
 
-  // Reads the stream to its end, or stops at the first batch that is not acknowledged.
+  // Reads the pending rows page by page (rows `zcdp_seq` in (from, from + page]) and sends
+  // each full batch, stopping at the first batch that is not acknowledged. No scan stays
+  // open while a checkpoint commits: DuckDB's automatic checkpoint, which a commit may
+  // start, waits for every open scan and would wait forever on our own.
   // Returns an error only for warehouse failures (reading, or writing a checkpoint).
-  Status Run(QueryStream& stream) {
+  Status Run(Warehouse& wh, const std::string& page_sql, int64_t rows) {
+    const int64_t page = std::max<int64_t>(dest_.batch_size * 10, 10000);
     PendingBatch batch = NewBatch(dest_, run_id_, 0);
-    while (true) {
-      ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Chunk> chunk, stream.Next());
-      if (chunk == nullptr) break;
-      for (size_t row = 0; row < chunk->row_count(); ++row) {
-        AddRecord(*chunk, row, batch);
-        if (static_cast<int64_t>(batch.batch.records.size()) < dest_.batch_size) continue;
-        ZCDP_RETURN_IF_ERROR(Send(batch));
+    for (int64_t from = 0; from < rows; from += page) {
+      std::vector<PendingBatch> full;
+      {
+        ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream,
+                              wh.Stream(page_sql, {Value::Int(from), Value::Int(from + page)}));
+        while (true) {
+          ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Chunk> chunk, stream->Next());
+          if (chunk == nullptr) break;
+          for (size_t row = 0; row < chunk->row_count(); ++row) {
+            AddRecord(*chunk, row, batch);
+            if (static_cast<int64_t>(batch.batch.records.size()) < dest_.batch_size) continue;
+            full.push_back(std::move(batch));
+            batch = NewBatch(dest_, run_id_, 0);
+          }
+        }
+      }
+      for (PendingBatch& b : full) {
+        b.batch.index = out_.batches;
+        ZCDP_RETURN_IF_ERROR(Send(b));
         if (!out_.error.empty()) return Status::Ok();
-        batch = NewBatch(dest_, run_id_, out_.batches);
       }
     }
-    if (!batch.batch.records.empty()) ZCDP_RETURN_IF_ERROR(Send(batch));
+    if (!batch.batch.records.empty()) {
+      batch.batch.index = out_.batches;
+      ZCDP_RETURN_IF_ERROR(Send(batch));
+    }
     if (out_.error.empty() && out_.batches > 0) {
       Status finished = sink_.Finish();
       if (!finished.ok()) out_.error = finished.message();
@@ -187,20 +205,26 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
     return out;
   }
   const std::string pending = PendingTableName(dest);
-  ZCDP_RETURN_IF_ERROR(wh.Execute(
-      JoinStatements(d.CreateOrReplaceTableAs(schema, pending, sql.DiffSql(dest, true)))));
+  // Numbered in record-key order, so that the delivery can read it page by page.
+  const std::string numbered =
+      "SELECT diff.*, row_number() OVER (ORDER BY diff.record_key) AS "
+      "zcdp_seq FROM (" +
+      sql.DiffSql(dest, true) + ") diff";
+  ZCDP_RETURN_IF_ERROR(
+      wh.Execute(JoinStatements(d.CreateOrReplaceTableAs(schema, pending, numbered))));
   ZCDP_ASSIGN_OR_RETURN(auto counts, CountActions(wh, d.QualifiedName(schema, pending)));
   out.pending = counts["upsert"] + counts["remove"];
   out.forgotten = counts["forget"];
   if (out.forgotten > 0) ZCDP_RETURN_IF_ERROR(checkpoints.Forget(pending));
   LogDebug("sync " + dest.name.value + ": " + std::to_string(out.pending) + " records to send");
-  {
-    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream,
-                          wh.Stream("SELECT * FROM " + d.QualifiedName(schema, pending) +
-                                    " WHERE action <> 'forget' ORDER BY record_key"));
-    Deliverer deliverer(dest, **sink, checkpoints, run_id, options, out);
-    ZCDP_RETURN_IF_ERROR(deliverer.Run(*stream));
-  }
+  std::string columns = "action, record_key, checksum";
+  for (const FieldMapping& f : dest.fields) columns += ", " + d.QuoteIdentifier(f.name.value);
+  const std::string page_sql = "SELECT " + columns + " FROM " + d.QualifiedName(schema, pending) +
+                               " WHERE zcdp_seq > " + d.Placeholder(1) +
+                               " AND zcdp_seq <= " + d.Placeholder(2) +
+                               " AND action <> 'forget' ORDER BY zcdp_seq";
+  Deliverer deliverer(dest, **sink, checkpoints, run_id, options, out);
+  ZCDP_RETURN_IF_ERROR(deliverer.Run(wh, page_sql, out.pending + out.forgotten));
   // The pending rows hold mapped field values: they do not outlive the sync.
   ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + d.QualifiedName(schema, pending)));
   return out;

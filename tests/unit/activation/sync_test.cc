@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "zcdp/activation/http.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/warehouse/warehouse.h"
 
@@ -141,7 +142,7 @@ SyncOptions RecordingSleeps(std::vector<int64_t>* sleeps) {
       [sleeps](const DestinationConfig& dest) -> Result<std::unique_ptr<Destination>> {
     WebhookOptions o;
     o.url = dest.url->value;
-    o.timeout_ms = 300;
+    o.timeout_ms = 500;
     o.sleeper = [sleeps](int64_t ms) { sleeps->push_back(ms); };
     o.jitter_seed = 7;
     ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<WebhookDestination> d,
@@ -185,8 +186,8 @@ class SyncTest : public ::testing::TestWithParam<std::string> {
   // Loads the project with these destinations (YAML list items).
   void Load(const std::string& destinations) {
     Diagnostics diags("zcdp.yaml");
-    auto project = ParseProject(ProjectYaml(WarehouseBlock(), destinations), dir_ + "/zcdp.yaml",
-                                dir_, diags);
+    auto project =
+        ParseProject(ProjectYaml(WarehouseBlock(), destinations), dir_ + "/zcdp.yaml", dir_, diags);
     ASSERT_TRUE(project && !diags.has_errors()) << diags.ToString();
     project_ = std::move(*project);
   }
@@ -198,17 +199,20 @@ class SyncTest : public ::testing::TestWithParam<std::string> {
 
   // Runs every step but "sync", re-reading the sources, and learns the profile ids.
   void Evaluate() {
+    const Pipeline standard = StandardPipeline();
     Pipeline pipeline;
-    for (const Step& step : StandardPipeline().steps()) {
-      if (step.name != "sync") ASSERT_TRUE(pipeline.Add(step).ok());
+    for (const Step& step : standard.steps()) {
+      if (step.name != "sync") {
+        ASSERT_TRUE(pipeline.Add(step).ok());
+      }
     }
     RunOptions options;
     options.full_refresh = true;
     Result<RunSummary> run = RunPipeline(pipeline, project_, *wh_, options);
     ASSERT_TRUE(run.ok()) << run.status().message();
     ASSERT_EQ(run->status, RunStatus::kSucceeded) << run->steps.back().error;
-    Result<QueryResult> ids = wh_->Query(
-        "SELECT id_value, profile_id FROM zcdp.identity_graph WHERE id_type = 'crm_id'");
+    Result<QueryResult> ids =
+        wh_->Query("SELECT id_value, profile_id FROM zcdp.identity_graph WHERE id_type = 'crm_id'");
     ASSERT_TRUE(ids.ok()) << ids.status().message();
     for (const auto& row : ids->rows) {
       customer_of_[row[1].ToString()] = row[0].ToString();
@@ -258,8 +262,9 @@ class SyncTest : public ::testing::TestWithParam<std::string> {
   }
   // The customers with a row in sync_state for `dest`.
   std::multiset<std::string> SyncedCustomers(const std::string& dest) {
-    return CustomersOfKeys(Column(
-        "SELECT DISTINCT record_key FROM zcdp.sync_state WHERE destination = $1", {Value::Text(dest)}));
+    return CustomersOfKeys(
+        Column("SELECT DISTINCT record_key FROM zcdp.sync_state WHERE destination = $1",
+               {Value::Text(dest)}));
   }
   int64_t Int(const std::string& sql, const std::vector<Value>& params = {}) {
     Result<int64_t> n = QueryInt(*wh_, sql, params);
@@ -309,15 +314,19 @@ TEST_P(SyncTest, OnlyProfilesWhoseLatestAnswerIsAGrantAreEverSent) {
 }
 
 TEST_P(SyncTest, PayloadsHoldExactlyTheMappedFields) {
-  HttpReceiver renamed, names_only;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("renamed", renamed, "fields: {mail: email, name: first_name}") +
-                               Webhook("names_only", names_only, "fields: [first_name]")));
+  HttpReceiver renamed, names_only, upload;
+  ASSERT_NO_FATAL_FAILURE(
+      Load(Webhook("renamed", renamed, "fields: {mail: email, name: first_name}") +
+           Webhook("names_only", names_only, "fields: [first_name]") +
+           "  - {name: upload, type: audience_upload, url: '" + upload.url() +
+           "', audience: gold, purpose: email_marketing, fields: [email, first_name]}\n"));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   EXPECT_EQ(Sync("renamed").sent, 6);
   EXPECT_EQ(Sync("names_only").sent, 6);
+  EXPECT_EQ(Sync("upload").sent, 6);
 
-  const std::map<std::string, std::string> emails = {{"c1", "ann@x.com"}, {"c4", "dan@x.com"},
-                                                     {"c5", "eve@x.com"}, {"c9", "ivy@x.com"},
+  const std::map<std::string, std::string> emails = {{"c1", "ann@x.com"},  {"c4", "dan@x.com"},
+                                                     {"c5", "eve@x.com"},  {"c9", "ivy@x.com"},
                                                      {"c10", "jon@x.com"}, {"c11", "kim@x.com"}};
   const std::vector<json> records = RecordsSince(renamed, 0);
   ASSERT_EQ(records.size(), 6u);
@@ -336,6 +345,24 @@ TEST_P(SyncTest, PayloadsHoldExactlyTheMappedFields) {
     EXPECT_EQ(request.body.find("@x.com"), std::string::npos) << request.body;
     EXPECT_EQ(request.body.find("gold"), std::string::npos) << request.body;
   }
+
+  // An audience upload sends only the hashes of the normalised identifiers (each first name
+  // here is its email's local part, lower-cased).
+  std::multiset<std::string> uploaded;
+  for (const auto& request : upload.requests()) {
+    EXPECT_EQ(request.body.find("@x.com"), std::string::npos) << request.body;
+    EXPECT_EQ(request.body.find("Ann"), std::string::npos) << request.body;
+    const json doc = json::parse(request.body);
+    for (const auto& m : doc["members"]) {
+      const std::string customer = CustomerOf(m["key"].get<std::string>());
+      uploaded.insert(customer);
+      const std::string& email = emails.at(customer);
+      EXPECT_EQ(m["identifiers"],
+                (json{{"email", Sha256Hex(email)}, {"first_name", Sha256Hex(email.substr(0, 3))}}))
+          << m.dump();
+    }
+  }
+  EXPECT_EQ(uploaded, kMembers);
 }
 
 TEST_P(SyncTest, EachModeSendsWhatChangedAndOnlyThat) {
@@ -347,14 +374,22 @@ TEST_P(SyncTest, EachModeSendsWhatChangedAndOnlyThat) {
   HttpReceiver* receivers[] = {&diff, &mirror, &full};
   const char* names[] = {"diff", "mirror", "full"};
   std::vector<std::vector<json>> got(3);
+  std::vector<SyncOutcome> outcome(3);
   const auto sync_all = [&] {
     for (int i = 0; i < 3; ++i) {
       const size_t before = receivers[i]->request_count();
-      EXPECT_EQ(Sync(names[i]).error, "") << names[i];
+      outcome[i] = Sync(names[i]);
+      EXPECT_EQ(outcome[i].error, "") << names[i];
       got[i] = RecordsSince(*receivers[i], before);
     }
   };
-  const auto only = [](std::string customer) { return std::multiset<std::string>{customer}; };
+  // The record of `customer` among `records`, or null.
+  const auto record_of = [&](const std::vector<json>& records, const std::string& customer) {
+    for (const auto& r : records) {
+      if (CustomerOf(r.value("key", "")) == customer) return r;
+    }
+    return json();
+  };
 
   sync_all();
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Customers(got[i]), kMembers) << names[i];
@@ -365,38 +400,31 @@ TEST_P(SyncTest, EachModeSendsWhatChangedAndOnlyThat) {
   EXPECT_TRUE(got[1].empty());
   EXPECT_EQ(Customers(got[2]), kMembers);
 
+  // In one run, c5 changes a mapped field and c1 leaves the audience.
   Exec("UPDATE crm.customers SET first_name = 'Evelyn' WHERE customer_id = 'c5'");
-  ASSERT_NO_FATAL_FAILURE(Evaluate());
-  sync_all();
-  for (int i = 0; i < 2; ++i) {
-    ASSERT_EQ(Customers(got[i]), only("c5")) << names[i];
-    EXPECT_EQ(got[i][0]["fields"]["first_name"], "Evelyn");
-  }
-  EXPECT_EQ(Customers(got[2]), kMembers);
-
   Exec("UPDATE crm.customers SET tier = 'silver' WHERE customer_id = 'c1'");
   ASSERT_NO_FATAL_FAILURE(Evaluate());
-  const size_t diff_before = diff.request_count();
-  SyncOutcome left = Sync("diff");
-  EXPECT_EQ(left.forgotten, 1);
-  EXPECT_EQ(diff.request_count(), diff_before);
-  const size_t mirror_before = mirror.request_count();
-  EXPECT_EQ(Sync("mirror").sent, 1);
-  const std::vector<json> removal = RecordsSince(mirror, mirror_before);
-  ASSERT_EQ(Customers(removal), only("c1"));
-  EXPECT_EQ(removal[0]["action"], "remove");
-  EXPECT_FALSE(removal[0].contains("fields")) << removal[0].dump();
-  const size_t full_before = full.request_count();
-  Sync("full");
+  sync_all();
+  EXPECT_EQ(Customers(got[0]), (std::multiset<std::string>{"c5"}));
+  EXPECT_EQ(outcome[0].forgotten, 1);
+  EXPECT_EQ(Customers(got[1]), (std::multiset<std::string>{"c1", "c5"}));
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(record_of(got[i], "c5")["fields"], (json{{"first_name", "Evelyn"}})) << names[i];
+  }
+  const json removal = record_of(got[1], "c1");
+  EXPECT_EQ(removal["action"], "remove");
+  EXPECT_FALSE(removal.contains("fields")) << removal.dump();
   std::multiset<std::string> without_c1 = kMembers;
   without_c1.erase("c1");
-  EXPECT_EQ(Customers(RecordsSince(full, full_before)), without_c1);
+  EXPECT_EQ(Customers(got[2]), without_c1);
+  EXPECT_EQ(record_of(got[2], "c5")["fields"]["first_name"], "Evelyn");
 
+  // c1 comes back: diff and mirror send it again.
   Exec("UPDATE crm.customers SET tier = 'gold' WHERE customer_id = 'c1'");
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   sync_all();
   for (int i = 0; i < 2; ++i) {
-    ASSERT_EQ(Customers(got[i]), only("c1")) << names[i];
+    ASSERT_EQ(Customers(got[i]), (std::multiset<std::string>{"c1"})) << names[i];
     EXPECT_EQ(got[i][0]["action"], "upsert");
     EXPECT_EQ(got[i][0]["fields"]["first_name"], "Ann");
   }
@@ -405,8 +433,9 @@ TEST_P(SyncTest, EachModeSendsWhatChangedAndOnlyThat) {
 
 TEST_P(SyncTest, ARefusedRecordIsLoggedNotCheckpointedAndSentByTheNextSync) {
   HttpReceiver listed, status400;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("listed", listed, "fields: [first_name], batch_size: 4") +
-                               Webhook("status400", status400, "fields: [first_name], batch_size: 4")));
+  ASSERT_NO_FATAL_FAILURE(
+      Load(Webhook("listed", listed, "fields: [first_name], batch_size: 4") +
+           Webhook("status400", status400, "fields: [first_name], batch_size: 4")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   listed.RejectKeys({profile_of_["c5"]}, RejectMode::kRejectedList);
   status400.RejectKeys({profile_of_["c5"]}, RejectMode::kStatus400);
@@ -441,12 +470,17 @@ TEST_P(SyncTest, RetriedRequestsAreAcceptedOnceByIdempotencyKey) {
   HttpReceiver receiver;
   ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name], batch_size: 2")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
-  receiver.Enqueue(500);                                     // batch 1
-  receiver.Enqueue(200);                                     //   then accepted
-  receiver.Enqueue(ScriptedResponse{.drop = true});          // batch 2
-  receiver.Enqueue(ScriptedResponse{.status = 429, .headers = {{"Retry-After", "3"}}});
-  receiver.Enqueue(200);                                     //   then accepted
-  receiver.Enqueue(ScriptedResponse{.status = 200, .delay_ms = 1000});  // batch 3: times out
+  ScriptedResponse dropped, retry_after, too_slow;
+  dropped.drop = true;
+  retry_after.status = 429;
+  retry_after.headers = {{"Retry-After", "3"}};
+  too_slow.delay_ms = 1500;  // the client gives up after 500 ms, then resends
+  receiver.Enqueue(500);     // batch 1
+  receiver.Enqueue(200);
+  receiver.Enqueue(dropped);  // batch 2
+  receiver.Enqueue(retry_after);
+  receiver.Enqueue(200);
+  receiver.Enqueue(too_slow);  // batch 3
   std::vector<int64_t> sleeps;
   SyncOutcome out = Sync("hook", RecordingSleeps(&sleeps));
   EXPECT_EQ(out.error, "");
@@ -482,8 +516,7 @@ TEST_P(SyncTest, AnInterruptedSyncResumesAfterTheLastAcknowledgedBatch) {
     return std::unique_ptr<Destination>(std::make_unique<FailsAfter>(std::move(inner), 2));
   };
   SyncOutcome first = Sync("hook", interrupted);
-  EXPECT_NE(first.error.find("connection reset by peer (test)"), std::string::npos)
-      << first.error;
+  EXPECT_NE(first.error.find("connection reset by peer (test)"), std::string::npos) << first.error;
   EXPECT_EQ(first.sent, 4);
   EXPECT_EQ(first.batches, 2);
   const std::multiset<std::string> delivered = CustomersOfKeys(receiver.AcceptedRecordKeys());
@@ -520,17 +553,35 @@ TEST_P(SyncTest, LedgerTotalsEqualWhatTheReceiverAccepted) {
     }
   }
   const std::vector<Value> hook = {Value::Text("hook")};
-  EXPECT_EQ(Int("SELECT CAST(sum(rows) AS BIGINT) FROM zcdp.copy_ledger WHERE destination = $1",
-                hook),
-            static_cast<int64_t>(receiver.AcceptedRecordKeys().size()));
-  EXPECT_EQ(Int("SELECT CAST(sum(bytes) AS BIGINT) FROM zcdp.copy_ledger WHERE destination = $1",
-                hook),
-            accepted_bytes);
+  EXPECT_EQ(
+      Int("SELECT CAST(sum(rows) AS BIGINT) FROM zcdp.copy_ledger WHERE destination = $1", hook),
+      static_cast<int64_t>(receiver.AcceptedRecordKeys().size()));
+  EXPECT_EQ(
+      Int("SELECT CAST(sum(bytes) AS BIGINT) FROM zcdp.copy_ledger WHERE destination = $1", hook),
+      accepted_bytes);
   EXPECT_EQ(out.bytes, accepted_bytes);
   EXPECT_EQ(Int("SELECT count(*) FROM zcdp.copy_ledger WHERE destination = $1 AND fields = "
                 "'first_name' AND purpose = 'email_marketing' AND destination_type = 'webhook'",
                 hook),
             2);
+}
+
+TEST_P(SyncTest, TheLastStepOfARunSyncsEveryDestination) {
+  HttpReceiver hook;
+  ASSERT_NO_FATAL_FAILURE(
+      Load(Webhook("hook", hook, "fields: [first_name]") +
+           "  - {name: drop, type: file, path: drops, format: csv, audience: gold, purpose: "
+           "email_marketing, fields: [first_name]}\n"));
+  Result<RunSummary> run = RunPipeline(StandardPipeline(), project_, *wh_);
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  ASSERT_EQ(run->status, RunStatus::kSucceeded) << run->steps.back().error;
+  const StepOutcome& sync = run->steps.back();
+  EXPECT_EQ(sync.name, "sync");
+  EXPECT_EQ(sync.counts.at("hook.sent"), 6);
+  EXPECT_EQ(sync.counts.at("drop.sent"), 6);
+  ASSERT_NO_FATAL_FAILURE(Evaluate());  // learns the profile ids
+  EXPECT_EQ(Customers(RecordsSince(hook, 0)), kMembers);
+  EXPECT_EQ(SyncedCustomers("drop"), kMembers);
 }
 
 TEST_P(SyncTest, AMappingToAMissingColumnFailsOnlyItsDestination) {
@@ -582,8 +633,8 @@ std::string ReadText(const fs::path& p) {
 TEST_P(SyncTest, FileDropsAppearWholeAndAResentBatchKeepsItsName) {
   std::string dests;
   for (const char* format : {"jsonl", "csv", "parquet"}) {
-    dests += std::string("  - {name: drop_") + format + ", type: file, path: drops, format: " +
-             format +
+    dests += std::string("  - {name: drop_") + format +
+             ", type: file, path: drops, format: " + format +
              ", audience: gold, purpose: email_marketing, fields: [first_name], mode: full, "
              "batch_size: 4}\n";
   }

@@ -90,8 +90,7 @@ TEST(Webhook, SendsTheDocumentedPayloadSignedWithTheSecret) {
   const json body = json::parse(request.body);
   EXPECT_EQ(body["destination"], "crm");
   EXPECT_EQ(body["purpose"], "marketing");
-  EXPECT_EQ(body["run_id"], 42);
-  EXPECT_EQ(body["batch"], 3);
+  EXPECT_FALSE(body.contains("run_id"));  // a resend by a later run is the same bytes
   EXPECT_EQ(body["idempotency_key"], "42/crm/3");
   ASSERT_EQ(body["records"].size(), 2u);
   const json& upsert = body["records"][0];

@@ -109,11 +109,10 @@ class SyncCliE2E : public ::testing::Test {
   std::string P() const { return ShellQuote(dir_.string()); }
 
   void WriteProject(const std::string& consent, const std::string& destinations) {
-    std::ofstream(dir_ / "zcdp.yaml") << "name: shop\nwarehouse: {type: duckdb, path: "
-                                         "warehouse.duckdb}\n"
-                                      << kModel << consent
-                                      << (destinations.empty() ? "" : "destinations:\n")
-                                      << destinations;
+    std::ofstream(dir_ / "zcdp.yaml")
+        << "name: shop\nwarehouse: {type: duckdb, path: "
+           "warehouse.duckdb}\n"
+        << kModel << consent << (destinations.empty() ? "" : "destinations:\n") << destinations;
   }
 
   int64_t Count(const std::string& sql) {
@@ -221,15 +220,18 @@ struct InvalidDestination {
 
 TEST_F(SyncCliE2E, ValidateRefusesUnsafeDestinations) {
   const InvalidDestination cases[] = {
-      {"NoConsentSource", false,
+      {"NoConsentSource",
+       false,
        "  - {name: hook, type: webhook, url: 'http://127.0.0.1:1/x', audience: gold, purpose: "
        "email_marketing, fields: [first_name]}\n",
        {"destination 'hook'", "purpose 'email_marketing'", "no 'consent' source"}},
-      {"UploadOfANonIdentifier", true,
+      {"UploadOfANonIdentifier",
+       true,
        "  - {name: ads, type: audience_upload, url: 'http://127.0.0.1:1/x', audience: gold, "
        "purpose: email_marketing, fields: {email: email, tier: tier}}\n",
        {"destination 'ads'", "hashed identifiers", "got 'tier'"}},
-      {"UnknownField", true,
+      {"UnknownField",
+       true,
        "  - {name: hook, type: webhook, url: 'http://127.0.0.1:1/x', audience: gold, purpose: "
        "email_marketing, fields: [first_nme]}\n",
        {"destination 'hook'", "'first_nme' is neither a trait nor an id type", "first_name"}},
@@ -263,7 +265,9 @@ TEST_F(SyncCliE2E, AKilledSyncIsResumedWithoutLossOrDuplicate) {
   HttpReceiver receiver;
   WriteProject(kConsent, Hook(receiver, kBatch));
   for (int i = 0; i < 3; ++i) receiver.Enqueue(200);
-  receiver.Enqueue(ScriptedResponse{.status = 200, .delay_ms = 5000});  // killed meanwhile
+  ScriptedResponse in_flight;
+  in_flight.delay_ms = 5000;  // the sync is killed while it waits for this answer
+  receiver.Enqueue(in_flight);
 
   const pid_t pid = StartSync(dir_.string());
   ASSERT_GT(pid, 0);
@@ -280,6 +284,8 @@ TEST_F(SyncCliE2E, AKilledSyncIsResumedWithoutLossOrDuplicate) {
 
   const auto rerun = RunZcdp("sync -p " + P());
   ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
+  // The batch in flight was resent by another run, under the same key and with the same
+  // bytes, so that a receiver can drop it (and its signature still matches).
   std::map<std::string, std::string> body_of_key;
   std::map<std::string, int> sends_of_key;
   std::multiset<std::string> once;  // what a receiver dropping repeated keys processed
