@@ -128,6 +128,7 @@ class FailsAfter final : public Destination {
     ++delivered_;
     return inner_->Deliver(batch);
   }
+  Status Finish() override { return inner_->Finish(); }
 
  private:
   std::unique_ptr<Destination> inner_;

@@ -96,7 +96,7 @@ class SyncCliE2E : public ::testing::Test {
       ASSERT_TRUE(wh.ok()) << wh.status().message();
       ASSERT_TRUE((*wh)->Execute(ShopSql()).ok());
     }
-    WriteProject(std::string(kConsent), "");
+    WriteProject(kConsent, "");
     const auto run = RunZcdp("run -p " + P());
     ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   }
@@ -110,8 +110,7 @@ class SyncCliE2E : public ::testing::Test {
 
   void WriteProject(const std::string& consent, const std::string& destinations) {
     std::ofstream(dir_ / "zcdp.yaml")
-        << "name: shop\nwarehouse: {type: duckdb, path: "
-           "warehouse.duckdb}\n"
+        << "name: shop\nwarehouse: {type: duckdb, path: warehouse.duckdb}\n"
         << kModel << consent << (destinations.empty() ? "" : "destinations:\n") << destinations;
   }
 
