@@ -158,6 +158,28 @@ Result<std::map<std::string, int64_t>> CountActions(Warehouse& wh, const std::st
   return counts;
 }
 
+// NotFound naming the field when a mapped trait is not a column of the profiles relation
+// (the project gained a trait that no run has computed yet).
+Status CheckMappedTraits(const Project& project, Warehouse& wh, const DestinationConfig& dest) {
+  bool any_trait = false;
+  for (const FieldMapping& f : dest.fields)
+    any_trait |= project.FindIdType(f.from.value) == nullptr;
+  if (!any_trait) return Status::Ok();
+  const std::string& schema = project.warehouse.output_schema;
+  ZCDP_ASSIGN_OR_RETURN(std::vector<ColumnInfo> columns, wh.DescribeTable(schema, "profiles"));
+  for (const FieldMapping& f : dest.fields) {
+    if (project.FindIdType(f.from.value) != nullptr) continue;
+    const bool present = std::any_of(columns.begin(), columns.end(),
+                                     [&](const ColumnInfo& c) { return c.name == f.from.value; });
+    if (!present) {
+      return Status::NotFound("field '" + f.name.value + "': trait '" + f.from.value +
+                              "' is not a column of " + schema +
+                              ".profiles yet; run `zcdp run` to compute it");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status EnsureActivationTables(const Project& project, Warehouse& wh) {
@@ -202,6 +224,10 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
       options.make_destination ? options.make_destination(dest) : MakeDestination(dest);
   if (!sink.ok()) {
     out.error = sink.status().message();
+    return out;
+  }
+  if (Status mapped = CheckMappedTraits(project, wh, dest); !mapped.ok()) {
+    out.error = mapped.message();
     return out;
   }
   const std::string pending = PendingTableName(dest);
