@@ -68,6 +68,6 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
 
 // Step "sync" (after "audiences"): syncs every destination of the project. A destination
 // that fails does not stop the others; the step fails afterwards, naming them.
-Step SyncStep(SyncOptions options = {});
+Step SyncStep(const SyncOptions& options = {});
 
 }  // namespace zcdp::activation

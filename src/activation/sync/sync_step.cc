@@ -4,7 +4,7 @@
 
 namespace zcdp::activation {
 
-Step SyncStep(SyncOptions options) {
+Step SyncStep(const SyncOptions& options) {
   Step step;
   step.name = "sync";
   step.description =
