@@ -25,6 +25,7 @@
 #include "activation/destinations/webhook.h"
 #include "support/http_receiver.h"
 #include "support/postgres.h"
+#include "support/sync_shop.h"
 
 namespace zcdp::activation {
 namespace {
@@ -70,30 +71,10 @@ INSERT INTO crm.consents VALUES
 const std::multiset<std::string> kMembers = {"c1", "c4", "c5", "c9", "c10", "c11"};
 
 std::string ProjectYaml(const std::string& warehouse, const std::string& destinations) {
-  return "name: synctest\nwarehouse: " + warehouse + R"yaml(
-sources:
-  - name: customers
-    table: crm.customers
-    primary_key: customer_id
-    identifiers: {crm_id: customer_id, email: email}
-    attributes: [first_name, tier]
-    pii: [email, first_name]
-  - name: consents
-    table: crm.consents
-    primary_key: consent_id
-    identifiers: {crm_id: customer_id}
-    attributes: [purpose, granted, updated_at]
-identity:
-  id_types:
-    crm_id: {priority: 1}
-    email: {priority: 2, normalize: email}
-traits:
-  - {name: first_name, source: customers, pick: most_recent}
-  - {name: tier, source: customers, pick: most_recent}
-audiences:
-  - {name: gold, where: "tier = 'gold'"}
-consent: {source: consents, purpose_column: purpose, granted_column: granted, timestamp_column: updated_at}
-)yaml" + (destinations.empty() ? "" : "destinations:\n" + destinations);
+  return "name: synctest\nwarehouse: " + warehouse + "\n" + testing::kSyncShopModel +
+         "consent: {source: consents, purpose_column: purpose, granted_column: granted, "
+         "timestamp_column: updated_at}\n" +
+         (destinations.empty() ? "" : "destinations:\n" + destinations);
 }
 
 // A webhook destination of the audience `gold` for email_marketing; `extra` adds keys.

@@ -23,6 +23,7 @@
 
 #include "support/command.h"
 #include "support/http_receiver.h"
+#include "support/sync_shop.h"
 #include "support/warehouse_snapshot.h"
 
 namespace zcdp {
@@ -57,28 +58,7 @@ std::string ShopSql() {
   return sql;
 }
 
-constexpr char kModel[] = R"yaml(sources:
-  - name: customers
-    table: crm.customers
-    primary_key: customer_id
-    identifiers: {crm_id: customer_id, email: email}
-    attributes: [first_name, tier]
-    pii: [email, first_name]
-  - name: consents
-    table: crm.consents
-    primary_key: consent_id
-    identifiers: {crm_id: customer_id}
-    attributes: [purpose, granted, updated_at]
-identity:
-  id_types:
-    crm_id: {priority: 1}
-    email: {priority: 2, normalize: email}
-traits:
-  - {name: first_name, source: customers, pick: most_recent}
-  - {name: tier, source: customers, pick: most_recent}
-audiences:
-  - {name: gold, where: "tier = 'gold'"}
-)yaml";
+constexpr const char* kModel = testing::kSyncShopModel;
 
 constexpr char kConsent[] =
     "consent: {source: consents, purpose_column: purpose, granted_column: granted, "
