@@ -62,6 +62,10 @@ std::string StandardDialect::IntervalLiteral(const Duration& d) const {
   return "INTERVAL '" + std::to_string(d.count) + " " + IntervalUnitName(d.unit) + "'";
 }
 
+std::string StandardDialect::Md5Hex(std::string_view text_expr) const {
+  return "md5(" + std::string(text_expr) + ")";
+}
+
 std::string StandardDialect::CreateSchemaIfNotExists(std::string_view schema) const {
   return "CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(schema);
 }

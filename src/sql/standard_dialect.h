@@ -14,6 +14,7 @@ class StandardDialect : public Dialect {
   std::string QuoteString(std::string_view value) const override;
   std::string Placeholder(int index) const override;
   std::string IntervalLiteral(const Duration& d) const override;
+  std::string Md5Hex(std::string_view text_expr) const override;
   std::string CreateSchemaIfNotExists(std::string_view schema) const override;
   std::string CreateOrReplaceView(std::string_view schema, std::string_view name,
                                   std::string_view select_sql) const override;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,6 +41,12 @@ struct SyncOptions {
   std::function<void(double)> progress;
   // Builds the destination; MakeDestination when empty (tests inject timing here).
   std::function<Result<std::unique_ptr<Destination>>(const DestinationConfig&)> make_destination;
+  // Checkpoints commit on a second connection while the next batches are delivered. At
+  // most this many acknowledged batches wait for their checkpoint (the delivery pauses
+  // beyond it); those waiting together commit in one transaction. A crash can lose these
+  // checkpoints, and the next sync then resends those batches, byte for byte under the same
+  // idempotency keys. 1 keeps the resend window to about one batch.
+  size_t max_uncommitted_checkpoints = 4;
 };
 
 // The outcome of one destination's sync. Counts are of records.
@@ -57,11 +64,13 @@ struct SyncOutcome {
 };
 
 // Syncs one destination as run `run_id`: computes the diff in the warehouse, delivers it in
-// batches, and after every acknowledged batch commits a checkpoint (sync_state, its
-// activation_log rows and a copy_ledger entry) in one transaction. A crash between batches
-// loses nothing and resends nothing that was acknowledged. A destination's own failures are
-// reported in the outcome; the Status is an error only when the warehouse fails before the
-// delivery starts.
+// batches, and commits a checkpoint for every delivered batch (sync_state, its
+// activation_log rows and a copy_ledger entry), all or nothing, while the next batches are
+// delivered. A crash loses nothing; it resends at most the acknowledged batches whose
+// checkpoints had not committed (see SyncOptions::max_uncommitted_checkpoints), under their
+// original idempotency keys. A destination's own failures are reported in the outcome; the
+// Status is an error when the warehouse fails (every checkpoint queued until then is
+// committed first).
 Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
                                     const DestinationConfig& dest, int64_t run_id,
                                     const SyncOptions& options = {});

@@ -59,6 +59,9 @@ class Dialect {
   virtual std::string CurrentTimestamp() const = 0;
   // Lower-case hex SHA-256 of a text expression.
   virtual std::string Sha256Hex(std::string_view text_expr) const = 0;
+  // Lower-case hex MD5 of a text expression: a change-detection checksum, several times
+  // cheaper than SHA-256 in the engines; never used where a hash must resist an adversary.
+  virtual std::string Md5Hex(std::string_view text_expr) const = 0;
   // A 63-bit non-negative BIGINT hash of a text expression (node ids of the identity graph).
   // Stable for a given engine and version.
   virtual std::string HashToBigint(std::string_view text_expr) const = 0;
@@ -79,6 +82,15 @@ class Dialect {
   virtual std::vector<std::string> CreateOrReplaceTableAs(std::string_view schema,
                                                           std::string_view name,
                                                           std::string_view select_sql) const = 0;
+  // A scratch table: intermediate rows of one step that need not survive a crash and are
+  // read only by the connection that created them. DuckDB: a TEMP table (in memory, no
+  // WAL). PostgreSQL: an UNLOGGED table in `schema`, so no TEMPORARY privilege is needed.
+  // Replaces a previous table of the name. Refer to it through ScratchTable; drop it with
+  // "DROP TABLE IF EXISTS " + ScratchTable(...).
+  virtual std::vector<std::string> CreateScratchTableAs(std::string_view schema,
+                                                        std::string_view name,
+                                                        std::string_view select_sql) const = 0;
+  virtual std::string ScratchTable(std::string_view schema, std::string_view name) const = 0;
   struct ColumnDef {
     std::string name;
     SqlType type;

@@ -6,10 +6,6 @@
 
 namespace zcdp::activation {
 
-std::string PendingTableName(const DestinationConfig& dest) {
-  return "sync_pending_" + dest.name.value;
-}
-
 SyncSql::SyncSql(const Project& project, const Dialect& dialect) : p_(project), d_(dialect) {}
 
 std::string SyncSql::Out(std::string_view table) const {
@@ -83,7 +79,7 @@ std::string SyncSql::ChecksumExpr(const DestinationConfig& dest, const std::stri
     text +=
         "COALESCE(" + d_.Cast("length(" + v + ")", SqlType::kText) + " || ':' || " + v + ", '~')";
   }
-  return d_.Sha256Hex(text.empty() ? "''" : text);
+  return d_.Md5Hex(text.empty() ? "''" : text);
 }
 
 std::string SyncSql::MembersSql(const DestinationConfig& dest) const {
@@ -120,31 +116,61 @@ std::string SyncSql::MembersSql(const DestinationConfig& dest) const {
   return "SELECT f.*, " + ChecksumExpr(dest, "f") + " AS checksum FROM (" + inner + ") f";
 }
 
-std::string SyncSql::DiffSql(const DestinationConfig& dest, bool has_state) const {
+std::string SyncSql::DiffSql(const DestinationConfig& dest, bool has_state,
+                             bool with_unchanged) const {
   std::string fields;
-  std::string null_fields;
-  for (const FieldMapping& f : dest.fields) {
-    fields += ", m." + d_.QuoteIdentifier(f.name.value);
-    null_fields += ", NULL AS " + d_.QuoteIdentifier(f.name.value);
-  }
+  for (const FieldMapping& f : dest.fields) fields += ", m." + d_.QuoteIdentifier(f.name.value);
   const std::string members = "WITH members AS (" + MembersSql(dest) + ")";
-  const std::string upserts_all =
-      "SELECT 'upsert' AS action, m.record_key, m.checksum" + fields + " FROM members m";
-  if (!has_state || dest.mode.value == "full") return members + " " + upserts_all;
+  if (!has_state || dest.mode.value == "full") {
+    return members + " SELECT 'upsert' AS action, m.record_key, m.checksum" + fields +
+           " FROM members m";
+  }
   // The state of each record: its last checkpoint; '' when it was removed.
   const std::string state =
       ", state AS (SELECT record_key, " + d_.ArgMax("COALESCE(checksum, '')", "synced_at") +
       " AS checksum FROM " + Out(kSyncStateTable) +
       " WHERE destination = " + d_.QuoteString(dest.name.value) + " GROUP BY record_key)";
-  const std::string upserts = upserts_all +
-                              " LEFT JOIN state s ON s.record_key = m.record_key"
-                              " WHERE s.checksum IS NULL OR s.checksum <> m.checksum";
   const std::string removal = dest.mode.value == "mirror" ? "'remove'" : "'forget'";
-  const std::string removals = "SELECT " + removal + " AS action, s.record_key, CAST(NULL AS " +
-                               d_.TypeName(SqlType::kText) + ") AS checksum" + null_fields +
-                               " FROM state s WHERE s.checksum <> '' AND NOT EXISTS (SELECT 1 "
-                               "FROM members m WHERE m.record_key = s.record_key)";
-  return members + state + " " + upserts + " UNION ALL " + removals;
+  // Removed records (state '') that are still not members are left out.
+  const std::string diff =
+      "SELECT CASE WHEN m.record_key IS NULL THEN " + removal +
+      " WHEN s.checksum IS NULL OR s.checksum <> m.checksum THEN 'upsert' ELSE 'unchanged' END "
+      "AS action, COALESCE(m.record_key, s.record_key) AS record_key, m.checksum" +
+      fields +
+      " FROM members m FULL JOIN state s ON s.record_key = m.record_key"
+      " WHERE m.record_key IS NOT NULL OR s.checksum <> ''";
+  if (with_unchanged) return members + state + " " + diff;
+  return members + state + " SELECT * FROM (" + diff + ") d WHERE d.action <> 'unchanged'";
+}
+
+std::string SyncSql::PlanSql(const DestinationConfig& dest, bool has_state) const {
+  return "SELECT action, count(*) AS n FROM (" + DiffSql(dest, has_state, true) +
+         ") d GROUP BY action";
+}
+
+std::vector<std::string> SyncSql::CreatePendingTable(const DestinationConfig& dest) const {
+  return d_.CreateScratchTableAs(
+      p_.warehouse.output_schema, "sync_pending_" + dest.name.value,
+      "SELECT d.*, row_number() OVER (ORDER BY d.record_key) AS zcdp_seq FROM (" +
+          DiffSql(dest, true) + ") d");
+}
+
+std::string SyncSql::PendingTable(const DestinationConfig& dest) const {
+  return d_.ScratchTable(p_.warehouse.output_schema, "sync_pending_" + dest.name.value);
+}
+
+std::string SyncSql::PendingPageSql(const DestinationConfig& dest) const {
+  std::string columns = "action, record_key, checksum";
+  for (const FieldMapping& f : dest.fields) columns += ", " + d_.QuoteIdentifier(f.name.value);
+  return "SELECT " + columns + " FROM " + PendingTable(dest) + " WHERE zcdp_seq > " +
+         d_.Placeholder(1) + " AND zcdp_seq <= " + d_.Placeholder(2) +
+         " AND action <> 'forget' ORDER BY zcdp_seq";
+}
+
+std::string SyncSql::ForgetSql(const DestinationConfig& dest) const {
+  return "INSERT INTO " + Out(kSyncStateTable) + " SELECT " + d_.QuoteString(dest.name.value) +
+         ", record_key, NULL, " + d_.Placeholder(1) + ", " + d_.Placeholder(2) + " FROM " +
+         PendingTable(dest) + " WHERE action = 'forget'";
 }
 
 std::string SyncSql::ShareViewSelect(const DestinationConfig& dest) const {

@@ -17,9 +17,6 @@ inline constexpr const char* kSyncStateTable = "sync_state";
 inline constexpr const char* kActivationLogTable = "activation_log";
 inline constexpr const char* kCopyLedgerTable = "copy_ledger";
 
-// The pending table of one destination: the diff a sync delivers.
-std::string PendingTableName(const DestinationConfig& dest);
-
 class SyncSql {
  public:
   // REQUIRES: `project` and `dialect` outlive this object; the project validated.
@@ -35,8 +32,25 @@ class SyncSql {
   // The diff of MembersSql against sync_state: columns action ('upsert' | 'remove' |
   // 'forget'), record_key, checksum, then the mapped fields (NULL for removals). `forget`
   // rows (mode diff) leave the state without being sent. Without `has_state` (no
-  // sync_state table yet) every member is an upsert.
-  std::string DiffSql(const DestinationConfig& dest, bool has_state) const;
+  // sync_state table yet) every member is an upsert. With `with_unchanged`, members whose
+  // checksum matches their state appear too, as action 'unchanged'.
+  // One FULL JOIN of the members with the state: the members are evaluated once.
+  std::string DiffSql(const DestinationConfig& dest, bool has_state,
+                      bool with_unchanged = false) const;
+
+  // Rows (action, n) counting DiffSql with unchanged members, for a plan.
+  std::string PlanSql(const DestinationConfig& dest, bool has_state) const;
+
+  // The pending table of a sync: DiffSql numbered in record-key order (column zcdp_seq,
+  // from 1), as a scratch table of the connection that creates it. It holds mapped field
+  // values and is dropped at the end of the sync.
+  std::vector<std::string> CreatePendingTable(const DestinationConfig& dest) const;
+  std::string PendingTable(const DestinationConfig& dest) const;
+  // The pending rows to send with zcdp_seq in ($1, $2], in order: action, record_key,
+  // checksum, then the mapped fields.
+  std::string PendingPageSql(const DestinationConfig& dest) const;
+  // Appends the pending 'forget' rows to sync_state as removed, with run id $1 and time $2.
+  std::string ForgetSql(const DestinationConfig& dest) const;
 
   // The share view of a warehouse_share destination: hashed member key and mapped fields,
   // PII fields hashed.

@@ -1,9 +1,9 @@
 #include "activation/sync/checkpoint.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "zcdp/activation/http.h"
-#include "zcdp/sql/dialect.h"
 
 #include "activation/compile/sync_sql.h"
 
@@ -20,6 +20,17 @@ Status AppendTextOrNull(Appender& a, const std::string& text) {
   return text.empty() ? a.AppendNull() : a.AppendText(text);
 }
 
+// The reason each record failed ("" for records that were accepted).
+std::vector<std::string> Failures(const Checkpoint& c) {
+  const size_t n = c.pending.batch.records.size();
+  if (!c.acknowledged) return std::vector<std::string>(n, c.error);
+  std::vector<std::string> failure(n);
+  for (const RowFailure& f : c.delivery.failed) {
+    if (f.index < n) failure[f.index] = f.reason.empty() ? "rejected by the destination" : f.reason;
+  }
+  return failure;
+}
+
 }  // namespace
 
 std::string BatchKey(const PendingBatch& pending) {
@@ -32,52 +43,50 @@ std::string BatchKey(const PendingBatch& pending) {
 }
 
 Checkpointer::Checkpointer(const Project& project, Warehouse& writer, const DestinationConfig& dest,
-                           int64_t run_id, const Clock& clock)
-    : project_(project), wh_(writer), dest_(dest), run_id_(run_id), clock_(clock) {}
+                           int64_t run_id)
+    : project_(project), wh_(writer), dest_(dest), run_id_(run_id) {}
 
-Status Checkpointer::AppendLog(Appender& log, const PendingBatch& pending, size_t i, bool sent,
-                               const std::string& error, int64_t now) {
-  const Record& r = pending.batch.records[i];
+Status Checkpointer::AppendLog(Appender& log, const Checkpoint& c, size_t i,
+                               const std::string& error) {
+  const Record& r = c.pending.batch.records[i];
   ZCDP_RETURN_IF_ERROR(log.AppendInt(run_id_));
   ZCDP_RETURN_IF_ERROR(log.AppendText(dest_.name.value));
   ZCDP_RETURN_IF_ERROR(log.AppendText(r.key));
   ZCDP_RETURN_IF_ERROR(log.AppendText(ActionName(r.action)));
-  ZCDP_RETURN_IF_ERROR(log.AppendText(sent ? "sent" : "failed"));
+  ZCDP_RETURN_IF_ERROR(log.AppendText(error.empty() ? "sent" : "failed"));
   ZCDP_RETURN_IF_ERROR(AppendTextOrNull(log, error));
-  ZCDP_RETURN_IF_ERROR(log.AppendText(pending.batch.idempotency_key));
-  ZCDP_RETURN_IF_ERROR(log.AppendTimestamp(now));
+  ZCDP_RETURN_IF_ERROR(log.AppendText(c.pending.batch.idempotency_key));
+  ZCDP_RETURN_IF_ERROR(log.AppendTimestamp(c.at));
   return log.EndRow();
 }
 
-Status Checkpointer::AppendLedger(int64_t rows, int64_t bytes, const std::string& sha256,
-                                  const std::string& batch_key, int64_t now) {
-  const std::string& schema = project_.warehouse.output_schema;
-  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Appender> a, wh_.CreateAppender(schema, kCopyLedgerTable));
-  ZCDP_RETURN_IF_ERROR(a->AppendInt(run_id_));
-  ZCDP_RETURN_IF_ERROR(a->AppendText(dest_.name.value));
-  ZCDP_RETURN_IF_ERROR(a->AppendText(dest_.type.value));
-  ZCDP_RETURN_IF_ERROR(a->AppendText(dest_.purpose ? dest_.purpose->value : ""));
-  ZCDP_RETURN_IF_ERROR(a->AppendText(FieldNames(dest_)));
-  ZCDP_RETURN_IF_ERROR(a->AppendInt(rows));
-  ZCDP_RETURN_IF_ERROR(a->AppendInt(bytes));
-  ZCDP_RETURN_IF_ERROR(AppendTextOrNull(*a, sha256));
-  ZCDP_RETURN_IF_ERROR(AppendTextOrNull(*a, batch_key));
-  ZCDP_RETURN_IF_ERROR(a->AppendTimestamp(now));
-  ZCDP_RETURN_IF_ERROR(a->EndRow());
-  return a->Close();
+Status Checkpointer::AppendState(Appender& state, const Checkpoint& c, size_t i) {
+  ZCDP_RETURN_IF_ERROR(state.AppendText(dest_.name.value));
+  ZCDP_RETURN_IF_ERROR(state.AppendText(c.pending.batch.records[i].key));
+  ZCDP_RETURN_IF_ERROR(AppendTextOrNull(state, c.pending.checksums[i]));
+  ZCDP_RETURN_IF_ERROR(state.AppendInt(run_id_));
+  ZCDP_RETURN_IF_ERROR(state.AppendTimestamp(c.at));
+  return state.EndRow();
 }
 
-Status Checkpointer::Acknowledged(const PendingBatch& pending, const Delivery& delivery) {
+Status Checkpointer::AppendLedger(Appender& ledger, int64_t rows, int64_t bytes,
+                                  const std::string& sha256, const std::string& batch_key,
+                                  int64_t at) {
+  ZCDP_RETURN_IF_ERROR(ledger.AppendInt(run_id_));
+  ZCDP_RETURN_IF_ERROR(ledger.AppendText(dest_.name.value));
+  ZCDP_RETURN_IF_ERROR(ledger.AppendText(dest_.type.value));
+  ZCDP_RETURN_IF_ERROR(ledger.AppendText(dest_.purpose ? dest_.purpose->value : ""));
+  ZCDP_RETURN_IF_ERROR(ledger.AppendText(FieldNames(dest_)));
+  ZCDP_RETURN_IF_ERROR(ledger.AppendInt(rows));
+  ZCDP_RETURN_IF_ERROR(ledger.AppendInt(bytes));
+  ZCDP_RETURN_IF_ERROR(AppendTextOrNull(ledger, sha256));
+  ZCDP_RETURN_IF_ERROR(AppendTextOrNull(ledger, batch_key));
+  ZCDP_RETURN_IF_ERROR(ledger.AppendTimestamp(at));
+  return ledger.EndRow();
+}
+
+Status Checkpointer::Commit(const std::vector<Checkpoint>& group) {
   const std::string& schema = project_.warehouse.output_schema;
-  const size_t n = pending.batch.records.size();
-  std::vector<std::string> failure(n);
-  std::vector<bool> failed(n, false);
-  for (const RowFailure& f : delivery.failed) {
-    if (f.index >= n) continue;
-    failed[f.index] = true;
-    failure[f.index] = f.reason.empty() ? "rejected by the destination" : f.reason;
-  }
-  const int64_t now = clock_.NowMicros();
   Transaction tx(wh_);
   ZCDP_RETURN_IF_ERROR(tx.Begin());
   {
@@ -85,56 +94,83 @@ Status Checkpointer::Acknowledged(const PendingBatch& pending, const Delivery& d
                           wh_.CreateAppender(schema, kSyncStateTable));
     ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Appender> log,
                           wh_.CreateAppender(schema, kActivationLogTable));
-    for (size_t i = 0; i < n; ++i) {
-      ZCDP_RETURN_IF_ERROR(AppendLog(*log, pending, i, !failed[i], failure[i], now));
-      if (failed[i]) continue;
-      ZCDP_RETURN_IF_ERROR(state->AppendText(dest_.name.value));
-      ZCDP_RETURN_IF_ERROR(state->AppendText(pending.batch.records[i].key));
-      ZCDP_RETURN_IF_ERROR(AppendTextOrNull(*state, pending.checksums[i]));
-      ZCDP_RETURN_IF_ERROR(state->AppendInt(run_id_));
-      ZCDP_RETURN_IF_ERROR(state->AppendTimestamp(now));
-      ZCDP_RETURN_IF_ERROR(state->EndRow());
+    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Appender> ledger,
+                          wh_.CreateAppender(schema, kCopyLedgerTable));
+    for (const Checkpoint& c : group) {
+      const std::vector<std::string> failure = Failures(c);
+      int64_t accepted = 0;
+      for (size_t i = 0; i < failure.size(); ++i) {
+        ZCDP_RETURN_IF_ERROR(AppendLog(*log, c, i, failure[i]));
+        if (!failure[i].empty()) continue;
+        ZCDP_RETURN_IF_ERROR(AppendState(*state, c, i));
+        ++accepted;
+      }
+      if (c.acknowledged) {
+        ZCDP_RETURN_IF_ERROR(AppendLedger(*ledger, accepted, c.delivery.bytes,
+                                          c.delivery.payload_sha256,
+                                          c.pending.batch.idempotency_key, c.at));
+      }
     }
     ZCDP_RETURN_IF_ERROR(state->Close());
     ZCDP_RETURN_IF_ERROR(log->Close());
+    ZCDP_RETURN_IF_ERROR(ledger->Close());
   }
-  const int64_t accepted = static_cast<int64_t>(n) - std::count(failed.begin(), failed.end(), true);
-  ZCDP_RETURN_IF_ERROR(AppendLedger(accepted, delivery.bytes, delivery.payload_sha256,
-                                    pending.batch.idempotency_key, now));
   return tx.Commit();
 }
 
-Status Checkpointer::NotAcknowledged(const PendingBatch& pending, const std::string& error) {
-  const int64_t now = clock_.NowMicros();
+Status Checkpointer::LedgerShare(int64_t rows, int64_t at) {
   Transaction tx(wh_);
   ZCDP_RETURN_IF_ERROR(tx.Begin());
   {
-    ZCDP_ASSIGN_OR_RETURN(
-        std::unique_ptr<Appender> log,
-        wh_.CreateAppender(project_.warehouse.output_schema, kActivationLogTable));
-    for (size_t i = 0; i < pending.batch.records.size(); ++i) {
-      ZCDP_RETURN_IF_ERROR(AppendLog(*log, pending, i, false, error, now));
-    }
-    ZCDP_RETURN_IF_ERROR(log->Close());
+    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Appender> ledger,
+                          wh_.CreateAppender(project_.warehouse.output_schema, kCopyLedgerTable));
+    ZCDP_RETURN_IF_ERROR(AppendLedger(*ledger, rows, 0, "", "", at));
+    ZCDP_RETURN_IF_ERROR(ledger->Close());
   }
   return tx.Commit();
 }
 
-Status Checkpointer::Forget(const std::string& pending_table) {
-  const Dialect& d = wh_.dialect();
-  const std::string& schema = project_.warehouse.output_schema;
-  return wh_.Execute(
-      "INSERT INTO " + d.QualifiedName(schema, kSyncStateTable) + " SELECT " + d.Placeholder(1) +
-          ", record_key, NULL, " + d.Placeholder(2) + ", " + d.Placeholder(3) + " FROM " +
-          d.QualifiedName(schema, pending_table) + " WHERE action = 'forget'",
-      {Value::Text(dest_.name.value), Value::Int(run_id_), Value::Timestamp(clock_.NowMicros())});
+CheckpointQueue::CheckpointQueue(Checkpointer& checkpointer, size_t max_waiting)
+    : checkpointer_(checkpointer), max_waiting_(std::max<size_t>(max_waiting, 1)) {
+  thread_ = std::thread([this] { Loop(); });
 }
 
-Status Checkpointer::LedgerShare(int64_t rows) {
-  Transaction tx(wh_);
-  ZCDP_RETURN_IF_ERROR(tx.Begin());
-  ZCDP_RETURN_IF_ERROR(AppendLedger(rows, 0, "", "", clock_.NowMicros()));
-  return tx.Commit();
+CheckpointQueue::~CheckpointQueue() { (void)Finish(); }
+
+Status CheckpointQueue::Add(Checkpoint checkpoint) {
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [&] { return !error_.ok() || waiting_.size() < max_waiting_; });
+  if (!error_.ok()) return error_;
+  waiting_.push_back(std::move(checkpoint));
+  changed_.notify_all();
+  return Status::Ok();
+}
+
+Status CheckpointQueue::Finish() {
+  {
+    std::unique_lock lock(mu_);
+    closing_ = true;
+    changed_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+  std::unique_lock lock(mu_);
+  return error_;
+}
+
+void CheckpointQueue::Loop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    changed_.wait(lock, [&] { return closing_ || !waiting_.empty(); });
+    if (waiting_.empty() || !error_.ok()) return;  // closing, or nothing more may commit
+    std::vector<Checkpoint> group;
+    group.swap(waiting_);
+    changed_.notify_all();  // room for the deliverer
+    lock.unlock();
+    Status committed = checkpointer_.Commit(group);
+    lock.lock();
+    if (!committed.ok()) error_ = std::move(committed);
+    changed_.notify_all();
+  }
 }
 
 }  // namespace zcdp::activation

@@ -1,6 +1,9 @@
 // SyncDestination: the diff computed in the warehouse, delivered batch by batch, with a
 // checkpoint after every acknowledged batch.
 #include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <utility>
 
 #include "zcdp/activation/sync.h"
 #include "zcdp/common/log.h"
@@ -44,10 +47,11 @@ void AddRecord(const Chunk& chunk, size_t row, PendingBatch& p) {
   p.batch.records.push_back(std::move(r));
 }
 
-// Delivers the records of a destination's pending table in batches. Not thread-safe.
+// Delivers the records of a destination's pending table in batches, handing each outcome to
+// the checkpoint queue. Not thread-safe.
 class Deliverer {
  public:
-  Deliverer(const DestinationConfig& dest, Destination& sink, Checkpointer& checkpoints,
+  Deliverer(const DestinationConfig& dest, Destination& sink, CheckpointQueue& checkpoints,
             int64_t run_id, const SyncOptions& options, SyncOutcome& out)
       : dest_(dest),
         sink_(sink),
@@ -59,9 +63,17 @@ class Deliverer {
   // Reads the pending rows page by page (rows `zcdp_seq` in (from, from + page]) and sends
   // each full batch, stopping at the first batch that is not acknowledged. No scan stays
   // open while a checkpoint commits: DuckDB's automatic checkpoint, which a commit may
-  // start, waits for every open scan and would wait forever on our own.
-  // Returns an error only for warehouse failures (reading, or writing a checkpoint).
+  // start, waits for every open scan. Returns an error only for warehouse failures
+  // (reading, or committing a checkpoint); every checkpoint is committed on return.
   Status Run(Warehouse& wh, const std::string& page_sql, int64_t rows) {
+    Status sent = SendAll(wh, page_sql, rows);
+    Status committed = checkpoints_.Finish();
+    ZCDP_RETURN_IF_ERROR(sent);
+    return committed;
+  }
+
+ private:
+  Status SendAll(Warehouse& wh, const std::string& page_sql, int64_t rows) {
     const int64_t page = std::max<int64_t>(dest_.batch_size * 10, 10000);
     PendingBatch batch = NewBatch(dest_, run_id_, 0);
     for (int64_t from = 0; from < rows; from += page) {
@@ -81,15 +93,11 @@ class Deliverer {
         }
       }
       for (PendingBatch& b : full) {
-        b.batch.index = out_.batches;
-        ZCDP_RETURN_IF_ERROR(Send(b));
+        ZCDP_RETURN_IF_ERROR(Send(std::move(b)));
         if (!out_.error.empty()) return Status::Ok();
       }
     }
-    if (!batch.batch.records.empty()) {
-      batch.batch.index = out_.batches;
-      ZCDP_RETURN_IF_ERROR(Send(batch));
-    }
+    if (!batch.batch.records.empty()) ZCDP_RETURN_IF_ERROR(Send(std::move(batch)));
     if (out_.error.empty() && out_.batches > 0) {
       Status finished = sink_.Finish();
       if (!finished.ok()) out_.error = finished.message();
@@ -97,23 +105,30 @@ class Deliverer {
     return Status::Ok();
   }
 
- private:
-  Status Send(PendingBatch& p) {
+  Status Send(PendingBatch p) {
+    p.batch.index = out_.batches;
     p.batch.idempotency_key = BatchKey(p);
     Result<Delivery> delivery = sink_.Deliver(p.batch);
     const auto n = static_cast<int64_t>(p.batch.records.size());
+    Checkpoint c;
+    c.at = options_.clock->NowMicros();
     if (!delivery.ok()) {
       out_.error = "batch " + std::to_string(p.batch.index + 1) +
                    " was not acknowledged: " + delivery.status().message();
       out_.failed += n;
-      return checkpoints_.NotAcknowledged(p, delivery.status().message());
+      c.error = delivery.status().message();
+      c.pending = std::move(p);
+      return checkpoints_.Add(std::move(c));
     }
-    ZCDP_RETURN_IF_ERROR(checkpoints_.Acknowledged(p, *delivery));
     const auto failed = static_cast<int64_t>(delivery->failed.size());
     out_.sent += n - failed;
     out_.failed += failed;
     out_.bytes += delivery->bytes;
     ++out_.batches;
+    c.acknowledged = true;
+    c.delivery = std::move(*delivery);
+    c.pending = std::move(p);
+    ZCDP_RETURN_IF_ERROR(checkpoints_.Add(std::move(c)));
     if (options_.progress && out_.pending > 0) {
       options_.progress(std::min(
           1.0, static_cast<double>(out_.sent + out_.failed) / static_cast<double>(out_.pending)));
@@ -123,15 +138,28 @@ class Deliverer {
 
   const DestinationConfig& dest_;
   Destination& sink_;
-  Checkpointer& checkpoints_;
+  CheckpointQueue& checkpoints_;
   int64_t run_id_;
   const SyncOptions& options_;
   SyncOutcome& out_;
 };
 
+// Drops a scratch table when the scope ends, however it ends.
+class DropOnExit {
+ public:
+  DropOnExit(Warehouse& wh, std::string table) : wh_(wh), table_(std::move(table)) {}
+  DropOnExit(const DropOnExit&) = delete;
+  DropOnExit& operator=(const DropOnExit&) = delete;
+  ~DropOnExit() { (void)wh_.Execute("DROP TABLE IF EXISTS " + table_); }
+
+ private:
+  Warehouse& wh_;
+  std::string table_;
+};
+
 // A share is a view in the warehouse: nothing is sent; the ledger records it.
 Result<SyncOutcome> SyncShare(const Project& project, Warehouse& wh, const DestinationConfig& dest,
-                              Checkpointer& checkpoints) {
+                              Checkpointer& checkpoints, int64_t now) {
   const Dialect& d = wh.dialect();
   const SyncSql sql(project, d);
   SyncOutcome out;
@@ -142,14 +170,14 @@ Result<SyncOutcome> SyncShare(const Project& project, Warehouse& wh, const Desti
       wh.Execute(d.CreateOrReplaceView(schema, dest.name.value, sql.ShareViewSelect(dest))));
   ZCDP_ASSIGN_OR_RETURN(int64_t rows, QueryInt(wh, "SELECT count(*) FROM " +
                                                        d.QualifiedName(schema, dest.name.value)));
-  ZCDP_RETURN_IF_ERROR(checkpoints.LedgerShare(rows));
+  ZCDP_RETURN_IF_ERROR(checkpoints.LedgerShare(rows, now));
   out.pending = out.sent = rows;
   return out;
 }
 
-Result<std::map<std::string, int64_t>> CountActions(Warehouse& wh, const std::string& relation) {
-  ZCDP_ASSIGN_OR_RETURN(QueryResult r,
-                        wh.Query("SELECT action, count(*) FROM " + relation + " GROUP BY action"));
+// Rows (action, count) of `query`, as a map.
+Result<std::map<std::string, int64_t>> CountActions(Warehouse& wh, const std::string& query) {
+  ZCDP_ASSIGN_OR_RETURN(QueryResult r, wh.Query(query));
   std::map<std::string, int64_t> counts;
   for (const auto& row : r.rows) {
     const auto* n = std::get_if<int64_t>(&row[1].storage());
@@ -188,35 +216,37 @@ Status EnsureActivationTables(const Project& project, Warehouse& wh) {
 
 Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,
                                         const DestinationConfig& dest) {
-  const Dialect& d = wh.dialect();
-  const SyncSql sql(project, d);
+  const SyncSql sql(project, wh.dialect());
   DestinationPlan plan;
   plan.name = dest.name.value;
+  if (dest.type.value == "warehouse_share") {
+    ZCDP_ASSIGN_OR_RETURN(plan.members,
+                          QueryInt(wh, "SELECT count(*) FROM (" + sql.MembersSql(dest) + ") m"));
+    return plan;
+  }
   ZCDP_ASSIGN_OR_RETURN(std::vector<TableInfo> tables,
                         wh.ListTables(project.warehouse.output_schema));
   const bool has_state = std::any_of(tables.begin(), tables.end(),
                                      [](const TableInfo& t) { return t.name == kSyncStateTable; });
-  ZCDP_ASSIGN_OR_RETURN(plan.members,
-                        QueryInt(wh, "SELECT count(*) FROM (" + sql.MembersSql(dest) + ") m"));
-  if (dest.type.value == "warehouse_share") return plan;
-  ZCDP_ASSIGN_OR_RETURN(auto counts,
-                        CountActions(wh, "(" + sql.DiffSql(dest, has_state) + ") diff"));
+  // One evaluation of the members: the diff with its unchanged rows, counted by action.
+  ZCDP_ASSIGN_OR_RETURN(auto counts, CountActions(wh, sql.PlanSql(dest, has_state)));
   plan.upserts = counts["upsert"];
   plan.removals = counts["remove"];
   plan.forgets = counts["forget"];
+  plan.members = plan.upserts + counts["unchanged"];
   return plan;
 }
 
 Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
                                     const DestinationConfig& dest, int64_t run_id,
                                     const SyncOptions& options) {
-  const Dialect& d = wh.dialect();
-  const SyncSql sql(project, d);
-  const std::string& schema = project.warehouse.output_schema;
+  const SyncSql sql(project, wh.dialect());
   ZCDP_RETURN_IF_ERROR(EnsureActivationTables(project, wh));
   ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> writer, wh.OpenAnother());
-  Checkpointer checkpoints(project, *writer, dest, run_id, *options.clock);
-  if (dest.type.value == "warehouse_share") return SyncShare(project, wh, dest, checkpoints);
+  Checkpointer checkpointer(project, *writer, dest, run_id);
+  if (dest.type.value == "warehouse_share") {
+    return SyncShare(project, wh, dest, checkpointer, options.clock->NowMicros());
+  }
 
   SyncOutcome out;
   out.destination = dest.name.value;
@@ -230,29 +260,22 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
     out.error = mapped.message();
     return out;
   }
-  const std::string pending = PendingTableName(dest);
-  // Numbered in record-key order, so that the delivery can read it page by page.
-  const std::string numbered =
-      "SELECT diff.*, row_number() OVER (ORDER BY diff.record_key) AS "
-      "zcdp_seq FROM (" +
-      sql.DiffSql(dest, true) + ") diff";
-  ZCDP_RETURN_IF_ERROR(
-      wh.Execute(JoinStatements(d.CreateOrReplaceTableAs(schema, pending, numbered))));
-  ZCDP_ASSIGN_OR_RETURN(auto counts, CountActions(wh, d.QualifiedName(schema, pending)));
+  // The pending rows hold mapped field values: they do not outlive the sync, whatever ends it.
+  const std::string pending = sql.PendingTable(dest);
+  ZCDP_RETURN_IF_ERROR(wh.Execute(JoinStatements(sql.CreatePendingTable(dest))));
+  const DropOnExit drop(wh, pending);
+  ZCDP_ASSIGN_OR_RETURN(auto counts, CountActions(wh, "SELECT action, count(*) FROM " + pending +
+                                                          " GROUP BY action"));
   out.pending = counts["upsert"] + counts["remove"];
   out.forgotten = counts["forget"];
-  if (out.forgotten > 0) ZCDP_RETURN_IF_ERROR(checkpoints.Forget(pending));
+  if (out.forgotten > 0) {
+    ZCDP_RETURN_IF_ERROR(wh.Execute(
+        sql.ForgetSql(dest), {Value::Int(run_id), Value::Timestamp(options.clock->NowMicros())}));
+  }
   LogDebug("sync " + dest.name.value + ": " + std::to_string(out.pending) + " records to send");
-  std::string columns = "action, record_key, checksum";
-  for (const FieldMapping& f : dest.fields) columns += ", " + d.QuoteIdentifier(f.name.value);
-  const std::string page_sql = "SELECT " + columns + " FROM " + d.QualifiedName(schema, pending) +
-                               " WHERE zcdp_seq > " + d.Placeholder(1) +
-                               " AND zcdp_seq <= " + d.Placeholder(2) +
-                               " AND action <> 'forget' ORDER BY zcdp_seq";
+  CheckpointQueue checkpoints(checkpointer, options.max_uncommitted_checkpoints);
   Deliverer deliverer(dest, **sink, checkpoints, run_id, options, out);
-  ZCDP_RETURN_IF_ERROR(deliverer.Run(wh, page_sql, out.pending + out.forgotten));
-  // The pending rows hold mapped field values: they do not outlive the sync.
-  ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + d.QualifiedName(schema, pending)));
+  ZCDP_RETURN_IF_ERROR(deliverer.Run(wh, sql.PendingPageSql(dest), out.pending + out.forgotten));
   return out;
 }
 

@@ -56,6 +56,17 @@ std::vector<std::string> DuckDbDialect::CreateOrReplaceTableAs(std::string_view 
           std::string(select_sql)};
 }
 
+std::vector<std::string> DuckDbDialect::CreateScratchTableAs(std::string_view schema,
+                                                             std::string_view name,
+                                                             std::string_view select_sql) const {
+  return {"CREATE OR REPLACE TEMP TABLE " + ScratchTable(schema, name) + " AS " +
+          std::string(select_sql)};
+}
+
+std::string DuckDbDialect::ScratchTable(std::string_view /*schema*/, std::string_view name) const {
+  return "temp.main." + QuoteIdentifier(name);
+}
+
 Result<std::string> DuckDbDialect::FileRelation(FileFormat format, std::string_view glob) const {
   switch (format) {
     case FileFormat::kParquet:

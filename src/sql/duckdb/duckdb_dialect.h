@@ -17,6 +17,10 @@ class DuckDbDialect final : public StandardDialect {
   std::string RegexMatches(std::string_view text_expr, std::string_view pattern) const override;
   std::vector<std::string> CreateOrReplaceTableAs(std::string_view schema, std::string_view name,
                                                   std::string_view select_sql) const override;
+  // A TEMP table; `schema` is ignored (DuckDB keeps temporary tables in temp.main).
+  std::vector<std::string> CreateScratchTableAs(std::string_view schema, std::string_view name,
+                                                std::string_view select_sql) const override;
+  std::string ScratchTable(std::string_view schema, std::string_view name) const override;
   Result<std::string> FileRelation(FileFormat format, std::string_view glob) const override;
 };
 

@@ -125,6 +125,18 @@ std::vector<std::string> PostgresDialect::CreateOrReplaceTableAs(
                   "END")};
 }
 
+std::vector<std::string> PostgresDialect::CreateScratchTableAs(std::string_view schema,
+                                                               std::string_view name,
+                                                               std::string_view select_sql) const {
+  const std::string table = ScratchTable(schema, name);
+  return {"DROP TABLE IF EXISTS " + table,
+          "CREATE UNLOGGED TABLE " + table + " AS " + std::string(select_sql)};
+}
+
+std::string PostgresDialect::ScratchTable(std::string_view schema, std::string_view name) const {
+  return QualifiedName(schema, name);
+}
+
 Result<std::string> PostgresDialect::FileRelation(FileFormat, std::string_view glob) const {
   return Status::Invalid("PostgreSQL cannot read files in place ('" + std::string(glob) +
                          "'): load them into a table (for example with COPY) and name that "

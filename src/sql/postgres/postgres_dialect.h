@@ -31,6 +31,10 @@ class PostgresDialect final : public StandardDialect {
   // REQUIRES: `select_sql` has no parameters.
   std::vector<std::string> CreateOrReplaceTableAs(std::string_view schema, std::string_view name,
                                                   std::string_view select_sql) const override;
+  // An UNLOGGED table in `schema`.
+  std::vector<std::string> CreateScratchTableAs(std::string_view schema, std::string_view name,
+                                                std::string_view select_sql) const override;
+  std::string ScratchTable(std::string_view schema, std::string_view name) const override;
   // PostgreSQL cannot read files in place: InvalidArgument.
   Result<std::string> FileRelation(FileFormat format, std::string_view glob) const override;
 };

@@ -1,5 +1,5 @@
-// Activation's SQL (members with consent, the diff per mode, share views, tables), rendered
-// for a fixed project and compared with golden files per dialect.
+// Activation's SQL (members with consent, the diff per mode, plans, the pending table, share
+// views, tables), rendered for a fixed project and compared with golden files per dialect.
 #include <gtest/gtest.h>
 
 #include "zcdp/model/project.h"
@@ -61,6 +61,11 @@ TEST(SyncSqlGolden, EveryDialectMatchesItsGoldenFile) {
     parts.emplace_back("diff: hook, first sync", q.DiffSql(dests[0], false));
     parts.emplace_back("diff: mirror_files (mode mirror)", q.DiffSql(dests[1], true));
     parts.emplace_back("diff: everything (mode full)", q.DiffSql(dests[2], true));
+    parts.emplace_back("plan: hook", q.PlanSql(dests[0], true));
+    for (const auto& s : q.CreatePendingTable(dests[1]))
+      parts.emplace_back("pending: mirror_files", s);
+    parts.emplace_back("pending page: mirror_files", q.PendingPageSql(dests[1]));
+    parts.emplace_back("forget: hook", q.ForgetSql(dests[0]));
     parts.emplace_back("share: partner", q.ShareViewSelect(dests[3]));
     std::string out;
     for (const auto& [title, sql] : parts) out += "-- " + title + "\n" + sql + ";\n\n";

@@ -4,15 +4,18 @@
 #include "zcdp/activation/sync.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -114,6 +117,24 @@ class FailsAfter final : public Destination {
  private:
   std::unique_ptr<Destination> inner_;
   int limit_;
+  int delivered_ = 0;
+};
+
+// Delivers through `inner`, then calls `after` with the number of batches delivered so far.
+class CallsAfterEachBatch final : public Destination {
+ public:
+  CallsAfterEachBatch(std::unique_ptr<Destination> inner, std::function<void(int)> after)
+      : inner_(std::move(inner)), after_(std::move(after)) {}
+  Result<Delivery> Deliver(const Batch& batch) override {
+    Result<Delivery> d = inner_->Deliver(batch);
+    after_(++delivered_);
+    return d;
+  }
+  Status Finish() override { return inner_->Finish(); }
+
+ private:
+  std::unique_ptr<Destination> inner_;
+  std::function<void(int)> after_;
   int delivered_ = 0;
 };
 
@@ -517,6 +538,42 @@ TEST_P(SyncTest, AnInterruptedSyncResumesAfterTheLastAcknowledgedBatch) {
   EXPECT_EQ(Customers(RecordsSince(receiver, before)), rest);
   EXPECT_EQ(CustomersOfKeys(receiver.AcceptedRecordKeys()), kMembers);  // none twice
   EXPECT_EQ(SyncedCustomers("hook"), kMembers);
+}
+
+// A checkpoint that cannot commit (here its table is gone) stops the sync with the
+// warehouse's error, and the pending rows (mapped field values) do not outlive it.
+TEST_P(SyncTest, ACheckpointThatCannotCommitStopsTheSyncAndLeavesNoPendingRows) {
+  HttpReceiver receiver;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name], batch_size: 1")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  ASSERT_TRUE(EnsureActivationTables(project_, *wh_).ok());
+  SyncOptions options;
+  options.max_uncommitted_checkpoints = 1;
+  options.make_destination =
+      [this](const DestinationConfig& dest) -> Result<std::unique_ptr<Destination>> {
+    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Destination> inner, MakeDestination(dest));
+    return std::unique_ptr<Destination>(
+        std::make_unique<CallsAfterEachBatch>(std::move(inner), [this](int n) {
+          if (n != 2) return;
+          // Once the first batch's checkpoint has committed, its log table goes.
+          for (int i = 0; i < 500 && Int("SELECT count(*) FROM zcdp.sync_state") < 1; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          }
+          Exec("DROP TABLE zcdp.activation_log");
+        }));
+  };
+  Result<SyncOutcome> out = SyncDestination(project_, *wh_, Dest("hook"), ++run_id_, options);
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("activation_log"), std::string::npos)
+      << out.status().message();
+  EXPECT_LT(receiver.request_count(), kMembers.size());  // it stopped early
+  const std::string tables =
+      GetParam() == "postgres"
+          ? "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'sync_pending%'"
+          : "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'sync_pending%'";
+  EXPECT_EQ(Int(tables), 0);
+  // The checkpoint committed before the failure stays.
+  EXPECT_EQ(Int("SELECT count(*) FROM zcdp.sync_state"), 1);
 }
 
 TEST_P(SyncTest, LedgerTotalsEqualWhatTheReceiverAccepted) {

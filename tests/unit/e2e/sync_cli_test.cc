@@ -245,7 +245,7 @@ TEST_F(SyncCliE2E, AKilledSyncIsResumedWithoutLossOrDuplicate) {
   WriteProject(kConsent, Hook(receiver, kBatch));
   for (int i = 0; i < 3; ++i) receiver.Enqueue(200);
   ScriptedResponse in_flight;
-  in_flight.delay_ms = 5000;  // the sync is killed while it waits for this answer
+  in_flight.delay_ms = 8000;  // the sync is killed while it waits for this answer
   receiver.Enqueue(in_flight);
 
   const pid_t pid = StartSync(dir_.string());
@@ -254,6 +254,10 @@ TEST_F(SyncCliE2E, AKilledSyncIsResumedWithoutLossOrDuplicate) {
   while (receiver.request_count() < 4 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  // Checkpoints commit on a second connection while the next batch is on its way: give the
+  // acknowledged batches' checkpoints time to commit (milliseconds, unless the machine is
+  // very busy) before the kill. (The warehouse file is locked by zcdp meanwhile.)
+  std::this_thread::sleep_for(std::chrono::seconds(2));
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
