@@ -58,6 +58,13 @@ struct SyncOutcome {
   int64_t forgotten = 0;
   int64_t batches = 0;
   int64_t bytes = 0;
+  // Where the delivery's time went, in seconds: reading the pending rows, inside
+  // Destination::Deliver, and waiting for checkpoints to commit (the queue was full, or
+  // the last ones at the end); and how many transactions the checkpoints took.
+  double reading_s = 0;
+  double delivering_s = 0;
+  double checkpoint_wait_s = 0;
+  int64_t checkpoint_commits = 0;
   // Why the sync stopped early (unreachable destination, retries exhausted, a warehouse
   // error); the records not yet sent stay pending for the next sync. Empty otherwise.
   std::string error;

@@ -91,6 +91,15 @@ class Dialect {
                                                         std::string_view name,
                                                         std::string_view select_sql) const = 0;
   virtual std::string ScratchTable(std::string_view schema, std::string_view name) const = 0;
+  // A scratch table of `select_sql`'s rows numbered from 1 in `order_by` order (an
+  // expression over its columns; ties in any order). Read the number through
+  // ScratchRowNumber(). DuckDB numbers rows by position (rowid, from a sorted insert), which
+  // costs a sort instead of a window over every column.
+  virtual std::vector<std::string> CreateNumberedScratchTableAs(
+      std::string_view schema, std::string_view name, std::string_view select_sql,
+      std::string_view order_by) const = 0;
+  // The row number of a numbered scratch table, as an expression in a query over it.
+  virtual std::string ScratchRowNumber() const = 0;
   struct ColumnDef {
     std::string name;
     SqlType type;

@@ -149,10 +149,9 @@ std::string SyncSql::PlanSql(const DestinationConfig& dest, bool has_state) cons
 }
 
 std::vector<std::string> SyncSql::CreatePendingTable(const DestinationConfig& dest) const {
-  return d_.CreateScratchTableAs(
-      p_.warehouse.output_schema, "sync_pending_" + dest.name.value,
-      "SELECT d.*, row_number() OVER (ORDER BY d.record_key) AS zcdp_seq FROM (" +
-          DiffSql(dest, true) + ") d");
+  return d_.CreateNumberedScratchTableAs(p_.warehouse.output_schema,
+                                         "sync_pending_" + dest.name.value, DiffSql(dest, true),
+                                         "record_key");
 }
 
 std::string SyncSql::PendingTable(const DestinationConfig& dest) const {
@@ -162,9 +161,10 @@ std::string SyncSql::PendingTable(const DestinationConfig& dest) const {
 std::string SyncSql::PendingPageSql(const DestinationConfig& dest) const {
   std::string columns = "action, record_key, checksum";
   for (const FieldMapping& f : dest.fields) columns += ", " + d_.QuoteIdentifier(f.name.value);
-  return "SELECT " + columns + " FROM " + PendingTable(dest) + " WHERE zcdp_seq > " +
-         d_.Placeholder(1) + " AND zcdp_seq <= " + d_.Placeholder(2) +
-         " AND action <> 'forget' ORDER BY zcdp_seq";
+  const std::string seq = d_.ScratchRowNumber();
+  return "SELECT " + columns + " FROM " + PendingTable(dest) + " WHERE " + seq + " > " +
+         d_.Placeholder(1) + " AND " + seq + " <= " + d_.Placeholder(2) +
+         " AND action <> 'forget' ORDER BY " + seq;
 }
 
 std::string SyncSql::ForgetSql(const DestinationConfig& dest) const {

@@ -41,13 +41,13 @@ class SyncSql {
   // Rows (action, n) counting DiffSql with unchanged members, for a plan.
   std::string PlanSql(const DestinationConfig& dest, bool has_state) const;
 
-  // The pending table of a sync: DiffSql numbered in record-key order (column zcdp_seq,
-  // from 1), as a scratch table of the connection that creates it. It holds mapped field
-  // values and is dropped at the end of the sync.
+  // The pending table of a sync: DiffSql numbered in record-key order (see
+  // Dialect::CreateNumberedScratchTableAs), as a scratch table of the connection that
+  // creates it. It holds mapped field values and is dropped at the end of the sync.
   std::vector<std::string> CreatePendingTable(const DestinationConfig& dest) const;
   std::string PendingTable(const DestinationConfig& dest) const;
-  // The pending rows to send with zcdp_seq in ($1, $2], in order: action, record_key,
-  // checksum, then the mapped fields.
+  // The pending rows to send numbered in ($1, $2], in order: action, record_key, checksum,
+  // then the mapped fields.
   std::string PendingPageSql(const DestinationConfig& dest) const;
   // Appends the pending 'forget' rows to sync_state as removed, with run id $1 and time $2.
   std::string ForgetSql(const DestinationConfig& dest) const;

@@ -157,6 +157,11 @@ Status CheckpointQueue::Finish() {
   return error_;
 }
 
+int64_t CheckpointQueue::commits() {
+  std::unique_lock lock(mu_);
+  return commits_;
+}
+
 void CheckpointQueue::Loop() {
   std::unique_lock lock(mu_);
   while (true) {
@@ -169,6 +174,7 @@ void CheckpointQueue::Loop() {
     Status committed = checkpointer_.Commit(group);
     lock.lock();
     if (!committed.ok()) error_ = std::move(committed);
+    ++commits_;
     changed_.notify_all();
   }
 }

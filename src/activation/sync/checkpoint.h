@@ -85,6 +85,8 @@ class CheckpointQueue {
   Status Add(Checkpoint checkpoint);
   // Waits until every queued checkpoint is committed. Returns the first commit error.
   Status Finish();
+  // Transactions committed so far.
+  int64_t commits();
 
  private:
   void Loop();
@@ -96,6 +98,7 @@ class CheckpointQueue {
   std::vector<Checkpoint> waiting_;
   bool closing_ = false;
   Status error_;
+  int64_t commits_ = 0;
   std::thread thread_;
 };
 

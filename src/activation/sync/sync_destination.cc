@@ -1,7 +1,9 @@
 // SyncDestination: the diff computed in the warehouse, delivered batch by batch, with a
 // checkpoint after every acknowledged batch.
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
+#include <cstdio>
 #include <memory>
 #include <utility>
 
@@ -14,6 +16,18 @@
 
 namespace zcdp::activation {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+std::string Fixed(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", seconds);
+  return text;
+}
 
 // Columns of the pending table, then one per mapped field.
 constexpr size_t kActionColumn = 0;
@@ -60,14 +74,21 @@ class Deliverer {
         options_(options),
         out_(out) {}
 
-  // Reads the pending rows page by page (rows `zcdp_seq` in (from, from + page]) and sends
+  // Reads the pending rows page by page (row numbers in (from, from + page]) and sends
   // each full batch, stopping at the first batch that is not acknowledged. No scan stays
   // open while a checkpoint commits: DuckDB's automatic checkpoint, which a commit may
   // start, waits for every open scan. Returns an error only for warehouse failures
   // (reading, or committing a checkpoint); every checkpoint is committed on return.
   Status Run(Warehouse& wh, const std::string& page_sql, int64_t rows) {
     Status sent = SendAll(wh, page_sql, rows);
+    const auto t0 = Clock::now();
     Status committed = checkpoints_.Finish();
+    out_.checkpoint_wait_s += Seconds(t0);
+    LogDebug("sync " + dest_.name.value + ": reading " + Fixed(out_.reading_s) + " s, delivering " +
+             Fixed(out_.delivering_s) + " s, waiting for checkpoints " +
+             Fixed(out_.checkpoint_wait_s) + " s (" + std::to_string(checkpoints_.commits()) +
+             " commits)");
+    out_.checkpoint_commits = checkpoints_.commits();
     ZCDP_RETURN_IF_ERROR(sent);
     return committed;
   }
@@ -78,6 +99,7 @@ class Deliverer {
     PendingBatch batch = NewBatch(dest_, run_id_, 0);
     for (int64_t from = 0; from < rows; from += page) {
       std::vector<PendingBatch> full;
+      const auto t0 = Clock::now();
       {
         ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream,
                               wh.Stream(page_sql, {Value::Int(from), Value::Int(from + page)}));
@@ -92,6 +114,7 @@ class Deliverer {
           }
         }
       }
+      out_.reading_s += Seconds(t0);
       for (PendingBatch& b : full) {
         ZCDP_RETURN_IF_ERROR(Send(std::move(b)));
         if (!out_.error.empty()) return Status::Ok();
@@ -108,7 +131,9 @@ class Deliverer {
   Status Send(PendingBatch p) {
     p.batch.index = out_.batches;
     p.batch.idempotency_key = BatchKey(p);
+    auto t0 = Clock::now();
     Result<Delivery> delivery = sink_.Deliver(p.batch);
+    out_.delivering_s += Seconds(t0);
     const auto n = static_cast<int64_t>(p.batch.records.size());
     Checkpoint c;
     c.at = options_.clock->NowMicros();
@@ -128,7 +153,10 @@ class Deliverer {
     c.acknowledged = true;
     c.delivery = std::move(*delivery);
     c.pending = std::move(p);
-    ZCDP_RETURN_IF_ERROR(checkpoints_.Add(std::move(c)));
+    t0 = Clock::now();
+    Status queued = checkpoints_.Add(std::move(c));
+    out_.checkpoint_wait_s += Seconds(t0);
+    ZCDP_RETURN_IF_ERROR(queued);
     if (options_.progress && out_.pending > 0) {
       options_.progress(std::min(
           1.0, static_cast<double>(out_.sent + out_.failed) / static_cast<double>(out_.pending)));

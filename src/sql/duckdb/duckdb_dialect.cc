@@ -67,6 +67,17 @@ std::string DuckDbDialect::ScratchTable(std::string_view /*schema*/, std::string
   return "temp.main." + QuoteIdentifier(name);
 }
 
+std::vector<std::string> DuckDbDialect::CreateNumberedScratchTableAs(
+    std::string_view schema, std::string_view name, std::string_view select_sql,
+    std::string_view order_by) const {
+  // Insertion order is preserved (DuckDB's default), so rowid follows the ORDER BY.
+  return CreateScratchTableAs(schema, name,
+                              "SELECT * FROM (" + std::string(select_sql) +
+                                  ") zcdp_rows ORDER BY " + std::string(order_by));
+}
+
+std::string DuckDbDialect::ScratchRowNumber() const { return "(rowid + 1)"; }
+
 Result<std::string> DuckDbDialect::FileRelation(FileFormat format, std::string_view glob) const {
   switch (format) {
     case FileFormat::kParquet:

@@ -21,6 +21,11 @@ class DuckDbDialect final : public StandardDialect {
   std::vector<std::string> CreateScratchTableAs(std::string_view schema, std::string_view name,
                                                 std::string_view select_sql) const override;
   std::string ScratchTable(std::string_view schema, std::string_view name) const override;
+  std::vector<std::string> CreateNumberedScratchTableAs(std::string_view schema,
+                                                        std::string_view name,
+                                                        std::string_view select_sql,
+                                                        std::string_view order_by) const override;
+  std::string ScratchRowNumber() const override;
   Result<std::string> FileRelation(FileFormat format, std::string_view glob) const override;
 };
 

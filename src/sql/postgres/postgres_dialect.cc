@@ -137,6 +137,17 @@ std::string PostgresDialect::ScratchTable(std::string_view schema, std::string_v
   return QualifiedName(schema, name);
 }
 
+std::vector<std::string> PostgresDialect::CreateNumberedScratchTableAs(
+    std::string_view schema, std::string_view name, std::string_view select_sql,
+    std::string_view order_by) const {
+  return CreateScratchTableAs(schema, name,
+                              "SELECT zcdp_rows.*, row_number() OVER (ORDER BY " +
+                                  std::string(order_by) + ") AS zcdp_row FROM (" +
+                                  std::string(select_sql) + ") zcdp_rows");
+}
+
+std::string PostgresDialect::ScratchRowNumber() const { return "zcdp_row"; }
+
 Result<std::string> PostgresDialect::FileRelation(FileFormat, std::string_view glob) const {
   return Status::Invalid("PostgreSQL cannot read files in place ('" + std::string(glob) +
                          "'): load them into a table (for example with COPY) and name that "

@@ -13,6 +13,9 @@ SELECT INTERVAL '6 month';
 -- sha256
 SELECT sha256(lower(trim(email)));
 
+-- md5
+SELECT md5(a || '|' || b);
+
 -- hash to bigint
 SELECT CAST(hash(id_type || ':' || value) >> 1 AS BIGINT);
 
@@ -30,6 +33,15 @@ CREATE OR REPLACE VIEW "zcdp"."v" AS SELECT 1 AS one;
 
 -- create or replace table
 CREATE OR REPLACE TABLE "zcdp"."t" AS SELECT 1 AS one;
+
+-- create scratch table
+CREATE OR REPLACE TEMP TABLE temp.main."scratch" AS SELECT 1 AS one;
+
+-- create numbered scratch table
+CREATE OR REPLACE TEMP TABLE temp.main."pages" AS SELECT * FROM (SELECT k FROM t) zcdp_rows ORDER BY k;
+
+-- scratch row number
+SELECT k FROM temp.main."pages" WHERE (rowid + 1) <= 10;
 
 -- create table
 CREATE TABLE IF NOT EXISTS "zcdp"."runs" ("run_id" BIGINT NOT NULL, "started_at" TIMESTAMP, "status" VARCHAR, "ok" BOOLEAN, "ratio" DOUBLE, "day" DATE, "steps" JSON, PRIMARY KEY ("run_id"));

@@ -13,6 +13,9 @@ SELECT INTERVAL '6 month';
 -- sha256
 SELECT encode(sha256(convert_to(lower(trim(email)), 'UTF8')), 'hex');
 
+-- md5
+SELECT md5(a || '|' || b);
+
 -- hash to bigint
 SELECT (hashtextextended(id_type || ':' || value, 0) & 9223372036854775807);
 
@@ -45,6 +48,21 @@ IF to_regclass('"zcdp"."t"') IS NOT NULL THEN
 END IF;
 ALTER TABLE "zcdp"."t__zcdp_new" RENAME TO "t";
 END$zcdp$;
+
+-- create scratch table
+DROP TABLE IF EXISTS "zcdp"."scratch";
+
+-- create scratch table
+CREATE UNLOGGED TABLE "zcdp"."scratch" AS SELECT 1 AS one;
+
+-- create numbered scratch table
+DROP TABLE IF EXISTS "zcdp"."pages";
+
+-- create numbered scratch table
+CREATE UNLOGGED TABLE "zcdp"."pages" AS SELECT zcdp_rows.*, row_number() OVER (ORDER BY k) AS zcdp_row FROM (SELECT k FROM t) zcdp_rows;
+
+-- scratch row number
+SELECT k FROM "zcdp"."pages" WHERE zcdp_row <= 10;
 
 -- create table
 CREATE TABLE IF NOT EXISTS "zcdp"."runs" ("run_id" BIGINT NOT NULL, "started_at" TIMESTAMP, "status" TEXT, "ok" BOOLEAN, "ratio" DOUBLE PRECISION, "day" DATE, "steps" JSONB, PRIMARY KEY ("run_id"));

@@ -117,6 +117,34 @@ TEST(Webhook, SendsTheDocumentedPayloadSignedWithTheSecret) {
   EXPECT_TRUE(sleeps.empty());
 }
 
+// The body is written by a streaming writer: every value must round-trip through a JSON
+// parser, and invalid UTF-8 must become U+FFFD rather than invalid JSON.
+TEST(Webhook, BodyValuesRoundTripAndInvalidUtf8IsReplaced) {
+  Batch batch = KeyedBatch(0);
+  batch.fields = {"text", "big", "small", "tiny", "huge", "third", "bad", "cut"};
+  const std::string tricky =
+      "quote \" \\ back\tslash\n\x01 caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80";
+  batch.records.push_back({"k\xc3\xa9",
+                           Action::kUpsert,
+                           {Value::Text(tricky), Value::Int(std::numeric_limits<int64_t>::max()),
+                            Value::Int(std::numeric_limits<int64_t>::min()), Value::Double(5e-324),
+                            Value::Double(1.7976931348623157e308), Value::Double(1.0 / 3),
+                            Value::Text("ok \xff\xfe end"), Value::Text("cut \xe2\x82")}});
+  const std::vector<size_t> all = {0};
+  const std::string body = WebhookBody(batch, all, "key");
+  const json doc = json::parse(body);  // throws on invalid JSON or UTF-8
+  const json& fields = doc["records"][0]["fields"];
+  EXPECT_EQ(doc["records"][0]["key"], "k\xc3\xa9");
+  EXPECT_EQ(fields["text"], tricky);
+  EXPECT_EQ(fields["big"].get<int64_t>(), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(fields["small"].get<int64_t>(), std::numeric_limits<int64_t>::min());
+  EXPECT_EQ(fields["tiny"].get<double>(), 5e-324);
+  EXPECT_EQ(fields["huge"].get<double>(), 1.7976931348623157e308);
+  EXPECT_EQ(fields["third"].get<double>(), 1.0 / 3);
+  EXPECT_EQ(fields["bad"], "ok \xef\xbf\xbd\xef\xbf\xbd end");
+  EXPECT_EQ(fields["cut"], "cut \xef\xbf\xbd");
+}
+
 TEST(Webhook, NoSecretMeansNoSignatureHeader) {
   HttpReceiver receiver;
   std::vector<int64_t> sleeps;

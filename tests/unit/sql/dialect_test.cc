@@ -66,6 +66,38 @@ TEST(DuckDbDialect, Sha256MatchesTheStandardDigest) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(DuckDbDialect, Md5MatchesTheStandardDigest) {
+  auto wh = OpenWarehouse({.path = ":memory:"});
+  ASSERT_TRUE(wh.ok());
+  auto r = (*wh)->Query("SELECT " + (*wh)->dialect().Md5Hex("'abc'"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->rows[0][0].ToString(), "900150983cd24fb0d6963f7d28e17f72");
+}
+
+// Rows are numbered 1..n in the requested order, also when the engine builds the table with
+// several threads from unordered input (the sync's pages depend on it).
+TEST(DuckDbDialect, NumberedScratchTablesNumberRowsInOrder) {
+  auto wh = OpenWarehouse({.path = ":memory:"});
+  ASSERT_TRUE(wh.ok());
+  const Dialect& d = (*wh)->dialect();
+  ASSERT_TRUE((*wh)->Execute("SET threads = 4").ok());
+  for (const auto& s : d.CreateNumberedScratchTableAs(
+           "main", "pages", "SELECT 'k' || hash(i) AS k FROM range(300000) t(i)", "k")) {
+    ASSERT_TRUE((*wh)->Execute(s).ok()) << s;
+  }
+  auto r = (*wh)->Query(
+      "SELECT count(*), min(n), max(n), count(DISTINCT n), "
+      "count(*) FILTER (WHERE previous >= k) FROM (SELECT k, n, lag(k) OVER (ORDER BY n) AS "
+      "previous FROM (SELECT k, " +
+      d.ScratchRowNumber() + " AS n FROM " + d.ScratchTable("main", "pages") + ") x) y");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->rows[0][0].ToString(), "300000");
+  EXPECT_EQ(r->rows[0][1].ToString(), "1");
+  EXPECT_EQ(r->rows[0][2].ToString(), "300000");
+  EXPECT_EQ(r->rows[0][3].ToString(), "300000");
+  EXPECT_EQ(r->rows[0][4].ToString(), "0");  // no row out of order
+}
+
 TEST(DuckDbDialect, UpsertReplacesRowsWithTheSameKey) {
   auto wh = OpenWarehouse({.path = ":memory:"});
   ASSERT_TRUE(wh.ok());
@@ -116,6 +148,7 @@ std::string RenderConstructs(const Dialect& d) {
       "SELECT " + d.TimestampMinus(d.CurrentTimestamp(), {30, Duration::Unit::kDay}));
   add("interval 6mo", "SELECT " + d.IntervalLiteral({6, Duration::Unit::kMonth}));
   add("sha256", "SELECT " + d.Sha256Hex("lower(trim(email))"));
+  add("md5", "SELECT " + d.Md5Hex("a || '|' || b"));
   add("hash to bigint", "SELECT " + d.HashToBigint("id_type || ':' || value"));
   add("regex", "SELECT " + d.RegexMatches("value", "^(test|noreply)@"));
   add("cast", "SELECT " + d.Cast("x", SqlType::kTimestamp));
@@ -124,6 +157,14 @@ std::string RenderConstructs(const Dialect& d) {
   for (const auto& s : d.CreateOrReplaceTableAs("zcdp", "t", "SELECT 1 AS one")) {
     add("create or replace table", s);
   }
+  for (const auto& s : d.CreateScratchTableAs("zcdp", "scratch", "SELECT 1 AS one")) {
+    add("create scratch table", s);
+  }
+  for (const auto& s : d.CreateNumberedScratchTableAs("zcdp", "pages", "SELECT k FROM t", "k")) {
+    add("create numbered scratch table", s);
+  }
+  add("scratch row number", "SELECT k FROM " + d.ScratchTable("zcdp", "pages") + " WHERE " +
+                                d.ScratchRowNumber() + " <= 10");
   add("create table", d.CreateTableIfNotExists("zcdp", "runs",
                                                {{"run_id", SqlType::kBigInt, true},
                                                 {"started_at", SqlType::kTimestamp},
