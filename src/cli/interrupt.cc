@@ -51,9 +51,10 @@ CancelOnInterrupt::CancelOnInterrupt(Warehouse& wh) : wh_(wh) {
     char c = 0;
     while (::read(pipe_[0], &c, 1) == 1 && c == 'c') {
       std::fputs(
-          "\nzcdp: interrupted: cancelling the running statement; its step rolls back "
-          "(press Ctrl-C again to kill)\n",
+          "\nzcdp: interrupted: cancelling the running statement; its step rolls back, and a "
+          "sync stops after its current batch (press Ctrl-C again to kill)\n",
           stderr);
+      interrupted_.store(true);
       (void)wh_.Cancel();
     }
   });

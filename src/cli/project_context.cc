@@ -129,6 +129,7 @@ int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pi
   const CancelOnInterrupt cancel_on_interrupt(wh);
   RunOptions options;
   options.full_refresh = full_refresh;
+  options.cancelled = [&cancel_on_interrupt] { return cancel_on_interrupt.interrupted(); };
   options.on_progress = [&progress](const std::string& step, double f) {
     progress.Update(step, f);
   };

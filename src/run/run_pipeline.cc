@@ -41,9 +41,18 @@ Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project,
     auto report = [&options, &step](double f) {
       if (options.on_progress) options.on_progress(step.name, f);
     };
-    StepContext ctx{project, wh, summary.run_id, options.full_refresh, report};
+    auto cancelled = [&options] { return options.cancelled && options.cancelled(); };
+    StepContext ctx{project, wh, summary.run_id, options.full_refresh, report, cancelled};
     report(0.0);
-    StepOutcome outcome = RunStep(step, ctx, options);
+    StepOutcome outcome;
+    if (cancelled()) {
+      outcome.name = step.name;
+      outcome.started_micros = outcome.finished_micros = options.clock->NowMicros();
+      outcome.status = RunStatus::kFailed;
+      outcome.error = "interrupted before this step started";
+    } else {
+      outcome = RunStep(step, ctx, options);
+    }
     if (outcome.status == RunStatus::kFailed) summary.status = RunStatus::kFailed;
     ZCDP_RETURN_IF_ERROR(record.SaveStep(summary.run_id, static_cast<int>(i), outcome));
     if (options.on_step_done) options.on_step_done(outcome);

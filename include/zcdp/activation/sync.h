@@ -47,6 +47,9 @@ struct SyncOptions {
   // checkpoints, and the next sync then resends those batches, byte for byte under the same
   // idempotency keys. 1 keeps the resend window to about one batch.
   size_t max_uncommitted_checkpoints = 4;
+  // True once the sync should stop (Ctrl-C): checked before each batch. The batches already
+  // acknowledged are checkpointed; the rest stay pending. May be empty.
+  std::function<bool()> cancelled;
 };
 
 // The outcome of one destination's sync. Counts are of records.

@@ -23,6 +23,9 @@ struct StepContext {
   bool full_refresh = false;
   // Reports progress of the current step as a fraction in [0, 1]. Never null.
   std::function<void(double)> progress;
+  // True once the user asked the run to stop (Ctrl-C). A step that works outside a single
+  // statement (a sync, between batches) stops at the next safe point and fails. Never null.
+  std::function<bool()> cancelled;
 };
 
 // Named counts a step produced ("customers.rows": 12000). Never customer values.
@@ -80,6 +83,9 @@ struct RunOptions {
   // Called when a step starts, reports progress, and ends. May be empty.
   std::function<void(const std::string& step, double fraction)> on_progress;
   std::function<void(const StepOutcome&)> on_step_done;
+  // True once the user asked the run to stop: no further step starts, and steps check it
+  // (StepContext::cancelled). May be empty.
+  std::function<bool()> cancelled;
 };
 
 // Runs `pipeline` against the project's warehouse: creates the output schema and zcdp's

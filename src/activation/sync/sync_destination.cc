@@ -129,6 +129,12 @@ class Deliverer {
   }
 
   Status Send(PendingBatch p) {
+    if (options_.cancelled && options_.cancelled()) {
+      out_.error = "interrupted after " + std::to_string(out_.sent + out_.failed) + " of " +
+                   std::to_string(out_.pending) +
+                   " records (every acknowledged batch is checkpointed)";
+      return Status::Ok();
+    }
     p.batch.index = out_.batches;
     p.batch.idempotency_key = BatchKey(p);
     auto t0 = Clock::now();

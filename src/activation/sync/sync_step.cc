@@ -20,7 +20,12 @@ Step SyncStep(const SyncOptions& options) {
     std::string failures;
     for (size_t i = 0; i < destinations.size(); ++i) {
       const DestinationConfig& dest = destinations[i];
+      if (ctx.cancelled && ctx.cancelled()) {
+        failures += "\n  " + dest.name.value + ": interrupted before its sync started";
+        continue;
+      }
       SyncOptions one = options;
+      if (!one.cancelled) one.cancelled = ctx.cancelled;
       const double n = static_cast<double>(destinations.size());
       one.progress = [&ctx, i, n](double f) { ctx.progress((static_cast<double>(i) + f) / n); };
       Result<SyncOutcome> r = SyncDestination(ctx.project, *wh, dest, ctx.run_id, one);

@@ -1,6 +1,6 @@
 // End-to-end on DuckDB: `zcdp sync [--dry-run]`, `zcdp ledger` and `zcdp validate` on a small
-// hand-made shop, against a loopback receiver; and a `kill -9` in the middle of a sync, after
-// which a rerun delivers every member exactly once by idempotency key.
+// hand-made shop, against a loopback receiver; a `kill -9` in the middle of a sync, after
+// which a rerun delivers every member exactly once by idempotency key; and Ctrl-C.
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -225,14 +225,15 @@ TEST_F(SyncCliE2E, ValidateRefusesUnsafeDestinations) {
   }
 }
 
-// Starts `zcdp sync -p dir` with its output discarded; returns its pid.
-pid_t StartSync(const std::string& dir) {
+// Starts `zcdp sync -p dir` with its output in `log` (discarded when empty); returns its pid.
+pid_t StartSync(const std::string& dir, const std::string& log = "") {
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int null = ::open("/dev/null", O_RDWR);
+    const int out = log.empty() ? null : ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
     ::execl(ZCDP_BINARY, ZCDP_BINARY, "sync", "-p", dir.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
@@ -290,6 +291,47 @@ TEST_F(SyncCliE2E, AKilledSyncIsResumedWithoutLossOrDuplicate) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(sends_of_key[requests[i].header("idempotency-key")], 1);
   EXPECT_EQ(sends_of_key[requests[3].header("idempotency-key")], 2);
   EXPECT_EQ(Count("SELECT count(DISTINCT record_key) FROM zcdp.sync_state"), kMembers);
+}
+
+// Ctrl-C stops a sync after its current batch: the run fails and says so, every
+// acknowledged batch is checkpointed, and the next sync sends only the rest.
+TEST_F(SyncCliE2E, CtrlCStopsASyncAfterItsCurrentBatch) {
+  constexpr int kBatch = 4;  // 9 batches
+  HttpReceiver receiver;
+  WriteProject(kConsent, Hook(receiver, kBatch));
+  ScriptedResponse slow;
+  slow.delay_ms = 300;
+  for (int i = 0; i < 9; ++i) receiver.Enqueue(slow);
+
+  const std::string log = (dir_ / "sync.log").string();
+  const pid_t pid = StartSync(dir_.string(), log);
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (receiver.request_count() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  const std::string output = ReadFile(log);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 1) << output;
+  EXPECT_NE(output.find("interrupted after"), std::string::npos) << output;
+  const size_t sent = receiver.request_count();
+  EXPECT_LE(sent, 3u);  // the batch in flight is the last one
+  EXPECT_EQ(Count("SELECT count(DISTINCT record_key) FROM zcdp.sync_state"),
+            static_cast<int64_t>(sent) * kBatch);
+  EXPECT_EQ(Count("SELECT count(*) FROM zcdp.runs WHERE status = 'failed'"), 1);
+
+  const auto rerun = RunZcdp("sync -p " + P());
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
+  std::multiset<std::string> keys;
+  for (const auto& request : receiver.requests()) {
+    const json doc = json::parse(request.body);
+    for (const auto& r : doc["records"]) keys.insert(r["key"].get<std::string>());
+  }
+  EXPECT_EQ(keys.size(), static_cast<size_t>(kMembers));  // nothing sent twice
+  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()).size(), keys.size());
 }
 
 }  // namespace
