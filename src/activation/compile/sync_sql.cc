@@ -173,6 +173,20 @@ std::string SyncSql::ForgetSql(const DestinationConfig& dest) const {
          PendingTable(dest) + " WHERE action = 'forget'";
 }
 
+std::string SyncSql::StateSizeSql(const DestinationConfig& dest) const {
+  return "SELECT count(*), count(DISTINCT record_key) FROM " + Out(kSyncStateTable) +
+         " WHERE destination = " + d_.QuoteString(dest.name.value);
+}
+
+std::string SyncSql::CompactStateSql(const DestinationConfig& dest) const {
+  const std::string name = d_.QuoteString(dest.name.value);
+  const std::string table = d_.QuoteIdentifier(kSyncStateTable);
+  return "DELETE FROM " + Out(kSyncStateTable) + " WHERE destination = " + name +
+         " AND (checksum IS NULL OR synced_at < (SELECT max(n.synced_at) FROM " +
+         Out(kSyncStateTable) + " n WHERE n.destination = " + name +
+         " AND n.record_key = " + table + ".record_key))";
+}
+
 std::string SyncSql::ShareViewSelect(const DestinationConfig& dest) const {
   std::string select = "SELECT " + d_.Sha256Hex("m.record_key") + " AS member_key";
   for (const FieldMapping& f : dest.fields) {

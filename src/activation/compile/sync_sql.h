@@ -52,6 +52,13 @@ class SyncSql {
   // Appends the pending 'forget' rows to sync_state as removed, with run id $1 and time $2.
   std::string ForgetSql(const DestinationConfig& dest) const;
 
+  // One row: the destination's rows in sync_state, and the records they are about.
+  std::string StateSizeSql(const DestinationConfig& dest) const;
+  // Deletes the destination's sync_state rows that no longer count: every row but the
+  // latest of its record, and latest rows that say "removed" (the same as no row to the
+  // diff). The diff is the same before and after.
+  std::string CompactStateSql(const DestinationConfig& dest) const;
+
   // The share view of a warehouse_share destination: hashed member key and mapped fields,
   // PII fields hashed.
   std::string ShareViewSelect(const DestinationConfig& dest) const;

@@ -242,6 +242,18 @@ Status CheckMappedTraits(const Project& project, Warehouse& wh, const Destinatio
   return Status::Ok();
 }
 
+// sync_state is append-only: every checkpoint adds rows. Once the superseded rows outnumber
+// the records, they are deleted, so that the diff reads one row per record again.
+Status CompactState(const SyncSql& sql, Warehouse& wh, const DestinationConfig& dest) {
+  ZCDP_ASSIGN_OR_RETURN(QueryResult size, wh.Query(sql.StateSizeSql(dest)));
+  const auto* rows = std::get_if<int64_t>(&size.rows.at(0)[0].storage());
+  const auto* records = std::get_if<int64_t>(&size.rows.at(0)[1].storage());
+  if (rows == nullptr || records == nullptr || *rows <= 2 * *records + 1000) return Status::Ok();
+  LogDebug("sync " + dest.name.value + ": compacting sync_state (" + std::to_string(*rows) +
+           " rows for " + std::to_string(*records) + " records)");
+  return wh.Execute(sql.CompactStateSql(dest));
+}
+
 }  // namespace
 
 Status EnsureActivationTables(const Project& project, Warehouse& wh) {
@@ -310,6 +322,7 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
   CheckpointQueue checkpoints(checkpointer, options.max_uncommitted_checkpoints);
   Deliverer deliverer(dest, **sink, checkpoints, run_id, options, out);
   ZCDP_RETURN_IF_ERROR(deliverer.Run(wh, sql.PendingPageSql(dest), out.pending + out.forgotten));
+  if (out.error.empty()) ZCDP_RETURN_IF_ERROR(CompactState(sql, wh, dest));
   return out;
 }
 

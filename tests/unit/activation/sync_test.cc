@@ -25,6 +25,7 @@
 #include "zcdp/run/pipeline.h"
 #include "zcdp/warehouse/warehouse.h"
 
+#include "activation/compile/sync_sql.h"
 #include "activation/destinations/webhook.h"
 #include "support/http_receiver.h"
 #include "support/postgres.h"
@@ -432,6 +433,51 @@ TEST_P(SyncTest, EachModeSendsWhatChangedAndOnlyThat) {
     EXPECT_EQ(got[i][0]["fields"]["first_name"], "Ann");
   }
   EXPECT_EQ(Customers(got[2]), kMembers);
+}
+
+// sync_state is append-only; compacting it (as a sync does once superseded rows outnumber
+// the records) keeps one row per record still synced, and leaves every diff as it was.
+TEST_P(SyncTest, CompactingTheStateKeepsTheDiff) {
+  HttpReceiver mirror, diff;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("mirror", mirror, "fields: [first_name], mode: mirror") +
+                               Webhook("diff", diff, "fields: [first_name]")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  for (const char* name : {"mirror", "diff"}) Sync(name);
+  // c5 changes twice, c1 leaves: superseded rows and "removed" rows pile up.
+  Exec("UPDATE crm.customers SET first_name = 'Evelyn' WHERE customer_id = 'c5'");
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  for (const char* name : {"mirror", "diff"}) Sync(name);
+  Exec("UPDATE crm.customers SET first_name = 'Eve', tier = 'gold' WHERE customer_id = 'c5'");
+  Exec("UPDATE crm.customers SET tier = 'silver' WHERE customer_id = 'c1'");
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  for (const char* name : {"mirror", "diff"}) Sync(name);
+  Exec("UPDATE crm.customers SET first_name = 'Eva' WHERE customer_id = 'c5'");  // pending
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+
+  const SyncSql sql(project_, wh_->dialect());
+  for (const char* name : {"mirror", "diff"}) {
+    const std::string plan =
+        "SELECT action || ':' || CAST(n AS VARCHAR) FROM (" + sql.PlanSql(Dest(name), true) + ") p";
+    const std::multiset<std::string> before = Column(plan, {});
+    EXPECT_EQ(
+        Int("SELECT count(*) FROM zcdp.sync_state WHERE destination = $1", {Value::Text(name)}),
+        6 + 1 + 2)
+        << name;  // 6 first, c5 once, then c5 again and c1 removed
+    Exec(sql.CompactStateSql(Dest(name)));
+    // One row for each of the 5 members still synced; c1's "removed" row is gone.
+    EXPECT_EQ(
+        Int("SELECT count(*) FROM zcdp.sync_state WHERE destination = $1", {Value::Text(name)}), 5)
+        << name;
+    EXPECT_EQ(Int("SELECT count(DISTINCT record_key) FROM zcdp.sync_state WHERE destination = $1",
+                  {Value::Text(name)}),
+              5)
+        << name;
+    EXPECT_EQ(Column(plan, {}), before) << name;
+    Result<DestinationPlan> after = PlanDestination(project_, *wh_, Dest(name));
+    ASSERT_TRUE(after.ok()) << after.status().message();
+    EXPECT_EQ(after->upserts, 1) << name;  // c5's last change
+    EXPECT_EQ(after->removals + after->forgets, 0) << name;
+  }
 }
 
 TEST_P(SyncTest, ARefusedRecordIsLoggedNotCheckpointedAndSentByTheNextSync) {
