@@ -81,7 +81,13 @@ void CheckDestinationFields(const Project& p, const DestinationConfig& dest,
               context + ": fields: " + Quote(field.name.value) + " is mapped twice");
     }
     seen.push_back(field.name.value);
-    if (!Contains(fields, field.from.value)) {
+    if (dest.model) {  // a column of the model, checked against the warehouse by the sync
+      if (!IsValidName(field.from.value)) {
+        d.Error(field.from.pos,
+                context + ": fields: expected a column of model " + Quote(dest.model->value) +
+                    " (letters, digits, underscores), got " + Quote(field.from.value));
+      }
+    } else if (!Contains(fields, field.from.value)) {
       d.Error(field.from.pos, context + ": fields: " + Quote(field.from.value) +
                                   " is neither a trait nor an id type" +
                                   DidYouMean(field.from.value, fields));
@@ -105,6 +111,13 @@ void CheckDestinations(const Project& p, Diagnostics& d) {
       d.Error(dest.audience->pos, context + ": audience: unknown audience " +
                                       Quote(dest.audience->value) +
                                       DidYouMean(dest.audience->value, audiences));
+    }
+    if (dest.model && dest.type.value == "warehouse_share") {
+      d.Error(dest.model->pos,
+              context +
+                  ": model: a share exposes its fields to a partner, and zcdp cannot tell "
+                  "which columns of a model are PII to hash them; share an audience "
+                  "instead");
     }
     CheckDestinationFields(p, dest, context, d);
     if (dest.purpose && !p.consent) {

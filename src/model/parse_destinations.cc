@@ -7,8 +7,8 @@ namespace zcdp::model_detail {
 namespace {
 
 const std::vector<std::string> kDestinationKeys = {
-    "name",   "type", "url",        "path",       "format",  "schema", "audience",   "purpose",
-    "fields", "mode", "batch_size", "rate_limit", "timeout", "secret", "description"};
+    "name",    "type",   "url",  "path",       "format",     "schema",  "audience", "model",
+    "purpose", "fields", "mode", "batch_size", "rate_limit", "timeout", "secret",   "description"};
 const std::vector<std::string> kConsentKeys = {"source", "purpose_column", "granted_column",
                                                "timestamp_column"};
 
@@ -73,9 +73,34 @@ void ReadFields(const Fields& f, YamlReader& r, DestinationConfig& d) {
   }
 }
 
+// Where the records come from: `audience: NAME` or `model: schema.name`, exactly one.
+void ReadRecords(const Fields& f, YamlReader& r, DestinationConfig& d) {
+  d.audience = r.String(f, "audience");
+  d.model = r.String(f, "model");
+  if (d.audience && d.model) {
+    r.Error(d.model->pos, f.context,
+            "audience and model: give one of them (the records of a destination come from "
+            "an audience's members or from a model)");
+  } else if (!d.audience && !d.model) {
+    r.Error(f.pos, f.context,
+            "missing required key 'audience' (or 'model': a table or view with one row per "
+            "profile)");
+  }
+  if (!d.model) return;
+  const std::string& m = d.model->value;
+  const size_t dot = m.find('.');
+  if (dot == std::string::npos || !IsValidName(m.substr(0, dot)) ||
+      !IsValidName(m.substr(dot + 1))) {
+    r.Error(d.model->pos, f.context,
+            "model: expected a table or view as schema.name (letters, digits, underscores), "
+            "got " +
+                Quote(m));
+  }
+}
+
 void ParseDestination(const Fields& f, ParseContext& ctx, DestinationConfig& d) {
   YamlReader& r = ctx.reader;
-  r.Require(f, {"type", "audience", "purpose"});
+  r.Require(f, {"type", "purpose"});
   ReadType(f, r, d);
   ReadUrl(f, r, d);
   d.path = r.String(f, "path");
@@ -87,7 +112,7 @@ void ParseDestination(const Fields& f, ParseContext& ctx, DestinationConfig& d) 
             "schema: expected a schema name (letters, digits, underscores), got " +
                 Quote(d.schema->value));
   }
-  d.audience = r.String(f, "audience");
+  ReadRecords(f, r, d);
   d.purpose = r.String(f, "purpose");
   ReadFields(f, r, d);
   if (auto mode = r.Enum(f, "mode", {"diff", "mirror", "full"})) d.mode = *mode;

@@ -148,7 +148,11 @@ struct DestinationConfig {
   std::optional<LocatedString> path;    // file: the directory batches are dropped into
   std::optional<LocatedString> format;  // file: csv | jsonl | parquet
   std::optional<LocatedString> schema;  // warehouse_share: the schema holding the share view
+  // The records come from an audience's members, or from a model: a table or view
+  // "schema.name" in the warehouse with one row per profile and a `profile_id` column.
+  // Exactly one is set. With a model, FieldMapping::from names a column of it.
   std::optional<LocatedString> audience;
+  std::optional<LocatedString> model;
   std::optional<LocatedString> purpose;
   std::vector<FieldMapping> fields;
   // diff: send entering and changed records; mirror: also removals of those that left;

@@ -82,7 +82,25 @@ std::string SyncSql::ChecksumExpr(const DestinationConfig& dest, const std::stri
   return d_.Md5Hex(text.empty() ? "''" : text);
 }
 
+std::string SyncSql::ModelRelation(const DestinationConfig& dest) const {
+  const std::string& m = dest.model->value;
+  const size_t dot = m.find('.');
+  return d_.QualifiedName(m.substr(0, dot), m.substr(dot + 1));
+}
+
+std::string SyncSql::ModelMembersSql(const DestinationConfig& dest) const {
+  std::string select = "SELECT m.profile_id AS record_key";
+  for (const FieldMapping& f : dest.fields) {
+    select += ", m." + d_.QuoteIdentifier(f.from.value) + " AS " + d_.QuoteIdentifier(f.name.value);
+  }
+  std::string inner = select + " FROM " + ModelRelation(dest) + " m";
+  const std::string consent = ConsentCondition(dest.purpose->value, "m.profile_id");
+  if (!consent.empty()) inner += " WHERE " + consent;
+  return "SELECT f.*, " + ChecksumExpr(dest, "f") + " AS checksum FROM (" + inner + ") f";
+}
+
 std::string SyncSql::MembersSql(const DestinationConfig& dest) const {
+  if (dest.model) return ModelMembersSql(dest);
   std::string select = "SELECT m.profile_id AS record_key";
   std::string joins;
   bool needs_profiles = false;

@@ -25,9 +25,13 @@ class SyncSql {
   // CREATE TABLE IF NOT EXISTS for sync_state, activation_log and copy_ledger.
   std::vector<std::string> CreateTables() const;
 
-  // One row per member of the destination's audience who granted consent for its purpose:
-  // record_key (the profile id), one column per mapped field (named as mapped), checksum.
+  // One row per member of the destination's audience (or row of its model) whose profile
+  // granted consent for its purpose: record_key (the profile id), one column per mapped
+  // field (named as mapped), checksum.
   std::string MembersSql(const DestinationConfig& dest) const;
+
+  // The model of a destination that has one, as a quoted relation name.
+  std::string ModelRelation(const DestinationConfig& dest) const;
 
   // The diff of MembersSql against sync_state: columns action ('upsert' | 'remove' |
   // 'forget'), record_key, checksum, then the mapped fields (NULL for removals). `forget`
@@ -68,6 +72,7 @@ class SyncSql {
 
  private:
   std::string Out(std::string_view table) const;
+  std::string ModelMembersSql(const DestinationConfig& dest) const;
   std::string FieldExpr(const FieldMapping& f, const std::string& member) const;
   std::string ChecksumExpr(const DestinationConfig& dest, const std::string& alias) const;
 

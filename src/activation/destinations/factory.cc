@@ -64,7 +64,7 @@ Result<std::unique_ptr<Destination>> MakeDestination(const DestinationConfig& de
   if (type == "audience_upload") {
     AudienceUploadOptions o;
     ZCDP_ASSIGN_OR_RETURN(o.http, HttpOptions(dest));
-    o.audience = dest.audience ? dest.audience->value : "";
+    o.audience = dest.audience ? dest.audience->value : dest.model ? dest.model->value : "";
     ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<AudienceUploadDestination> d,
                           AudienceUploadDestination::Create(std::move(o)));
     return std::unique_ptr<Destination>(std::move(d));

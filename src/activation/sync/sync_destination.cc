@@ -222,6 +222,44 @@ Result<std::map<std::string, int64_t>> CountActions(Warehouse& wh, const std::st
 
 // NotFound naming the field when a mapped trait is not a column of the profiles relation
 // (the project gained a trait that no run has computed yet).
+// NotFound naming what is missing when a destination's model is not a readable relation
+// with a profile_id column and every mapped column; InvalidArgument when a profile has
+// several rows in it.
+Status CheckModel(const SyncSql& sql, Warehouse& wh, const DestinationConfig& dest) {
+  const std::string& model = dest.model->value;
+  const size_t dot = model.find('.');
+  Result<std::vector<ColumnInfo>> columns =
+      wh.DescribeTable(model.substr(0, dot), model.substr(dot + 1));
+  if (!columns.ok() || columns->empty()) {
+    return Status::NotFound("model '" + model + "' is not a table or view in the warehouse" +
+                            (columns.ok() ? "" : " (" + columns.status().message() + ")"));
+  }
+  const auto has = [&](const std::string& name) {
+    return std::any_of(columns->begin(), columns->end(),
+                       [&](const ColumnInfo& c) { return c.name == name; });
+  };
+  if (!has("profile_id")) {
+    return Status::NotFound("model '" + model +
+                            "' has no profile_id column (a model has one row per profile, "
+                            "keyed by zcdp's profile id)");
+  }
+  for (const FieldMapping& f : dest.fields) {
+    if (!has(f.from.value)) {
+      return Status::NotFound("field '" + f.name.value + "': model '" + model +
+                              "' has no column '" + f.from.value + "'");
+    }
+  }
+  ZCDP_ASSIGN_OR_RETURN(int64_t repeated,
+                        QueryInt(wh, "SELECT count(profile_id) - count(DISTINCT profile_id) FROM " +
+                                         sql.ModelRelation(dest)));
+  if (repeated > 0) {
+    return Status::Invalid("model '" + model + "' has " + std::to_string(repeated) +
+                           " rows whose profile_id repeats another row's; a model needs one "
+                           "row per profile");
+  }
+  return Status::Ok();
+}
+
 Status CheckMappedTraits(const Project& project, Warehouse& wh, const DestinationConfig& dest) {
   bool any_trait = false;
   for (const FieldMapping& f : dest.fields)
@@ -302,7 +340,8 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
     out.error = sink.status().message();
     return out;
   }
-  if (Status mapped = CheckMappedTraits(project, wh, dest); !mapped.ok()) {
+  Status mapped = dest.model ? CheckModel(sql, wh, dest) : CheckMappedTraits(project, wh, dest);
+  if (!mapped.ok()) {
     out.error = mapped.message();
     return out;
   }

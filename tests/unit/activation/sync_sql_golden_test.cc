@@ -43,6 +43,8 @@ destinations:
      purpose: email_marketing, fields: [email], mode: full}
   - {name: partner, type: warehouse_share, schema: share, audience: french, purpose: ads,
      fields: [email, country]}
+  - {name: scores, type: webhook, url: 'http://127.0.0.1:1/y', model: analytics.ltv_scores,
+     purpose: ads, fields: {score: ltv_score, segment: Segment}}
 )";
 
 TEST(SyncSqlGolden, EveryDialectMatchesItsGoldenFile) {
@@ -67,6 +69,7 @@ TEST(SyncSqlGolden, EveryDialectMatchesItsGoldenFile) {
     parts.emplace_back("pending page: mirror_files", q.PendingPageSql(dests[1]));
     parts.emplace_back("forget: hook", q.ForgetSql(dests[0]));
     parts.emplace_back("share: partner", q.ShareViewSelect(dests[3]));
+    parts.emplace_back("members: scores (model)", q.MembersSql(dests[4]));
     std::string out;
     for (const auto& [title, sql] : parts) out += "-- " + title + "\n" + sql + ";\n\n";
     testing::ExpectGolden(name + "/activation.sql", out);

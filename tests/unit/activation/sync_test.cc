@@ -435,6 +435,51 @@ TEST_P(SyncTest, EachModeSendsWhatChangedAndOnlyThat) {
   EXPECT_EQ(Customers(got[2]), kMembers);
 }
 
+// A destination may read its records from a model (a table or view with one row per
+// profile) instead of an audience: consent still applies in the SQL, only the mapped
+// columns leave, changes are diffed; a model of the wrong shape fails with a clear error.
+TEST_P(SyncTest, AModelIsSyncedRowByRowWithConsentApplied) {
+  HttpReceiver receiver;
+  ASSERT_NO_FATAL_FAILURE(Load("  - {name: scores, type: webhook, url: '" + receiver.url() +
+                               "', model: analytics.scores, purpose: email_marketing, "
+                               "fields: {nick: nick, score: score}}\n"));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  // Every profile, silver c6 included; the tier column is not mapped.
+  Exec(
+      "CREATE SCHEMA analytics; CREATE TABLE analytics.scores AS SELECT profile_id, 'n-' || "
+      "first_name AS nick, CAST(length(first_name) AS BIGINT) AS score, tier FROM zcdp.profiles");
+  SyncOutcome first = Sync("scores");
+  EXPECT_EQ(first.error, "");
+  const std::vector<json> records = RecordsSince(receiver, 0);
+  std::multiset<std::string> consented = kMembers;
+  consented.insert("c6");  // granted, and in the model although not gold
+  EXPECT_EQ(Customers(records), consented);
+  for (const auto& r : records) {
+    EXPECT_EQ(r["fields"].size(), 2u) << r.dump();
+    EXPECT_EQ(r["fields"]["nick"].get<std::string>().rfind("n-", 0), 0u) << r.dump();
+  }
+
+  Exec("UPDATE analytics.scores SET score = 99 WHERE profile_id = '" + profile_of_["c9"] + "'");
+  SyncOutcome second = Sync("scores");
+  EXPECT_EQ(second.error, "");
+  EXPECT_EQ(Customers(RecordsSince(receiver, receiver.request_count() - second.batches)),
+            (std::multiset<std::string>{"c9"}));
+
+  Exec(
+      "INSERT INTO analytics.scores SELECT profile_id, nick, score, tier FROM analytics.scores "
+      "WHERE profile_id = '" +
+      profile_of_["c1"] + "'");
+  EXPECT_NE(Sync("scores").error.find("repeats another row's; a model needs one row per profile"),
+            std::string::npos);
+  Exec("DROP TABLE analytics.scores");
+  Exec("CREATE TABLE analytics.scores AS SELECT profile_id, 'x' AS nick FROM zcdp.profiles");
+  EXPECT_EQ(Sync("scores").error, "field 'score': model 'analytics.scores' has no column 'score'");
+  Exec("DROP TABLE analytics.scores");
+  EXPECT_NE(
+      Sync("scores").error.find("model 'analytics.scores' is not a table or view in the warehouse"),
+      std::string::npos);
+}
+
 // sync_state is append-only; compacting it (as a sync does once superseded rows outnumber
 // the records) keeps one row per record still synced, and leaves every diff as it was.
 TEST_P(SyncTest, CompactingTheStateKeepsTheDiff) {

@@ -251,6 +251,26 @@ std::vector<ErrorCase> Cases() {
             "purpose: ads}\n"
             "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
        17, 46, "a share needs a schema of its own"},
+      {"AudienceAndModel",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: b, "
+            "model: a.t, purpose: ads}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       17, 69, "audience and model: give one of them"},
+      {"NeitherAudienceNorModel",
+       Plus("destinations:\n  - {name: d, type: webhook, url: 'http://h/x', purpose: ads}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       15, 5, "missing required key 'audience' (or 'model'"},
+      {"ModelWithoutSchema",
+       Plus("destinations:\n  - {name: d, type: webhook, url: 'http://h/x', model: scores, "
+            "purpose: ads}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       15, 56, "model: expected a table or view as schema.name"},
+      {"ShareOfAModel",
+       Plus("destinations:\n  - {name: d, type: warehouse_share, schema: s, model: a.t, "
+            "purpose: ads}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       15, 56, "zcdp cannot tell which columns of a model are PII"},
       // --- Consent.
       {"ConsentUnknownSource",
        Plus("consent: {source: consent, purpose_column: p, granted_column: g}\n"), 14, 19,
