@@ -9,7 +9,8 @@
 // unix socket) and stopped at the end. Reports load and pipeline seconds per engine, seconds
 // per step, the PostgreSQL / DuckDB ratio, and the slowest statements of each run (from the
 // `-v` log), which say where the time goes. No target: a report.
-// Writes bench/results/engines.json (or FILE, or DIR/engines.json).
+// Writes bench/results/engines.json (or FILE, or DIR/engines.json) after every engine run, so
+// that a run stopped part way keeps what it measured.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -205,8 +206,36 @@ int main(int argc, char** argv) {
   const std::string load_before = LoadAverage();
   nlohmann::json metrics = nlohmann::json::array();
   nlohmann::json details = nlohmann::json::object();
+  fs::path out = a.out;
+  if (out.extension() != ".json") out /= "engines.json";
+  // Written after every engine run, so that a run stopped part way keeps what it measured.
+  const auto write = [&] {
+    nlohmann::json j;
+    j["benchmark"] = "engines";
+    j["metrics"] = metrics;
+    j["details"] = details;
+    j["environment"] = {{"cores", std::thread::hardware_concurrency()},
+                        {"seed", a.seed},
+                        {"as_of", a.as_of},
+                        {"postgres", "PostgreSQL 15, throwaway cluster on loopback (fsync off)"},
+                        {"load_average_before", load_before},
+                        {"load_average_after", LoadAverage()}};
+    fs::create_directories(out.parent_path());
+    std::ofstream(out) << j.dump(2) << "\n";
+  };
+  const auto record = [&](const std::string& label, const std::string& engine,
+                          const EngineRun& run) {
+    metrics.push_back(Metric(label + ": " + engine + " pipeline", run.pipeline_s, "s"));
+    metrics.push_back(
+        Metric(label + ": " + engine + " load (generate" + (engine == "postgres" ? ", COPY)" : ")"),
+               run.load_s, "s"));
+    for (const auto& [step, secs] : run.steps.items()) {
+      metrics.push_back(Metric(label + ": " + engine + " step " + step, secs.get<double>(), "s"));
+    }
+    details[label][engine] = {{"slowest_statements", run.slowest}};
+    write();
+  };
   int rc = 0;
-  std::string pg_version;
   for (long long n : a.sizes) {
     const std::string label = SizeLabel(n);
     std::printf("== %s profiles\n", label.c_str());
@@ -218,41 +247,20 @@ int main(int argc, char** argv) {
       break;
     }
     const EngineRun duck = RunEngine(a, n, "duckdb", "");
+    if (duck.ok) record(label, "duckdb", duck);
     const EngineRun pg = RunEngine(a, n, "postgres", WithDbName(a.dsn, db));
+    if (pg.ok) record(label, "postgres", pg);
     (void)Run(psql + ShellQuote("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"));
     if (!duck.ok || !pg.ok) {
       rc = 1;
       continue;
     }
-    metrics.push_back(Metric(label + ": duckdb pipeline", duck.pipeline_s, "s"));
-    metrics.push_back(Metric(label + ": postgres pipeline", pg.pipeline_s, "s"));
     metrics.push_back(
         Metric(label + ": postgres / duckdb pipeline", pg.pipeline_s / duck.pipeline_s, "x"));
-    metrics.push_back(Metric(label + ": duckdb load (generate)", duck.load_s, "s"));
-    metrics.push_back(Metric(label + ": postgres load (generate, COPY)", pg.load_s, "s"));
-    for (const auto& [engine, run] :
-         {std::pair<std::string, const EngineRun*>{"duckdb", &duck}, {"postgres", &pg}}) {
-      for (const auto& [step, secs] : run->steps.items()) {
-        metrics.push_back(Metric(label + ": " + engine + " step " + step, secs.get<double>(), "s"));
-      }
-      details[label][engine] = {{"slowest_statements", run->slowest}};
-    }
+    write();
   }
   if (started) (void)Run(script + " stop " + ShellQuote(cluster));
-  nlohmann::json j;
-  j["benchmark"] = "engines";
-  j["metrics"] = metrics;
-  j["details"] = details;
-  j["environment"] = {{"cores", std::thread::hardware_concurrency()},
-                      {"seed", a.seed},
-                      {"as_of", a.as_of},
-                      {"postgres", "PostgreSQL 15, throwaway cluster on loopback (fsync off)"},
-                      {"load_average_before", load_before},
-                      {"load_average_after", LoadAverage()}};
-  fs::path out = a.out;
-  if (out.extension() != ".json") out /= "engines.json";
-  fs::create_directories(out.parent_path());
-  std::ofstream(out) << j.dump(2) << "\n";
+  write();
   std::printf("wrote %s\n", out.c_str());
   return rc;
 }
