@@ -82,10 +82,15 @@ std::string SyncSql::ChecksumExpr(const DestinationConfig& dest, const std::stri
   return d_.Md5Hex(text.empty() ? "''" : text);
 }
 
-std::string SyncSql::ModelRelation(const DestinationConfig& dest) const {
+std::pair<std::string, std::string> ModelSchemaAndName(const DestinationConfig& dest) {
   const std::string& m = dest.model->value;
   const size_t dot = m.find('.');
-  return d_.QualifiedName(m.substr(0, dot), m.substr(dot + 1));
+  return {m.substr(0, dot), m.substr(dot + 1)};
+}
+
+std::string SyncSql::ModelRelation(const DestinationConfig& dest) const {
+  const auto [schema, name] = ModelSchemaAndName(dest);
+  return d_.QualifiedName(schema, name);
 }
 
 std::string SyncSql::ModelMembersSql(const DestinationConfig& dest) const {

@@ -5,6 +5,7 @@
 // Dialect; every user value is a quoted literal. Internal to src/activation.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "zcdp/model/project.h"
@@ -16,6 +17,10 @@ namespace zcdp::activation {
 inline constexpr const char* kSyncStateTable = "sync_state";
 inline constexpr const char* kActivationLogTable = "activation_log";
 inline constexpr const char* kCopyLedgerTable = "copy_ledger";
+
+// The schema and name of a destination's model ("schema.name", as validation requires).
+// REQUIRES: dest.model is set.
+std::pair<std::string, std::string> ModelSchemaAndName(const DestinationConfig& dest);
 
 class SyncSql {
  public:

@@ -220,16 +220,13 @@ Result<std::map<std::string, int64_t>> CountActions(Warehouse& wh, const std::st
   return counts;
 }
 
-// NotFound naming the field when a mapped trait is not a column of the profiles relation
-// (the project gained a trait that no run has computed yet).
 // NotFound naming what is missing when a destination's model is not a readable relation
 // with a profile_id column and every mapped column; InvalidArgument when a profile has
 // several rows in it.
 Status CheckModel(const SyncSql& sql, Warehouse& wh, const DestinationConfig& dest) {
   const std::string& model = dest.model->value;
-  const size_t dot = model.find('.');
-  Result<std::vector<ColumnInfo>> columns =
-      wh.DescribeTable(model.substr(0, dot), model.substr(dot + 1));
+  const auto [schema, name] = ModelSchemaAndName(dest);
+  Result<std::vector<ColumnInfo>> columns = wh.DescribeTable(schema, name);
   if (!columns.ok() || columns->empty()) {
     return Status::NotFound("model '" + model + "' is not a table or view in the warehouse" +
                             (columns.ok() ? "" : " (" + columns.status().message() + ")"));
@@ -260,6 +257,8 @@ Status CheckModel(const SyncSql& sql, Warehouse& wh, const DestinationConfig& de
   return Status::Ok();
 }
 
+// NotFound naming the field when a mapped trait is not a column of the profiles relation
+// (the project gained a trait that no run has computed yet).
 Status CheckMappedTraits(const Project& project, Warehouse& wh, const DestinationConfig& dest) {
   bool any_trait = false;
   for (const FieldMapping& f : dest.fields)

@@ -525,6 +525,31 @@ TEST_P(SyncTest, CompactingTheStateKeepsTheDiff) {
   }
 }
 
+// A sync compacts the state itself once its superseded rows outnumber twice the records
+// (plus 1,000), and what it would send stays the same.
+TEST_P(SyncTest, ASyncCompactsTheStateOnceSupersededRowsPileUp) {
+  HttpReceiver receiver;
+  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name]")));
+  ASSERT_NO_FATAL_FAILURE(Evaluate());
+  Sync("hook");
+  for (int i = 0; i < 8; ++i) {  // 6 rows become 1,536: older checkpoints of the same records
+    Exec(
+        "INSERT INTO zcdp.sync_state SELECT destination, record_key, 'old', 0, "
+        "TIMESTAMP '2000-01-01 00:00:00' FROM zcdp.sync_state");
+  }
+  ASSERT_EQ(Int("SELECT count(*) FROM zcdp.sync_state"), 1536);
+  const size_t before = receiver.request_count();
+  SyncOutcome out = Sync("hook");
+  EXPECT_EQ(out.error, "");
+  EXPECT_EQ(out.pending, 0);
+  EXPECT_EQ(receiver.request_count(), before);
+  EXPECT_EQ(Int("SELECT count(*) FROM zcdp.sync_state"), 6);
+  EXPECT_EQ(SyncedCustomers("hook"), kMembers);
+  Result<DestinationPlan> plan = PlanDestination(project_, *wh_, Dest("hook"));
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(plan->upserts, 0);
+}
+
 TEST_P(SyncTest, ARefusedRecordIsLoggedNotCheckpointedAndSentByTheNextSync) {
   HttpReceiver listed, status400;
   ASSERT_NO_FATAL_FAILURE(
