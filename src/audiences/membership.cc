@@ -29,18 +29,27 @@ class MembershipSql {
     };
   }
 
-  // Rows of `current` (the scratch table of this audience's members) not yet members.
+  // The scratch table of the members of the audience being updated.
+  std::string Current() const { return d_.ScratchTable(schema_, "audience_current"); }
+
+  // Statements that fill Current() with the distinct profile ids of `select`.
+  std::vector<std::string> CreateCurrent(const std::string& select) const {
+    return d_.CreateScratchTableAs(schema_, "audience_current",
+                                   "SELECT DISTINCT profile_id FROM (" + select + ") q");
+  }
+
+  // Rows of Current() not yet members.
   std::string Entering() const {
-    return "SELECT c.profile_id FROM " + T("audience_current") +
+    return "SELECT c.profile_id FROM " + Current() +
            " c WHERE NOT EXISTS (SELECT 1 FROM " + T("audience_membership") +
            " m WHERE m.audience = " + d_.Placeholder(1) + " AND m.profile_id = c.profile_id)";
   }
 
-  // Members no longer in `current`.
+  // Members no longer in Current().
   std::string Exiting() const {
     return "SELECT m.profile_id FROM " + T("audience_membership") +
            " m WHERE m.audience = " + d_.Placeholder(1) + " AND NOT EXISTS (SELECT 1 FROM " +
-           T("audience_current") + " c WHERE c.profile_id = m.profile_id)";
+           Current() + " c WHERE c.profile_id = m.profile_id)";
   }
 
   const Dialect& d() const { return d_; }
@@ -61,11 +70,9 @@ Result<Changes> UpdateAudience(Warehouse& wh, const MembershipSql& m, const std:
   const Dialect& d = m.d();
   const std::vector<Value> a = {Value::Text(name)};
   const std::string now = d.CurrentTimestamp();
-  ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + m.T("audience_current")));
-  ZCDP_RETURN_IF_ERROR(wh.Execute("CREATE TABLE " + m.T("audience_current") +
-                                  " AS SELECT DISTINCT profile_id FROM (" + select + ") q"));
+  for (const auto& sql : m.CreateCurrent(select)) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
   Changes c;
-  ZCDP_ASSIGN_OR_RETURN(c.size, QueryInt(wh, "SELECT count(*) FROM " + m.T("audience_current")));
+  ZCDP_ASSIGN_OR_RETURN(c.size, QueryInt(wh, "SELECT count(*) FROM " + m.Current()));
   ZCDP_ASSIGN_OR_RETURN(c.entered,
                         QueryInt(wh, "SELECT count(*) FROM (" + m.Entering() + ") e", a));
   ZCDP_ASSIGN_OR_RETURN(c.exited, QueryInt(wh, "SELECT count(*) FROM (" + m.Exiting() + ") x", a));
@@ -133,7 +140,15 @@ Result<StepCounts> RunAudiences(StepContext& ctx, const TraitsSqlFactory& traits
     counts[name + ".exited"] = changes->exited;
     ctx.progress(static_cast<double>(i + 1) / static_cast<double>(order.size()));
   }
+  ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + m.Current()));
+  // Builds before scratch tables kept it in the output schema (the same name on PostgreSQL).
   ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + m.T("audience_current")));
+  for (const char* table : {"audience_membership", "audience_history"}) {
+    for (const auto& sql : wh.dialect().RefreshStatistics(ctx.project.warehouse.output_schema,
+                                                          table)) {
+      ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
+    }
+  }
   counts["audiences"] = static_cast<int64_t>(order.size());
   return counts;
 }

@@ -98,9 +98,10 @@ Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& coun
     names += (names.empty() ? "" : ", ") + wh.dialect().QuoteString(s.name.value);
   }
   if (names.empty()) names = "''";
-  return ExecAll(
+  ZCDP_RETURN_IF_ERROR(ExecAll(
       wh, {"DELETE FROM " + q.T("identity_observations") + " WHERE source NOT IN (" + names + ")",
-           "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" + names + ")"});
+           "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" + names + ")"}));
+  return ExecAll(wh, wh.dialect().RefreshStatistics(q.schema(), "identity_observations"));
 }
 
 // "native" or "sql": `auto` means native on DuckDB, sql elsewhere.

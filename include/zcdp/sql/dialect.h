@@ -100,6 +100,14 @@ class Dialect {
       std::string_view order_by) const = 0;
   // The row number of a numbered scratch table, as an expression in a query over it.
   virtual std::string ScratchRowNumber() const = 0;
+  // Statements that refresh the planner statistics of a table just filled in bulk, so that
+  // the next queries over it are planned from its real size and value distribution. Empty
+  // on engines that keep statistics as they write (DuckDB). PostgreSQL: ANALYZE, which
+  // autovacuum would run only minutes later (plans built on "no statistics" guesses can
+  // turn a hash join into a nested loop over millions of rows). CreateOrReplaceTableAs and
+  // CreateScratchTableAs include it; call it after INSERTs of many rows.
+  virtual std::vector<std::string> RefreshStatistics(std::string_view schema,
+                                                     std::string_view name) const = 0;
   struct ColumnDef {
     std::string name;
     SqlType type;

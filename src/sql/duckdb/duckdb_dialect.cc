@@ -78,6 +78,11 @@ std::vector<std::string> DuckDbDialect::CreateNumberedScratchTableAs(
 
 std::string DuckDbDialect::ScratchRowNumber() const { return "(rowid + 1)"; }
 
+std::vector<std::string> DuckDbDialect::RefreshStatistics(std::string_view /*schema*/,
+                                                          std::string_view /*name*/) const {
+  return {};
+}
+
 Result<std::string> DuckDbDialect::FileRelation(FileFormat format, std::string_view glob) const {
   switch (format) {
     case FileFormat::kParquet:

@@ -26,6 +26,9 @@ class DuckDbDialect final : public StandardDialect {
                                                         std::string_view select_sql,
                                                         std::string_view order_by) const override;
   std::string ScratchRowNumber() const override;
+  // None: DuckDB keeps statistics as it writes.
+  std::vector<std::string> RefreshStatistics(std::string_view schema,
+                                             std::string_view name) const override;
   Result<std::string> FileRelation(FileFormat format, std::string_view glob) const override;
 };
 

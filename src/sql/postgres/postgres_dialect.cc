@@ -122,7 +122,8 @@ std::vector<std::string> PostgresDialect::CreateOrReplaceTableAs(
                   "ALTER TABLE " +
                   fresh + " RENAME TO " + QuoteIdentifier(name) +
                   ";\n"
-                  "END")};
+                  "END"),
+          "ANALYZE " + table};
 }
 
 std::vector<std::string> PostgresDialect::CreateScratchTableAs(std::string_view schema,
@@ -130,7 +131,8 @@ std::vector<std::string> PostgresDialect::CreateScratchTableAs(std::string_view 
                                                                std::string_view select_sql) const {
   const std::string table = ScratchTable(schema, name);
   return {"DROP TABLE IF EXISTS " + table,
-          "CREATE UNLOGGED TABLE " + table + " AS " + std::string(select_sql)};
+          "CREATE UNLOGGED TABLE " + table + " AS " + std::string(select_sql),
+          "ANALYZE " + table};
 }
 
 std::string PostgresDialect::ScratchTable(std::string_view schema, std::string_view name) const {
@@ -147,6 +149,11 @@ std::vector<std::string> PostgresDialect::CreateNumberedScratchTableAs(
 }
 
 std::string PostgresDialect::ScratchRowNumber() const { return "zcdp_row"; }
+
+std::vector<std::string> PostgresDialect::RefreshStatistics(std::string_view schema,
+                                                            std::string_view name) const {
+  return {"ANALYZE " + QualifiedName(schema, name)};
+}
 
 Result<std::string> PostgresDialect::FileRelation(FileFormat, std::string_view glob) const {
   return Status::Invalid("PostgreSQL cannot read files in place ('" + std::string(glob) +

@@ -27,11 +27,11 @@ class PostgresDialect final : public StandardDialect {
   // One DO block that builds the new rows in a scratch table, then: renames it into place when
   // nothing depends on the old table; refills the old table when views (a user's, or zcdp's)
   // depend on it and the columns are unchanged, so that they keep working; and otherwise
-  // drops the old table with its dependent views. In the caller's transaction.
+  // drops the old table with its dependent views. In the caller's transaction. Then ANALYZE.
   // REQUIRES: `select_sql` has no parameters.
   std::vector<std::string> CreateOrReplaceTableAs(std::string_view schema, std::string_view name,
                                                   std::string_view select_sql) const override;
-  // An UNLOGGED table in `schema`.
+  // An UNLOGGED table in `schema`, analysed.
   std::vector<std::string> CreateScratchTableAs(std::string_view schema, std::string_view name,
                                                 std::string_view select_sql) const override;
   std::string ScratchTable(std::string_view schema, std::string_view name) const override;
@@ -40,6 +40,9 @@ class PostgresDialect final : public StandardDialect {
                                                         std::string_view select_sql,
                                                         std::string_view order_by) const override;
   std::string ScratchRowNumber() const override;
+  // ANALYZE of the table.
+  std::vector<std::string> RefreshStatistics(std::string_view schema,
+                                             std::string_view name) const override;
   // PostgreSQL cannot read files in place: InvalidArgument.
   Result<std::string> FileRelation(FileFormat format, std::string_view glob) const override;
 };

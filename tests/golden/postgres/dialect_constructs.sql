@@ -49,17 +49,29 @@ END IF;
 ALTER TABLE "zcdp"."t__zcdp_new" RENAME TO "t";
 END$zcdp$;
 
+-- create or replace table
+ANALYZE "zcdp"."t";
+
 -- create scratch table
 DROP TABLE IF EXISTS "zcdp"."scratch";
 
 -- create scratch table
 CREATE UNLOGGED TABLE "zcdp"."scratch" AS SELECT 1 AS one;
 
+-- create scratch table
+ANALYZE "zcdp"."scratch";
+
 -- create numbered scratch table
 DROP TABLE IF EXISTS "zcdp"."pages";
 
 -- create numbered scratch table
 CREATE UNLOGGED TABLE "zcdp"."pages" AS SELECT zcdp_rows.*, row_number() OVER (ORDER BY k) AS zcdp_row FROM (SELECT k FROM t) zcdp_rows;
+
+-- create numbered scratch table
+ANALYZE "zcdp"."pages";
+
+-- refresh statistics
+ANALYZE "zcdp"."t";
 
 -- scratch row number
 SELECT k FROM "zcdp"."pages" WHERE zcdp_row <= 10;

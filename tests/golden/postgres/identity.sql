@@ -33,6 +33,7 @@ IF to_regclass('"out"."identity_values"') IS NOT NULL THEN
 END IF;
 ALTER TABLE "out"."identity_values__zcdp_new" RENAME TO "identity_values";
 END$zcdp$;
+ANALYZE "out"."identity_values";
 
 -- record ids
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_record_ids__zcdp_new";
@@ -51,6 +52,7 @@ IF to_regclass('"out"."identity_record_ids"') IS NOT NULL THEN
 END IF;
 ALTER TABLE "out"."identity_record_ids__zcdp_new" RENAME TO "identity_record_ids";
 END$zcdp$;
+ANALYZE "out"."identity_record_ids";
 
 -- quarantine
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_quarantine__zcdp_new";
@@ -71,6 +73,7 @@ IF to_regclass('"out"."identity_quarantine"') IS NOT NULL THEN
 END IF;
 ALTER TABLE "out"."identity_quarantine__zcdp_new" RENAME TO "identity_quarantine";
 END$zcdp$;
+ANALYZE "out"."identity_quarantine";
 
 -- nodes
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_nodes__zcdp_new";
@@ -89,6 +92,7 @@ IF to_regclass('"out"."identity_nodes"') IS NOT NULL THEN
 END IF;
 ALTER TABLE "out"."identity_nodes__zcdp_new" RENAME TO "identity_nodes";
 END$zcdp$;
+ANALYZE "out"."identity_nodes";
 
 -- edges
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_edges__zcdp_new";
@@ -107,6 +111,7 @@ IF to_regclass('"out"."identity_edges"') IS NOT NULL THEN
 END IF;
 ALTER TABLE "out"."identity_edges__zcdp_new" RENAME TO "identity_edges";
 END$zcdp$;
+ANALYZE "out"."identity_edges";
 
 -- violating components
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_violating__zcdp_new";
@@ -125,6 +130,7 @@ IF to_regclass('"out"."identity_violating"') IS NOT NULL THEN
 END IF;
 ALTER TABLE "out"."identity_violating__zcdp_new" RENAME TO "identity_violating";
 END$zcdp$;
+ANALYZE "out"."identity_violating";
 
 -- violating edges
 SELECT e.a, e.b, e.rank_priority, max(e.last_seen) AS last_seen, na.id_type, nb.id_type FROM "out"."identity_edges" e JOIN "out"."identity_components" c ON c.node = e.a JOIN "out"."identity_violating" v ON v.component = c.component JOIN "out"."identity_nodes" na ON na.node = e.a JOIN "out"."identity_nodes" nb ON nb.node = e.b GROUP BY e.a, e.b, e.rank_priority, na.id_type, nb.id_type ORDER BY e.rank_priority, max(e.last_seen) DESC NULLS LAST, e.a, e.b;
@@ -146,6 +152,7 @@ IF to_regclass('"out"."identity_assignment"') IS NOT NULL THEN
 END IF;
 ALTER TABLE "out"."identity_assignment__zcdp_new" RENAME TO "identity_assignment";
 END$zcdp$;
+ANALYZE "out"."identity_assignment";
 
 -- merges
 INSERT INTO "out"."profile_merges" SELECT 7, absorbed, surviving, 'merged' FROM (SELECT absorbed, surviving, row_number() OVER (PARTITION BY absorbed ORDER BY members DESC, surviving) AS rn FROM (SELECT g.profile_id AS absorbed, a.profile_id AS surviving, count(*) AS members FROM "out"."identity_graph_prev" g JOIN "out"."identity_nodes" n ON n.id_type = g.id_type AND n.id_value = g.id_value JOIN "out"."identity_components" c ON c.node = n.node JOIN "out"."identity_assignment" a ON a.component = c.component WHERE g.profile_id NOT IN (SELECT profile_id FROM "out"."identity_assignment") GROUP BY g.profile_id, a.profile_id) m) r WHERE rn = 1;
@@ -167,4 +174,5 @@ IF to_regclass('"out"."identity_graph"') IS NOT NULL THEN
 END IF;
 ALTER TABLE "out"."identity_graph__zcdp_new" RENAME TO "identity_graph";
 END$zcdp$;
+ANALYZE "out"."identity_graph";
 

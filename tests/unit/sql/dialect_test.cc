@@ -163,6 +163,7 @@ std::string RenderConstructs(const Dialect& d) {
   for (const auto& s : d.CreateNumberedScratchTableAs("zcdp", "pages", "SELECT k FROM t", "k")) {
     add("create numbered scratch table", s);
   }
+  for (const auto& s : d.RefreshStatistics("zcdp", "t")) add("refresh statistics", s);
   add("scratch row number", "SELECT k FROM " + d.ScratchTable("zcdp", "pages") + " WHERE " +
                                 d.ScratchRowNumber() + " <= 10");
   add("create table", d.CreateTableIfNotExists("zcdp", "runs",
