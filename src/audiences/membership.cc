@@ -40,9 +40,9 @@ class MembershipSql {
 
   // Rows of Current() not yet members.
   std::string Entering() const {
-    return "SELECT c.profile_id FROM " + Current() +
-           " c WHERE NOT EXISTS (SELECT 1 FROM " + T("audience_membership") +
-           " m WHERE m.audience = " + d_.Placeholder(1) + " AND m.profile_id = c.profile_id)";
+    return "SELECT c.profile_id FROM " + Current() + " c WHERE NOT EXISTS (SELECT 1 FROM " +
+           T("audience_membership") + " m WHERE m.audience = " + d_.Placeholder(1) +
+           " AND m.profile_id = c.profile_id)";
   }
 
   // Members no longer in Current().
@@ -144,8 +144,8 @@ Result<StepCounts> RunAudiences(StepContext& ctx, const TraitsSqlFactory& traits
   // Builds before scratch tables kept it in the output schema (the same name on PostgreSQL).
   ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + m.T("audience_current")));
   for (const char* table : {"audience_membership", "audience_history"}) {
-    for (const auto& sql : wh.dialect().RefreshStatistics(ctx.project.warehouse.output_schema,
-                                                          table)) {
+    for (const auto& sql :
+         wh.dialect().RefreshStatistics(ctx.project.warehouse.output_schema, table)) {
       ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
     }
   }

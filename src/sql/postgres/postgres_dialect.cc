@@ -131,8 +131,7 @@ std::vector<std::string> PostgresDialect::CreateScratchTableAs(std::string_view 
                                                                std::string_view select_sql) const {
   const std::string table = ScratchTable(schema, name);
   return {"DROP TABLE IF EXISTS " + table,
-          "CREATE UNLOGGED TABLE " + table + " AS " + std::string(select_sql),
-          "ANALYZE " + table};
+          "CREATE UNLOGGED TABLE " + table + " AS " + std::string(select_sql), "ANALYZE " + table};
 }
 
 std::string PostgresDialect::ScratchTable(std::string_view schema, std::string_view name) const {

@@ -558,8 +558,8 @@ TEST_F(PostgresWarehouseTest, BulkBuiltTablesHaveStatisticsAtOnce) {
     for (const auto& sql : statements) ASSERT_TRUE(wh_->Execute(sql).ok()) << sql;
   };
   auto analysed = [&](const std::string& table) {
-    return Count("SELECT count(*) FROM pg_stats WHERE schemaname = 's' AND tablename = '" +
-                 table + "'") == 2 &&
+    return Count("SELECT count(*) FROM pg_stats WHERE schemaname = 's' AND tablename = '" + table +
+                 "'") == 2 &&
            Count("SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = 's." + table +
                  "'::regclass") == 5000;
   };
