@@ -88,8 +88,9 @@ class PostgresOutput final : public Output {
   Status Finish() override {
     // Fresh statistics, so that the first `zcdp run` plans well (autovacuum comes later).
     for (const TableDef& d : Tables()) {
-      ZCDP_RETURN_IF_ERROR(
-          wh_->Execute("ANALYZE " + wh_->dialect().QualifiedName(kStagingSchema, d.lake_name)));
+      for (const auto& sql : wh_->dialect().RefreshStatistics(kStagingSchema, d.lake_name)) {
+        ZCDP_RETURN_IF_ERROR(wh_->Execute(sql));
+      }
     }
     Transaction tx(*wh_);
     ZCDP_RETURN_IF_ERROR(tx.Begin());

@@ -123,7 +123,7 @@ std::vector<std::string> PostgresDialect::CreateOrReplaceTableAs(
                   fresh + " RENAME TO " + QuoteIdentifier(name) +
                   ";\n"
                   "END"),
-          "ANALYZE " + table};
+          RefreshStatistics(schema, name).front()};
 }
 
 std::vector<std::string> PostgresDialect::CreateScratchTableAs(std::string_view schema,
@@ -131,7 +131,8 @@ std::vector<std::string> PostgresDialect::CreateScratchTableAs(std::string_view 
                                                                std::string_view select_sql) const {
   const std::string table = ScratchTable(schema, name);
   return {"DROP TABLE IF EXISTS " + table,
-          "CREATE UNLOGGED TABLE " + table + " AS " + std::string(select_sql), "ANALYZE " + table};
+          "CREATE UNLOGGED TABLE " + table + " AS " + std::string(select_sql),
+          RefreshStatistics(schema, name).front()};
 }
 
 std::string PostgresDialect::ScratchTable(std::string_view schema, std::string_view name) const {
