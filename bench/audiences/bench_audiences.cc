@@ -26,8 +26,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "zcdp/audiences/catalog.h"
 #include "zcdp/audiences/compile.h"
+#include "zcdp/expr/catalog.h"
 #include "zcdp/model/project.h"
 #include "zcdp/traits/traits.h"
 #include "zcdp/warehouse/warehouse.h"
@@ -260,9 +260,9 @@ Result<Measurement> MeasureAudience(Warehouse& wh, const audience::Compiler& com
 
 // Every demo audience, in one read-only transaction (one current timestamp for all).
 Result<std::vector<Measurement>> MeasureAll(Warehouse& wh, const Project& project) {
-  ZCDP_ASSIGN_OR_RETURN(audience::Catalog catalog, audience::LoadCatalog(project, wh));
+  ZCDP_ASSIGN_OR_RETURN(expr::Catalog catalog, expr::LoadCatalog(project, wh));
   const audience::Compiler compiler(project, wh.dialect(), catalog, "",
-                                    ProfileTraitsSql()(project, wh.dialect(), catalog));
+                                    audience::TraitValues::kInline);
   Transaction tx(wh);
   ZCDP_RETURN_IF_ERROR(tx.Begin());
   std::vector<Measurement> out;

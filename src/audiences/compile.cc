@@ -5,54 +5,23 @@
 #include <map>
 #include <set>
 
+#include "zcdp/expr/sql.h"
 #include "zcdp/identity/identity.h"
+#include "zcdp/traits/traits.h"
 
 namespace zcdp::audience {
+
+using expr::AggregateFn;
+using expr::CompareOp;
+using expr::EventQuery;
+using expr::Expr;
+using expr::Join;
+using expr::LiteralKind;
+using expr::NodeKind;
+using expr::Operand;
+using expr::Window;
+
 namespace {
-
-std::string SqlOp(CompareOp op) {
-  switch (op) {
-    case CompareOp::kEq:
-      return "=";
-    case CompareOp::kNe:
-      return "<>";
-    case CompareOp::kLt:
-      return "<";
-    case CompareOp::kLe:
-      return "<=";
-    case CompareOp::kGt:
-      return ">";
-    case CompareOp::kGe:
-      return ">=";
-  }
-  return "=";
-}
-
-// A predicate whose NULL outcome (a missing value) counts as false, so that `not` of it is
-// true, as in the real-time evaluator.
-std::string Definite(const std::string& predicate) { return "COALESCE(" + predicate + ", FALSE)"; }
-
-// The predicate of a leaf node, given the SQL of its operand.
-std::string LeafSql(const Expr& e, const std::string& lhs, const Dialect& d) {
-  const auto lit = [&](size_t i) { return LiteralSql(e.literals.at(i), d); };
-  switch (e.kind) {
-    case NodeKind::kCompare:
-      return Definite(lhs + " " + SqlOp(e.op) + " " + lit(0));
-    case NodeKind::kBetween:
-      return Definite(lhs + " BETWEEN " + lit(0) + " AND " + lit(1));
-    case NodeKind::kIn: {
-      std::vector<std::string> values;
-      for (size_t i = 0; i < e.literals.size(); ++i) values.push_back(lit(i));
-      return Definite(lhs + (e.negated ? " NOT IN (" : " IN (") + Join(values, ", ") + ")");
-    }
-    case NodeKind::kIsNull:
-      return lhs + (e.negated ? " IS NOT NULL" : " IS NULL");
-    case NodeKind::kContains:
-      return Definite("position(" + lit(0) + " IN " + d.Cast(lhs, SqlType::kText) + ") > 0");
-    default:
-      return "FALSE";
-  }
-}
 
 // One aggregate (or exists) of a condition, computed per profile in a subquery per source.
 struct Aggregate {
@@ -62,84 +31,16 @@ struct Aggregate {
 
 }  // namespace
 
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
-std::string LiteralSql(const Literal& literal, const Dialect& d) {
-  switch (literal.kind) {
-    case LiteralKind::kNumber:
-      return literal.text;  // validated by the parser: -?[0-9]+(\.[0-9]+)?
-    case LiteralKind::kString:
-      return d.QuoteString(literal.text);
-    case LiteralKind::kBool:
-      return literal.text == "true" ? "TRUE" : "FALSE";
-    case LiteralKind::kDate:
-      return d.Cast(d.QuoteString(literal.text), SqlType::kDate);
-    case LiteralKind::kDuration: {
-      auto duration = ParseDuration(literal.text);
-      return duration.ok() ? d.IntervalLiteral(*duration) : "NULL";
-    }
-  }
-  return "NULL";
-}
-
-Compiler::Compiler(const Project& project, const Dialect& dialect, const Catalog& catalog,
-                   std::string profiles_relation, TraitsSql traits_sql)
+Compiler::Compiler(const Project& project, const Dialect& dialect, const expr::Catalog& catalog,
+                   std::string profiles_relation, TraitValues traits)
     : p_(project),
       d_(dialect),
       catalog_(catalog),
       profiles_(std::move(profiles_relation)),
-      traits_sql_(profiles_.empty() ? std::move(traits_sql) : TraitsSql()) {
+      inline_traits_(profiles_.empty() && traits == TraitValues::kInline) {
   if (profiles_.empty()) {
     profiles_ =
         d_.QuoteIdentifier(p_.warehouse.output_schema) + "." + d_.QuoteIdentifier("profiles");
-  }
-}
-
-std::string Compiler::ProfileRows(const SourceConfig& source) const {
-  const std::string schema = d_.QuoteIdentifier(p_.warehouse.output_schema) + ".";
-  return "(SELECT rp.profile_id AS zcdp_profile_id, s.* FROM " + schema +
-         d_.QuoteIdentifier(SourceViewName(source)) + " s JOIN " + schema +
-         d_.QuoteIdentifier("identity_record_profiles") +
-         " rp ON rp.source = " + d_.QuoteString(source.name.value) +
-         " AND rp.row_key = " + SourceRowKeyExpr(source, d_, "s") + ")";
-}
-
-std::string Compiler::WindowSql(const Window& window, std::string_view ts) const {
-  const auto bound = [&](const std::string& text) {
-    auto duration = ParseDuration(text);
-    return duration.ok() ? d_.TimestampMinus(d_.CurrentTimestamp(), *duration) : "NULL";
-  };
-  const std::string t = d_.Cast(ts, SqlType::kTimestamp);
-  switch (window.kind) {
-    case Window::Kind::kNone:
-      return "TRUE";
-    case Window::Kind::kWithin:
-      return Definite(t + " >= " + bound(window.from));
-    case Window::Kind::kBetween:
-      return Definite(t + " >= " + bound(window.from) + " AND " + t + " < " + bound(window.to));
-  }
-  return "TRUE";
-}
-
-std::string Compiler::FilterSql(const Expr& e, std::string_view alias) const {
-  switch (e.kind) {
-    case NodeKind::kAnd:
-    case NodeKind::kOr: {
-      std::vector<std::string> parts;
-      for (const auto& c : e.children) parts.push_back(FilterSql(c, alias));
-      return "(" + Join(parts, e.kind == NodeKind::kAnd ? " AND " : " OR ") + ")";
-    }
-    case NodeKind::kNot:
-      return "(NOT " + FilterSql(e.children.at(0), alias) + ")";
-    case NodeKind::kExists:
-    case NodeKind::kInAudience:
-      return "FALSE";  // rejected by CheckFilter
-    default:
-      return LeafSql(e, std::string(alias) + "." + d_.QuoteIdentifier(e.operand.name), d_);
   }
 }
 
@@ -184,8 +85,8 @@ class ConditionBuilder {
     const Dialect& d = c_.dialect();
     const std::string schema = d.QuoteIdentifier(c_.project().warehouse.output_schema);
     std::string profiles = c_.profiles_relation();
-    if (uses_traits && c_.traits_sql_) {
-      ZCDP_ASSIGN_OR_RETURN(std::string select, c_.traits_sql_(traits, ""));
+    if (uses_traits && c_.inline_traits()) {
+      ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(c_.project(), d, traits));
       profiles = "(" + select + ")";
     }
     std::string ctes;
@@ -199,9 +100,9 @@ class ConditionBuilder {
       ZCDP_ASSIGN_OR_RETURN(std::string sub, c_.AudienceSqlWithin(required->audience, stack_));
       driver = "(" + sub + ")";
       driven_by_ = required;  // holds for every driver row: not tested again
-      if (uses_traits && c_.traits_sql_) {
+      if (uses_traits && c_.inline_traits()) {
         // The traits of those members only.
-        ZCDP_ASSIGN_OR_RETURN(std::string select, c_.traits_sql_(traits, driver));
+        ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(c_.project(), d, traits, driver));
         driver = "(" + select + ")";
       } else if (uses_traits) {
         joins = " LEFT JOIN " + profiles + " tr ON tr.profile_id = p.profile_id" + joins;
@@ -250,7 +151,7 @@ class ConditionBuilder {
         if (depth > 16) return true;
         for (const auto& a : c_.project().audiences) {
           if (a.name.value != e.audience) continue;
-          auto sub = ParseCondition(a.where.value);
+          auto sub = expr::ParseCondition(a.where.value);
           return !sub.ok() || DefaultHolds(*sub, depth + 1);
         }
         return true;
@@ -336,8 +237,8 @@ class ConditionBuilder {
       }
       const std::string where = all_rows ? "" : " WHERE " + Join(any, " OR ");
       ctes += std::string(ctes.empty() ? "" : ", ") + alias + " AS (SELECT r.zcdp_profile_id" +
-              columns + " FROM " + c_.ProfileRows(*source) + " r" + where +
-              " GROUP BY r.zcdp_profile_id)";
+              columns + " FROM " + ProfileRowsSql(c_.project(), c_.dialect(), *source) + " r" +
+              where + " GROUP BY r.zcdp_profile_id)";
       joins += " LEFT JOIN " + alias + " ON " + alias + ".zcdp_profile_id = p.profile_id";
       aliases.push_back(alias);
     }
@@ -350,9 +251,10 @@ class ConditionBuilder {
     const EventQuery& ev = EventOf(*a.node);
     std::vector<std::string> conds;
     if (ev.window.kind != Window::Kind::kNone && source.timestamp) {
-      conds.push_back(c_.WindowSql(ev.window, "r." + d.QuoteIdentifier(source.timestamp->value)));
+      conds.push_back(
+          expr::WindowSql(ev.window, "r." + d.QuoteIdentifier(source.timestamp->value), d));
     }
-    if (!ev.filter.empty()) conds.push_back(c_.FilterSql(ev.filter.front(), "r"));
+    if (!ev.filter.empty()) conds.push_back(expr::FilterSql(ev.filter.front(), "r", d));
     return Join(conds, " AND ");
   }
 
@@ -423,7 +325,7 @@ class ConditionBuilder {
         const std::string lhs = e.operand.kind == Operand::Kind::kAggregate
                                     ? AggregateValue(e)
                                     : trait_alias_ + "." + d.QuoteIdentifier(e.operand.name);
-        return LeafSql(e, lhs, d);
+        return expr::LeafSql(e, lhs, d);
       }
     }
   }
@@ -453,7 +355,7 @@ Result<std::string> Compiler::AudienceSqlWithin(std::string_view name,
     if (a.name.value == name) audience = &a;
   }
   if (audience == nullptr) return Status::NotFound("unknown audience '" + std::string(name) + "'");
-  auto condition = ParseCondition(audience->where.value);
+  auto condition = expr::ParseCondition(audience->where.value);
   if (!condition.ok()) {
     return Status::Invalid("audience '" + std::string(name) + "': " + condition.status().message());
   }

@@ -1,9 +1,14 @@
 #include "zcdp/audiences/membership.h"
 
-#include "zcdp/audiences/check.h"
 #include "zcdp/audiences/compile.h"
+#include "zcdp/expr/check.h"
 
 namespace zcdp::audience {
+
+using expr::AudienceOrder;
+using expr::Catalog;
+using expr::LoadCatalog;
+
 namespace {
 
 // Names of zcdp's membership tables in the output schema.
@@ -116,7 +121,7 @@ Result<int64_t> RetireRemoved(Warehouse& wh, const MembershipSql& m, const Proje
   return n;
 }
 
-Result<StepCounts> RunAudiences(StepContext& ctx, const TraitsSqlFactory& traits_sql) {
+Result<StepCounts> RunAudiences(StepContext& ctx) {
   Warehouse& wh = ctx.warehouse;
   const MembershipSql m(ctx.project, wh.dialect());
   for (const auto& sql : m.CreateTables()) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
@@ -124,10 +129,9 @@ Result<StepCounts> RunAudiences(StepContext& ctx, const TraitsSqlFactory& traits
   ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(ctx.project, wh));
   // A materialised profiles table is read as is; over the view, each audience computes only
   // the traits it reads.
-  const bool inline_traits = traits_sql && !ctx.project.profiles.materialize;
   const Compiler compiler(
       ctx.project, wh.dialect(), catalog, "",
-      inline_traits ? traits_sql(ctx.project, wh.dialect(), catalog) : TraitsSql());
+      ctx.project.profiles.materialize ? TraitValues::kProfilesRelation : TraitValues::kInline);
   StepCounts counts;
   ZCDP_ASSIGN_OR_RETURN(counts["retired_members"], RetireRemoved(wh, m, ctx.project));
   for (size_t i = 0; i < order.size(); ++i) {
@@ -155,25 +159,22 @@ Result<StepCounts> RunAudiences(StepContext& ctx, const TraitsSqlFactory& traits
 
 }  // namespace
 
-Step AudiencesStep(TraitsSqlFactory traits_sql) {
+Step AudiencesStep() {
   return {"audiences",
           "evaluate audiences in the warehouse; update audience_membership and "
           "audience_history",
           {"traits"},
-          [traits_sql = std::move(traits_sql)](StepContext& ctx) {
-            return RunAudiences(ctx, traits_sql);
-          }};
+          RunAudiences};
 }
 
 Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project, Warehouse& wh,
                                                 const std::string& profiles_relation,
-                                                const TraitsSqlFactory& traits_sql) {
+                                                TraitValues traits) {
   const MembershipSql m(project, wh.dialect());
   const Dialect& d = wh.dialect();
   ZCDP_ASSIGN_OR_RETURN(std::vector<std::string> order, AudienceOrder(project));
   ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(project, wh));
-  const Compiler compiler(project, d, catalog, profiles_relation,
-                          traits_sql ? traits_sql(project, d, catalog) : TraitsSql());
+  const Compiler compiler(project, d, catalog, profiles_relation, traits);
   ZCDP_ASSIGN_OR_RETURN(int64_t has_members,
                         QueryInt(wh,
                                  "SELECT count(*) FROM information_schema.tables WHERE "

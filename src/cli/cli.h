@@ -7,9 +7,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "zcdp/audiences/catalog.h"
 #include "zcdp/audiences/compile.h"
 #include "zcdp/common/status.h"
+#include "zcdp/expr/catalog.h"
 #include "zcdp/model/project.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/warehouse/warehouse.h"
@@ -56,7 +56,7 @@ struct OpenedProject {
   std::unique_ptr<Warehouse> warehouse;
   // What audience conditions may name, from the described sources. Set when the project was
   // opened with `validate` (its conditions and trait filters then passed the type check).
-  std::optional<audience::Catalog> catalog;
+  std::optional<expr::Catalog> catalog;
 };
 enum class Access { kReadOnly, kReadWrite };
 

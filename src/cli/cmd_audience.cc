@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "zcdp/audiences/compile.h"
-#include "zcdp/audiences/ir.h"
+#include "zcdp/common/suggest.h"
+#include "zcdp/expr/ir.h"
 #include "zcdp/sql/dialect.h"
 
 #include "cli/cli.h"
 #include "cli/result_format.h"
-#include "model/suggest.h"
 
 namespace zcdp::cli {
 namespace {
@@ -40,10 +40,10 @@ Status CheckAudienceName(const Project& project, const std::string& name) {
     if (a.name.value == name) return Status::Ok();
     names.push_back(a.name.value);
   }
-  const std::string known = names.empty() ? "the project has no audiences"
-                                          : "audiences: " + model_detail::JoinNames(names);
-  return Status::NotFound("unknown audience " + model_detail::Quote(name) +
-                          model_detail::DidYouMean(name, names) + "; " + known);
+  const std::string known =
+      names.empty() ? "the project has no audiences" : "audiences: " + JoinNames(names);
+  return Status::NotFound("unknown audience " + Quote(name) + DidYouMean(name, names) + "; " +
+                          known);
 }
 
 std::string OutputTable(const Project& project, const Dialect& d, const std::string& name) {
@@ -70,8 +70,8 @@ Result<std::optional<std::map<std::string, int64_t>>> StoredSizes(const Project&
 // The canonical text of a condition; the text as written if it does not parse (it did when the
 // project was validated, so this is only a fallback).
 std::string ConditionText(const AudienceConfig& a) {
-  auto expr = audience::ParseCondition(a.where.value);
-  return expr.ok() ? audience::Print(*expr) : a.where.value;
+  auto expr = expr::ParseCondition(a.where.value);
+  return expr.ok() ? expr::Print(*expr) : a.where.value;
 }
 
 struct ListRow {

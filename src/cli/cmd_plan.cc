@@ -77,13 +77,14 @@ Status PrintSql(const OpenedProject& opened, const std::string& profiles_sql) {
 Status PlanAndPrintAudiences(const OpenedProject& opened, bool show_sql) {
   const Project& project = opened.project;
   Warehouse& wh = *opened.warehouse;
-  ZCDP_ASSIGN_OR_RETURN(std::string profiles, ProfilesSql(project, wh.dialect(), *opened.catalog));
+  ZCDP_ASSIGN_OR_RETURN(std::string profiles, ProfilesSql(project, wh.dialect()));
   ZCDP_ASSIGN_OR_RETURN(bool evaluated, OutputTableExists(project, wh, "audience_membership"));
   std::vector<audience::AudiencePlan> plans;
   {
     const StatusLine status("evaluating " + std::to_string(project.audiences.size()) +
                             " audiences...");
-    ZCDP_ASSIGN_OR_RETURN(plans, audience::PlanAudiences(project, wh, "", ProfileTraitsSql()));
+    ZCDP_ASSIGN_OR_RETURN(plans,
+                          audience::PlanAudiences(project, wh, "", audience::TraitValues::kInline));
   }
   if (plans.empty()) {
     std::printf("\nno audiences in the project\n");

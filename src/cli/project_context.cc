@@ -1,7 +1,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "zcdp/audiences/check.h"
+#include "zcdp/expr/check.h"
 #include "zcdp/model/validate.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/run/state_dir.h"
@@ -46,16 +46,16 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Acce
 // Parses and type-checks audience conditions and trait filters against the sources' columns.
 // Returns the catalog, or nothing when a source cannot be described (ValidateAgainstWarehouse
 // has then said why; checking names against a partial catalog would only add noise).
-std::optional<audience::Catalog> CheckConditions(const Project& project, Warehouse& wh,
-                                                 Diagnostics& diags) {
-  Result<audience::Catalog> catalog = audience::LoadCatalog(project, wh);
+std::optional<expr::Catalog> CheckConditions(const Project& project, Warehouse& wh,
+                                             Diagnostics& diags) {
+  Result<expr::Catalog> catalog = expr::LoadCatalog(project, wh);
   if (!catalog.ok()) {
     if (!diags.has_errors()) {
       diags.Error({}, "cannot check audience conditions: " + catalog.status().message());
     }
     return std::nullopt;
   }
-  audience::CheckProjectConditions(project, *catalog, diags);
+  expr::CheckProjectConditions(project, *catalog, diags);
   return std::move(*catalog);
 }
 
@@ -77,7 +77,7 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
     return Fail(wh.status());
   }
   std::unique_ptr<Warehouse> conn = std::move(wh).value();
-  std::optional<audience::Catalog> catalog;
+  std::optional<expr::Catalog> catalog;
   if (validate) {
     ValidateAgainstWarehouse(*project, *conn, diags);
     catalog = CheckConditions(*project, *conn, diags);
@@ -99,9 +99,9 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
 audience::Compiler AudienceCompiler(const OpenedProject& opened) {
   const Project& p = opened.project;
   const Dialect& d = opened.warehouse->dialect();
-  return audience::Compiler(
-      p, d, *opened.catalog, "",
-      p.profiles.materialize ? audience::TraitsSql() : ProfileTraitsSql()(p, d, *opened.catalog));
+  return audience::Compiler(p, d, *opened.catalog, "",
+                            p.profiles.materialize ? audience::TraitValues::kProfilesRelation
+                                                   : audience::TraitValues::kInline);
 }
 
 Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std::string& name) {

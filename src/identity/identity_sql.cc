@@ -20,6 +20,15 @@ std::string SourceRowKeyExpr(const SourceConfig& source, const Dialect& d, std::
   return d.Cast(d.HashToBigint("concat_ws('|', " + parts + ")"), SqlType::kText);
 }
 
+std::string ProfileRowsSql(const Project& project, const Dialect& d, const SourceConfig& source) {
+  const std::string schema = d.QuoteIdentifier(project.warehouse.output_schema) + ".";
+  return "(SELECT rp.profile_id AS zcdp_profile_id, s.* FROM " + schema +
+         d.QuoteIdentifier(SourceViewName(source)) + " s JOIN " + schema +
+         d.QuoteIdentifier("identity_record_profiles") +
+         " rp ON rp.source = " + d.QuoteString(source.name.value) +
+         " AND rp.row_key = " + SourceRowKeyExpr(source, d, "s") + ")";
+}
+
 namespace {
 
 // "raw_value" after the rule's trimming and casing, as SQL.

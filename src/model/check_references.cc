@@ -1,7 +1,8 @@
 #include <algorithm>
 
+#include "zcdp/common/suggest.h"
+
 #include "model/parse_internal.h"
-#include "model/suggest.h"
 
 namespace zcdp::model_detail {
 namespace {

@@ -1,8 +1,9 @@
 #include <filesystem>
 #include <regex>
 
+#include "zcdp/common/suggest.h"
+
 #include "model/parse_internal.h"
-#include "model/suggest.h"
 
 namespace zcdp::model_detail {
 namespace {

@@ -1,7 +1,7 @@
+#include "zcdp/common/suggest.h"
 #include "zcdp/sql/dialect.h"
 
 #include "model/parse_internal.h"
-#include "model/suggest.h"
 
 namespace zcdp::model_detail {
 namespace {

@@ -1,5 +1,6 @@
+#include "zcdp/common/suggest.h"
+
 #include "model/parse_internal.h"
-#include "model/suggest.h"
 
 namespace zcdp::model_detail {
 namespace {

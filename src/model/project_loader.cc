@@ -3,10 +3,10 @@
 #include <map>
 #include <sstream>
 
+#include "zcdp/common/suggest.h"
 #include "zcdp/model/project.h"
 
 #include "model/parse_internal.h"
-#include "model/suggest.h"
 
 namespace zcdp {
 namespace {
@@ -70,9 +70,8 @@ void ParseSection(const Entry& e, ParseContext& ctx, Project& p) {
 void ParseRoot(const YAML::Node& root, ParseContext& ctx, Project& p) {
   YamlReader& r = ctx.reader;
   if (root.IsNull()) {
-    r.Error(
-        {1, 1}, "",
-        "the project file is empty: expected a mapping with " + model_detail::JoinNames(kTopKeys));
+    r.Error({1, 1}, "",
+            "the project file is empty: expected a mapping with " + JoinNames(kTopKeys));
     return;
   }
   SourcePos pos = model_detail::PosOf(root);
@@ -118,7 +117,7 @@ std::optional<Project> ParseUnguarded(const std::string& text, const std::string
 bool ReadProjectFile(const fs::path& path, std::string& text, Diagnostics& diags) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
-  const std::string name = model_detail::Quote(path.string());
+  const std::string name = Quote(path.string());
   if (!fs::exists(st)) {
     diags.Error({}, "project file " + name +
                         " not found: expected a zcdp.yaml file, or a directory holding one");

@@ -1,7 +1,8 @@
 #include <cstdlib>
 
+#include "zcdp/common/suggest.h"
+
 #include "model/parse_internal.h"
-#include "model/suggest.h"
 
 namespace zcdp {
 namespace model_detail {

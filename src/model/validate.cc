@@ -1,9 +1,9 @@
 #include "zcdp/model/validate.h"
 
+#include "zcdp/common/suggest.h"
 #include "zcdp/sql/dialect.h"
 
 #include "model/file_glob.h"
-#include "model/suggest.h"
 #include "model/validate_internal.h"
 
 namespace zcdp {

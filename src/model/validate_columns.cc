@@ -1,4 +1,5 @@
-#include "model/suggest.h"
+#include "zcdp/common/suggest.h"
+
 #include "model/validate_internal.h"
 
 namespace zcdp::model_detail {

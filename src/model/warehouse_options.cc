@@ -80,8 +80,7 @@ Result<WarehouseOptions> WarehouseOptionsFor(const WarehouseConfig& config) {
   if (auto it = config.options.find("statement_timeout"); it != config.options.end()) {
     Result<Duration> d = ParseDuration(it->second);
     if (!d.ok()) return Status::Invalid("warehouse.statement_timeout: " + d.status().message());
-    static constexpr int64_t kSeconds[] = {1, 60, 3600, 86400, 604800, 2592000, 31536000};
-    options.statement_timeout_ms = d->count * kSeconds[static_cast<int>(d->unit)] * 1000;
+    options.statement_timeout_ms = d->Millis();
   }
   if (config.type != "postgres") return options;
   if (auto it = config.options.find("schema"); it != config.options.end()) {

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <map>
 
-#include "model/suggest.h"
+#include "zcdp/common/suggest.h"
 
 namespace zcdp::model_detail {
 

@@ -2,9 +2,8 @@
 #include "zcdp/audiences/membership.h"
 #include "zcdp/identity/identity.h"
 #include "zcdp/run/pipeline.h"
+#include "zcdp/sources/sources.h"
 #include "zcdp/traits/traits.h"
-
-#include "run/sources_step.h"
 
 namespace zcdp {
 
@@ -14,7 +13,7 @@ Pipeline StandardPipeline() {
   (void)p.Add(SourcesStep());
   (void)p.Add(IdentityStep());
   (void)p.Add(TraitsStep());
-  (void)p.Add(audience::AudiencesStep(ProfileTraitsSql()));
+  (void)p.Add(audience::AudiencesStep());
   (void)p.Add(activation::SyncStep());
   return p;
 }

@@ -1,23 +1,23 @@
 #include <algorithm>
 #include <vector>
 
-#include "zcdp/audiences/compile.h"
+#include "zcdp/expr/sql.h"
+#include "zcdp/identity/identity.h"
 #include "zcdp/traits/traits.h"
 
 namespace zcdp {
 namespace {
 
-using audience::Compiler;
-using audience::Join;
+using expr::Join;
 
 // Builds the profiles SELECT: a base of profile ids, one LEFT JOIN per source for the plain
 // aggregates, one per ranked trait (most frequent, picks), and an outer SELECT for `sql`
 // traits over the others.
 class ProfilesBuilder {
  public:
-  ProfilesBuilder(const Project& p, const Dialect& d, const Compiler& c,
-                  const std::vector<std::string>& only, std::string base)
-      : p_(p), d_(d), c_(c), base_(std::move(base)) {
+  ProfilesBuilder(const Project& p, const Dialect& d, const std::vector<std::string>& only,
+                  std::string base)
+      : p_(p), d_(d), base_(std::move(base)) {
     for (const auto& t : p.traits) {
       const bool wanted =
           only.empty() || std::find(only.begin(), only.end(), t.name.value) != only.end();
@@ -92,7 +92,7 @@ class ProfilesBuilder {
   };
 
   std::string Rows(const std::string& source) const {
-    return c_.ProfileRows(*p_.FindSource(source));
+    return ProfileRowsSql(p_, d_, *p_.FindSource(source));
   }
 
   std::string Col(const std::string& column) const { return "r." + d_.QuoteIdentifier(column); }
@@ -102,17 +102,17 @@ class ProfilesBuilder {
     std::vector<std::string> conds;
     const SourceConfig* s = t.source ? p_.FindSource(t.source->value) : nullptr;
     if (t.window && s != nullptr && s->timestamp) {
-      audience::Window w;
-      w.kind = audience::Window::Kind::kWithin;
+      expr::Window w;
+      w.kind = expr::Window::Kind::kWithin;
       w.from = t.window->value;
-      conds.push_back(c_.WindowSql(w, Col(s->timestamp->value)));
+      conds.push_back(expr::WindowSql(w, Col(s->timestamp->value), d_));
     }
     if (t.where) {
-      auto filter = audience::ParseCondition(t.where->value);
+      auto filter = expr::ParseCondition(t.where->value);
       if (!filter.ok()) {
         return Status::Invalid("trait '" + t.name.value + "': where: " + filter.status().message());
       }
-      conds.push_back(c_.FilterSql(*filter, "r"));
+      conds.push_back(expr::FilterSql(*filter, "r", d_));
     }
     return conds.empty() ? std::string("TRUE") : Join(conds, " AND ");
   }
@@ -183,7 +183,6 @@ class ProfilesBuilder {
 
   const Project& p_;
   const Dialect& d_;
-  const Compiler& c_;
   int columns_ = 0;
   int joins_ = 0;
   std::string joins_sql_;
@@ -197,19 +196,8 @@ class ProfilesBuilder {
 }  // namespace
 
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
-                                const audience::Catalog& catalog,
                                 const std::vector<std::string>& traits, const std::string& base) {
-  const Compiler compiler(project, dialect, catalog);
-  return ProfilesBuilder(project, dialect, compiler, traits, base).Build();
-}
-
-audience::TraitsSqlFactory ProfileTraitsSql() {
-  return [](const Project& project, const Dialect& dialect, const audience::Catalog& catalog) {
-    return [&project, &dialect, &catalog](const std::vector<std::string>& traits,
-                                          const std::string& base) {
-      return ProfilesSql(project, dialect, catalog, traits, base);
-    };
-  };
+  return ProfilesBuilder(project, dialect, traits, base).Build();
 }
 
 }  // namespace zcdp

@@ -20,8 +20,7 @@ Result<StepCounts> RunTraits(StepContext& ctx) {
   Warehouse& wh = ctx.warehouse;
   const Dialect& d = wh.dialect();
   const std::string& schema = ctx.project.warehouse.output_schema;
-  ZCDP_ASSIGN_OR_RETURN(audience::Catalog catalog, audience::LoadCatalog(ctx.project, wh));
-  ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(ctx.project, d, catalog));
+  ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(ctx.project, d));
   ctx.progress(0.1);
   // Switching between a view and a table: drop the other kind first.
   ZCDP_ASSIGN_OR_RETURN(std::string kind,

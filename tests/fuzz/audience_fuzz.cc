@@ -2,16 +2,16 @@
 // syntax error inside the text, never a crash, a hang or an escaped exception; and whatever
 // parses must print to text that parses to the same print and the same JSON.
 //   clang++ -std=c++20 -fsanitize=fuzzer,address -Iinclude -Isrc tests/fuzz/audience_fuzz.cc \
-//     src/audiences/*.cc ... -lzcdp_model -lzcdp_sql ...
+//     src/expr/*.cc ... -lzcdp_model -lzcdp_sql ...
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "zcdp/audiences/ir.h"
+#include "zcdp/expr/ir.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace zcdp::audience;
+  using namespace zcdp::expr;
   const std::string text(reinterpret_cast<const char*>(data), size);
   SyntaxError error;
   const zcdp::Result<Expr> expr = ParseCondition(text, &error);

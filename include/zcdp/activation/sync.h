@@ -11,7 +11,7 @@
 #include "zcdp/common/clock.h"
 #include "zcdp/common/status.h"
 #include "zcdp/model/project.h"
-#include "zcdp/run/pipeline.h"
+#include "zcdp/step/step.h"
 #include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp::activation {

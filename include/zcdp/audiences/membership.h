@@ -6,7 +6,7 @@
 #include "zcdp/audiences/compile.h"
 #include "zcdp/common/status.h"
 #include "zcdp/model/project.h"
-#include "zcdp/run/pipeline.h"
+#include "zcdp/step/step.h"
 #include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp::audience {
@@ -18,7 +18,9 @@ namespace zcdp::audience {
 //                        a run closes the stays of profiles that left.
 // Audiences removed from the project have their members exit. Counts per audience:
 // "<name>.size", "<name>.entered", "<name>.exited".
-Step AudiencesStep(TraitsSqlFactory traits_sql = {});
+// Over the profiles view each audience computes only the traits it reads; a materialised
+// profiles table is read as is.
+Step AudiencesStep();
 
 // What the next run would do to one audience, computed without writing anything.
 struct AudiencePlan {
@@ -33,9 +35,9 @@ struct AudiencePlan {
 // Plans every audience of the project, reading traits through `profiles_relation` (the
 // profiles view when empty; `zcdp plan` passes the traits SELECT so nothing is stale).
 // Read-only: runs SELECTs only.
-// With `traits_sql`, each audience computes just the traits it reads instead.
-Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project, Warehouse& wh,
-                                                const std::string& profiles_relation = "",
-                                                const TraitsSqlFactory& traits_sql = {});
+// With kInline, each audience computes just the traits it reads instead.
+Result<std::vector<AudiencePlan>> PlanAudiences(
+    const Project& project, Warehouse& wh, const std::string& profiles_relation = "",
+    TraitValues traits = TraitValues::kProfilesRelation);
 
 }  // namespace zcdp::audience

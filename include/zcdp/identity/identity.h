@@ -4,8 +4,8 @@
 #include <string_view>
 
 #include "zcdp/model/project.h"
-#include "zcdp/run/pipeline.h"
 #include "zcdp/sql/dialect.h"
+#include "zcdp/step/step.h"
 
 namespace zcdp {
 
@@ -25,5 +25,11 @@ Step IdentityStep();
 // Columns are qualified with `alias` when it is not empty.
 std::string SourceRowKeyExpr(const SourceConfig& source, const Dialect& dialect,
                              std::string_view alias = "");
+
+// A source's rows with the profile each belongs to: a parenthesised relation with
+// zcdp_profile_id and every column of the source's view. Rows outside every profile are
+// left out. Reads what the identity step wrote (identity_record_profiles).
+std::string ProfileRowsSql(const Project& project, const Dialect& dialect,
+                           const SourceConfig& source);
 
 }  // namespace zcdp

@@ -6,29 +6,14 @@
 #include <string_view>
 #include <vector>
 
+#include "zcdp/common/duration.h"
+#include "zcdp/common/file_format.h"
 #include "zcdp/common/status.h"
 
 namespace zcdp {
 
 // Portable column types zcdp creates in its output schema.
 enum class SqlType { kBoolean, kBigInt, kDouble, kText, kDate, kTimestamp, kJson };
-
-// A length of time in SQL, e.g. the window of a trait. `count` may be zero, never negative.
-struct Duration {
-  enum class Unit { kSecond, kMinute, kHour, kDay, kWeek, kMonth, kYear };
-  int64_t count = 0;
-  Unit unit = Unit::kDay;
-};
-
-// Parses "30d", "12h", "6mo", "2w", "1y", "45m", "10s". Returns InvalidArgument otherwise.
-Result<Duration> ParseDuration(std::string_view text);
-
-// File formats a warehouse may read in place.
-enum class FileFormat { kParquet, kCsv, kJson };
-
-// Returns the format a path or glob names by its extension (".parquet", ".csv", ".json",
-// ".jsonl", ".ndjson", optionally followed by ".gz"), or NotFound when it names none.
-Result<FileFormat> FileFormatOfPath(std::string_view path);
 
 // Everything about SQL that differs between engines. Callers build statements only through
 // a Dialect, so a new engine is one new implementation and a factory line.

@@ -1,13 +1,12 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
-#include "zcdp/audiences/catalog.h"
-#include "zcdp/audiences/compile.h"
 #include "zcdp/common/status.h"
 #include "zcdp/model/project.h"
-#include "zcdp/run/pipeline.h"
 #include "zcdp/sql/dialect.h"
+#include "zcdp/step/step.h"
 
 namespace zcdp {
 
@@ -17,14 +16,10 @@ namespace zcdp {
 // With `base` (a relation with a profile_id column), one row per profile of it instead.
 // With `traits`, only those columns (all of them when an sql trait over other traits is
 // among them). Fails with InvalidArgument when a trait's `where` does not parse.
+// The project must have passed validation (trait sources and columns exist).
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
-                                const audience::Catalog& catalog,
                                 const std::vector<std::string>& traits = {},
                                 const std::string& base = "");
-
-// ProfilesSql as the audience compiler's TraitsSql, so that an audience computes only the
-// traits it reads. The project, dialect and catalog must outlive the returned function.
-audience::TraitsSqlFactory ProfileTraitsSql();
 
 // Step "traits" (after "identity"): (re)creates <output_schema>.profiles from ProfilesSql,
 // as a view (the default) or, with `profiles: {materialize: true}`, as a table.

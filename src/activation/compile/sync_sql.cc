@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "zcdp/common/digest.h"
 #include "zcdp/identity/identity.h"
 
 namespace zcdp::activation {

@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <wctype.h>
 
+#include "zcdp/common/digest.h"
 #include "zcdp/identity/normalize.h"
 
 #include "activation/destinations/audience_upload.h"

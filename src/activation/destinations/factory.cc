@@ -9,20 +9,6 @@
 namespace zcdp::activation {
 namespace {
 
-int64_t DurationMs(const Duration& d) {
-  constexpr int64_t kSecond = 1000;
-  switch (d.unit) {
-    case Duration::Unit::kSecond:
-      return d.count * kSecond;
-    case Duration::Unit::kMinute:
-      return d.count * 60 * kSecond;
-    case Duration::Unit::kHour:
-      return d.count * 3600 * kSecond;
-    default:
-      return d.count * 86400 * kSecond;  // longer units: a day is already generous
-  }
-}
-
 Result<HttpDestinationOptions> HttpOptions(const DestinationConfig& dest) {
   HttpDestinationOptions o;
   o.url = dest.url ? dest.url->value : "";
@@ -33,7 +19,7 @@ Result<HttpDestinationOptions> HttpOptions(const DestinationConfig& dest) {
   }
   if (dest.timeout) {
     ZCDP_ASSIGN_OR_RETURN(Duration timeout, ParseDuration(dest.timeout->value));
-    o.timeout_ms = DurationMs(timeout);
+    o.timeout_ms = timeout.Millis();
   }
   o.rate_limit_per_second = static_cast<double>(dest.rate_limit);
   return o;

@@ -9,7 +9,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "zcdp/activation/http.h"
+#include "zcdp/common/digest.h"
+#include "zcdp/common/http.h"
 #include "zcdp/sql/dialect.h"
 #include "zcdp/warehouse/warehouse.h"
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zcdp/common/digest.h"
 #include "zcdp/common/log.h"
 
 namespace zcdp::activation {

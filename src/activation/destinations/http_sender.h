@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "zcdp/activation/destination.h"
-#include "zcdp/activation/http.h"
+#include "zcdp/common/http.h"
 
 namespace zcdp::activation {
 

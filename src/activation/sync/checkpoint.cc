@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "zcdp/activation/http.h"
+#include "zcdp/common/digest.h"
+#include "zcdp/common/http.h"
 
 #include "activation/compile/sync_sql.h"
 

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "zcdp/common/digest.h"
+
 #include "support/http_receiver.h"
 
 namespace zcdp::activation {

@@ -1,10 +1,12 @@
-#include "zcdp/activation/http.h"
+#include "zcdp/common/http.h"
 
 #include <chrono>
 #include <random>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "zcdp/common/digest.h"
 
 #include "support/http_receiver.h"
 

@@ -21,7 +21,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "zcdp/activation/http.h"
+#include "zcdp/common/digest.h"
+#include "zcdp/common/http.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/warehouse/warehouse.h"
 

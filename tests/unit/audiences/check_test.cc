@@ -1,6 +1,6 @@
 // Type and name checks of audience conditions and trait filters, as `zcdp validate` reports
 // them, and the order audiences are evaluated in.
-#include "zcdp/audiences/check.h"
+#include "zcdp/expr/check.h"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +8,8 @@
 
 namespace zcdp::audience {
 namespace {
+
+using namespace expr;  // NOLINT: the condition language these tests compile
 
 constexpr const char* kBase = R"yaml(name: t
 warehouse: {type: duckdb, path: ':memory:'}

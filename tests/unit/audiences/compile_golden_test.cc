@@ -2,14 +2,16 @@
 // rendered per dialect and compared with golden files.
 #include <gtest/gtest.h>
 
-#include "zcdp/audiences/check.h"
 #include "zcdp/audiences/compile.h"
+#include "zcdp/expr/check.h"
 #include "zcdp/traits/traits.h"
 
 #include "support/golden.h"
 
 namespace zcdp::audience {
 namespace {
+
+using namespace expr;  // NOLINT: the condition language these tests compile
 
 constexpr const char* kProject = R"yaml(name: golden
 warehouse: {type: duckdb, path: ':memory:', output_schema: out}
@@ -73,7 +75,7 @@ TEST(AudienceSqlGolden, EveryDialectMatchesItsGoldenFile) {
     auto d = MakeDialect(name);
     ASSERT_TRUE(d.ok());
     std::string out;
-    auto profiles = ProfilesSql(*project, **d, catalog);
+    auto profiles = ProfilesSql(*project, **d);
     ASSERT_TRUE(profiles.ok()) << profiles.status().message();
     out += "-- profiles\n" + *profiles + ";\n\n";
     const Compiler compiler(*project, **d, catalog);

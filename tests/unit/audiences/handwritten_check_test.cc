@@ -11,8 +11,8 @@
 
 #include <gtest/gtest.h>
 
-#include "zcdp/audiences/catalog.h"
 #include "zcdp/audiences/compile.h"
+#include "zcdp/expr/catalog.h"
 #include "zcdp/generate/generator.h"
 #include "zcdp/model/project.h"
 #include "zcdp/sql/dialect.h"
@@ -23,6 +23,8 @@
 
 namespace zcdp::audience {
 namespace {
+
+using namespace expr;  // NOLINT: the condition language these tests compile
 
 namespace fs = std::filesystem;
 

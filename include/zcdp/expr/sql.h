@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zcdp/expr/ir.h"
+#include "zcdp/sql/dialect.h"
+
+// The condition language's leaves as SQL: literals, comparisons, filters over a source's
+// columns and time windows. Traits and audiences both build on these. User values are
+// never concatenated raw: strings go through Dialect::QuoteString, names through
+// QuoteIdentifier, and numbers, dates and durations are emitted from the parser's validated
+// canonical text. Expressions must have passed CheckCondition or CheckFilter.
+namespace zcdp::expr {
+
+// `parts` joined with `sep` ("a AND b"): how the compilers assemble SQL from pieces.
+std::string Join(const std::vector<std::string>& parts, const std::string& sep);
+
+// The literal as SQL: quoted text, a number, CAST('..' AS DATE), TRUE/FALSE, an interval.
+std::string LiteralSql(const Literal& literal, const Dialect& dialect);
+
+// A predicate whose NULL outcome (a missing value) counts as false, so that `not` of it is
+// true, as in the real-time evaluator.
+std::string Definite(const std::string& predicate);
+
+// The predicate of a leaf node (compare, between, in, is null, contains) given the SQL of
+// its operand; "FALSE" for any other node.
+std::string LeafSql(const Expr& e, const std::string& lhs, const Dialect& dialect);
+
+// A boolean SQL expression for a filter over a source's columns, qualified by `alias`.
+// A comparison with a missing (NULL) value is false.
+std::string FilterSql(const Expr& filter, std::string_view alias, const Dialect& dialect);
+
+// A boolean SQL expression: the timestamp expression `ts` lies in `window` (TRUE when the
+// window is kNone). Bounds are relative to the engine's current timestamp.
+std::string WindowSql(const Window& window, std::string_view ts, const Dialect& dialect);
+
+}  // namespace zcdp::expr

@@ -1,0 +1,44 @@
+#pragma once
+
+// The unit every stage contributes to `zcdp run`: a named step with its dependencies. Stages
+// include this header, never the orchestrator (zcdp/run/pipeline.h), which sits above them.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "zcdp/common/status.h"
+#include "zcdp/model/project.h"
+#include "zcdp/warehouse/warehouse.h"
+
+namespace zcdp {
+
+// What a step sees while it runs.
+struct StepContext {
+  const Project& project;
+  Warehouse& warehouse;
+  int64_t run_id;
+  // Re-read every source in full, ignoring watermarks.
+  bool full_refresh = false;
+  // Reports progress of the current step as a fraction in [0, 1]. Never null.
+  std::function<void(double)> progress;
+  // True once the user asked the run to stop (Ctrl-C). A step that works outside a single
+  // statement (a sync, between batches) stops at the next safe point and fails. Never null.
+  std::function<bool()> cancelled;
+};
+
+// Named counts a step produced ("customers.rows": 12000). Never customer values.
+using StepCounts = std::map<std::string, int64_t>;
+
+// One named unit of work in `zcdp run`. Stages (identity, traits, audiences, syncs) plug in
+// by registering steps with their dependencies.
+struct Step {
+  std::string name;
+  std::string description;
+  std::vector<std::string> depends_on;
+  std::function<Result<StepCounts>(StepContext&)> run;
+};
+
+}  // namespace zcdp

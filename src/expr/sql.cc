@@ -1,0 +1,108 @@
+#include "zcdp/expr/sql.h"
+
+namespace zcdp::expr {
+namespace {
+
+std::string SqlOp(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq:
+      return "=";
+    case CompareOp::kNe:
+      return "<>";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
+  }
+  return "=";
+}
+
+}  // namespace
+
+std::string Definite(const std::string& predicate) { return "COALESCE(" + predicate + ", FALSE)"; }
+
+std::string LeafSql(const Expr& e, const std::string& lhs, const Dialect& d) {
+  const auto lit = [&](size_t i) { return LiteralSql(e.literals.at(i), d); };
+  switch (e.kind) {
+    case NodeKind::kCompare:
+      return Definite(lhs + " " + SqlOp(e.op) + " " + lit(0));
+    case NodeKind::kBetween:
+      return Definite(lhs + " BETWEEN " + lit(0) + " AND " + lit(1));
+    case NodeKind::kIn: {
+      std::vector<std::string> values;
+      for (size_t i = 0; i < e.literals.size(); ++i) values.push_back(lit(i));
+      return Definite(lhs + (e.negated ? " NOT IN (" : " IN (") + Join(values, ", ") + ")");
+    }
+    case NodeKind::kIsNull:
+      return lhs + (e.negated ? " IS NOT NULL" : " IS NULL");
+    case NodeKind::kContains:
+      return Definite("position(" + lit(0) + " IN " + d.Cast(lhs, SqlType::kText) + ") > 0");
+    default:
+      return "FALSE";
+  }
+}
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+std::string LiteralSql(const Literal& literal, const Dialect& d) {
+  switch (literal.kind) {
+    case LiteralKind::kNumber:
+      return literal.text;  // validated by the parser: -?[0-9]+(\.[0-9]+)?
+    case LiteralKind::kString:
+      return d.QuoteString(literal.text);
+    case LiteralKind::kBool:
+      return literal.text == "true" ? "TRUE" : "FALSE";
+    case LiteralKind::kDate:
+      return d.Cast(d.QuoteString(literal.text), SqlType::kDate);
+    case LiteralKind::kDuration: {
+      auto duration = ParseDuration(literal.text);
+      return duration.ok() ? d.IntervalLiteral(*duration) : "NULL";
+    }
+  }
+  return "NULL";
+}
+
+std::string WindowSql(const Window& window, std::string_view ts, const Dialect& d) {
+  const auto bound = [&](const std::string& text) {
+    auto duration = ParseDuration(text);
+    return duration.ok() ? d.TimestampMinus(d.CurrentTimestamp(), *duration) : "NULL";
+  };
+  const std::string t = d.Cast(ts, SqlType::kTimestamp);
+  switch (window.kind) {
+    case Window::Kind::kNone:
+      return "TRUE";
+    case Window::Kind::kWithin:
+      return Definite(t + " >= " + bound(window.from));
+    case Window::Kind::kBetween:
+      return Definite(t + " >= " + bound(window.from) + " AND " + t + " < " + bound(window.to));
+  }
+  return "TRUE";
+}
+
+std::string FilterSql(const Expr& e, std::string_view alias, const Dialect& d) {
+  switch (e.kind) {
+    case NodeKind::kAnd:
+    case NodeKind::kOr: {
+      std::vector<std::string> parts;
+      for (const auto& c : e.children) parts.push_back(FilterSql(c, alias, d));
+      return "(" + Join(parts, e.kind == NodeKind::kAnd ? " AND " : " OR ") + ")";
+    }
+    case NodeKind::kNot:
+      return "(NOT " + FilterSql(e.children.at(0), alias, d) + ")";
+    case NodeKind::kExists:
+    case NodeKind::kInAudience:
+      return "FALSE";  // rejected by CheckFilter
+    default:
+      return LeafSql(e, std::string(alias) + "." + d.QuoteIdentifier(e.operand.name), d);
+  }
+}
+
+}  // namespace zcdp::expr
