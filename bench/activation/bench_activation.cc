@@ -48,7 +48,7 @@
 #include "zcdp/warehouse/warehouse.h"
 
 #include "activation/compile/sync_sql.h"
-#include "activation/destinations/webhook.h"
+#include "activation/destinations/webhook/webhook.h"
 #include "support/http_receiver.h"
 
 namespace zcdp::bench {

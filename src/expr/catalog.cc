@@ -45,9 +45,10 @@ const std::map<std::string, ValueType>* Catalog::ColumnsOf(const std::string& so
 }
 
 ValueType TraitType(const TraitConfig& trait, const Catalog& catalog) {
-  const std::string& fn = trait.aggregate_function;
+  const AggregateFunction fn = trait.aggregate_function;
   if (trait.sql) return ValueType::kAny;
-  if (fn == "count" || fn == "sum" || fn == "avg" || fn == "count_distinct") {
+  if (fn == AggregateFunction::kCount || fn == AggregateFunction::kSum ||
+      fn == AggregateFunction::kAvg || fn == AggregateFunction::kCountDistinct) {
     return ValueType::kNumber;
   }
   if (trait.inputs.empty()) return ValueType::kAny;

@@ -15,7 +15,11 @@ std::string T(const Project& p, const Dialect& d, std::string_view name) {
   return d.QualifiedName(p.warehouse.output_schema, name);
 }
 
-int64_t IntOf(const Value& v) { return v.is_null() ? 0 : std::get<int64_t>(v.storage()); }
+// A count column of the edges query (an integer by construction; 0 if ever not).
+int64_t IntOf(const Value& v) {
+  const auto* n = std::get_if<int64_t>(&v.storage());
+  return n != nullptr ? *n : 0;
+}
 
 Status NeedsRun(const Status& s) {
   if (s.message().find("does not exist") == std::string::npos) return s;
@@ -171,8 +175,9 @@ Result<std::optional<ProfileView>> LookupProfile(const Project& project, Warehou
                {Value::Text(*profile)}));
   ProfileView view{*profile, {}};
   for (const auto& row : r.rows) {
-    view.identifiers.push_back({row[0].ToString(), row[1].ToString(), row[2].ToString(),
-                                row[3].ToString(), IntOf(row[4])});
+    ZCDP_ASSIGN_OR_RETURN(int64_t sources, row[4].AsInt("identity_graph.source_count"));
+    view.identifiers.push_back(
+        {row[0].ToString(), row[1].ToString(), row[2].ToString(), row[3].ToString(), sources});
   }
   return std::optional<ProfileView>(std::move(view));
 }

@@ -309,7 +309,8 @@ std::string IdentitySql::ViolatingComponents() const {
 }
 
 std::string IdentitySql::ViolatingEdges() const {
-  return "SELECT e.a, e.b, e.rank_priority, max(e.last_seen) AS last_seen, na.id_type, nb.id_type "
+  return "SELECT e.a, e.b, e.rank_priority, max(e.last_seen) AS last_seen, na.id_type AS a_type, "
+         "nb.id_type AS b_type "
          "FROM " +
          T("identity_edges") + " e JOIN " + T("identity_components") + " c ON c.node = e.a JOIN " +
          T("identity_violating") + " v ON v.component = c.component JOIN " + T("identity_nodes") +

@@ -59,14 +59,15 @@ Status CountSkipped(Warehouse& wh, const IdentitySql& q, const Project& project,
     if (s.identifiers.empty()) continue;
     ZCDP_ASSIGN_OR_RETURN(QueryResult r, wh.Query(q.NullCounts(s)));
     for (const auto& v : r.rows.at(0)) {
-      if (!v.is_null()) out["skipped.null"] += std::get<int64_t>(v.storage());
+      ZCDP_ASSIGN_OR_RETURN(int64_t n, v.AsInt("a null count"));
+      out["skipped.null"] += n;
     }
   }
   ZCDP_ASSIGN_OR_RETURN(QueryResult r,
                         wh.Query("SELECT skip_reason, count(*) FROM " + q.T("identity_values") +
                                  " WHERE skip_reason IS NOT NULL GROUP BY skip_reason"));
   for (const auto& row : r.rows) {
-    out["skipped." + row[0].ToString()] = std::get<int64_t>(row[1].storage());
+    ZCDP_ASSIGN_OR_RETURN(out["skipped." + row[0].ToString()], row[1].AsInt("a skip count"));
   }
   return Status::Ok();
 }
@@ -104,17 +105,18 @@ Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& coun
   return ExecAll(wh, wh.dialect().RefreshStatistics(q.schema(), "identity_observations"));
 }
 
-// "native" or "sql": `auto` means native on DuckDB, sql elsewhere.
-std::string Strategy(const StepContext& ctx) {
-  const std::string& strategy = ctx.project.identity.strategy.value;
-  if (strategy != "auto") return strategy;
-  return ctx.warehouse.dialect().name() == "duckdb" ? "native" : "sql";
+// native or sql: `auto` means native on an in-process engine, sql elsewhere.
+IdentityStrategy Strategy(const StepContext& ctx) {
+  const IdentityStrategy strategy = ctx.project.identity.strategy_kind;
+  if (strategy != IdentityStrategy::kAuto) return strategy;
+  return ctx.warehouse.capabilities().in_process ? IdentityStrategy::kNative
+                                                 : IdentityStrategy::kSql;
 }
 
 Result<ComponentsStats> Components(StepContext& ctx, const IdentitySql& q) {
   const ComponentsTables t{q.schema(), "identity_nodes", "identity_edge_pairs",
                            "identity_components"};
-  if (Strategy(ctx) == "native") return ComponentsNative(ctx.warehouse, t);
+  if (Strategy(ctx) == IdentityStrategy::kNative) return ComponentsNative(ctx.warehouse, t);
   return ComponentsSql(ctx.warehouse, t);
 }
 
@@ -124,9 +126,14 @@ Result<int64_t> ApplyGuardrails(Warehouse& wh, const IdentitySql& q) {
   ZCDP_RETURN_IF_ERROR(wh.Execute(q.ViolatingComponents()));
   ZCDP_ASSIGN_OR_RETURN(QueryResult r, wh.Query(q.ViolatingEdges()));
   std::vector<GuardrailEdge> edges;
-  for (const auto& row : r.rows) {
-    edges.push_back({std::get<int64_t>(row[0].storage()), std::get<int64_t>(row[1].storage()),
-                     row[4].ToString(), row[5].ToString()});
+  for (size_t i = 0; i < r.rows.size(); ++i) {
+    ZCDP_ASSIGN_OR_RETURN(Value a, r.At(i, "a"));
+    ZCDP_ASSIGN_OR_RETURN(Value b, r.At(i, "b"));
+    ZCDP_ASSIGN_OR_RETURN(Value a_type, r.At(i, "a_type"));
+    ZCDP_ASSIGN_OR_RETURN(Value b_type, r.At(i, "b_type"));
+    ZCDP_ASSIGN_OR_RETURN(int64_t node_a, a.AsInt("identity edge node a"));
+    ZCDP_ASSIGN_OR_RETURN(int64_t node_b, b.AsInt("identity edge node b"));
+    edges.push_back({node_a, node_b, a_type.ToString(), b_type.ToString()});
   }
   std::map<std::string, int64_t> limits;
   std::vector<std::string> order;
@@ -180,7 +187,7 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   counts["cc_rounds"] = cc.rounds;
   ctx.progress(0.7);
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::CreateHistoryTables(q)));
-  if (Strategy(ctx) == "native") {
+  if (Strategy(ctx) == IdentityStrategy::kNative) {
     ZCDP_ASSIGN_OR_RETURN(counts["conflicts"], ApplyGuardrails(wh, q));
   } else {
     ZCDP_ASSIGN_OR_RETURN(counts["conflicts"], ApplyGuardrailsSql(wh, q));

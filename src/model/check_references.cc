@@ -40,8 +40,8 @@ void CheckTraits(const Project& p, Diagnostics& d) {
   for (const auto& t : p.traits) {
     const std::string ctx = Context("trait", t.name);
     // A pick's most recent row falls back to the highest row key without a timestamp.
-    const bool needs_time =
-        t.window || t.aggregate_function == "first" || t.aggregate_function == "last";
+    const bool needs_time = t.window || t.aggregate_function == AggregateFunction::kFirst ||
+                            t.aggregate_function == AggregateFunction::kLast;
     if (t.source) {
       const SourceConfig* s = p.FindSource(t.source->value);
       if (s == nullptr) {
@@ -93,13 +93,14 @@ void CheckDestinationFields(const Project& p, const DestinationConfig& dest,
                                   " is neither a trait nor an id type" +
                                   DidYouMean(field.from.value, fields));
     }
-    if (dest.type.value == "audience_upload" && !Contains(kUploadFields, field.name.value)) {
+    if (dest.kind == DestinationType::kAudienceUpload &&
+        !Contains(kUploadFields, field.name.value)) {
       d.Error(field.name.pos,
               context + ": fields: an audience upload sends only hashed identifiers named " +
                   "email, phone, first_name or last_name, got " + Quote(field.name.value));
     }
   }
-  if (dest.type.value == "audience_upload" && dest.fields.empty()) {
+  if (dest.kind == DestinationType::kAudienceUpload && dest.fields.empty()) {
     d.Error(dest.pos, context + ": an audience upload needs at least one identifier in 'fields'");
   }
 }
@@ -113,7 +114,7 @@ void CheckDestinations(const Project& p, Diagnostics& d) {
                                       Quote(dest.audience->value) +
                                       DidYouMean(dest.audience->value, audiences));
     }
-    if (dest.model && dest.type.value == "warehouse_share") {
+    if (dest.model && dest.kind == DestinationType::kWarehouseShare) {
       d.Error(dest.model->pos,
               context +
                   ": model: a share exposes its fields to a partner, and zcdp cannot tell "

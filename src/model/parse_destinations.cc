@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "zcdp/common/suggest.h"
 #include "zcdp/sql/dialect.h"
 
@@ -12,30 +14,64 @@ const std::vector<std::string> kDestinationKeys = {
 const std::vector<std::string> kConsentKeys = {"source", "purpose_column", "granted_column",
                                                "timestamp_column"};
 
-// The key each type cannot do without, and what it is for.
-struct RequiredKey {
-  const char* type;
-  const char* key;
-  const char* why;
+// What every destination may say, whatever its type.
+const std::vector<std::string> kCommonKeys = {
+    "name", "type", "audience", "model", "purpose", "fields", "mode", "batch_size", "description"};
+
+// One destination type's own config block: the keys it takes beyond kCommonKeys, and those
+// it cannot do without (with what they are for). A type validates only its own block, so a
+// key of another type is an error rather than silently ignored.
+struct TypeSpec {
+  DestinationType kind;
+  std::vector<std::string> keys;
+  std::vector<std::pair<std::string, std::string>> required;  // key, why
 };
-constexpr RequiredKey kRequiredKeys[] = {
-    {"webhook", "url", "a webhook destination posts to it"},
-    {"audience_upload", "url", "an audience upload posts to it"},
-    {"file", "path", "a file destination writes there"},
-    {"file", "format", "csv, jsonl or parquet"},
-    {"warehouse_share", "schema", "the schema a partner is granted"},
-};
+
+const std::vector<TypeSpec>& TypeSpecs() {
+  static const auto* specs = new std::vector<TypeSpec>{
+      {DestinationType::kWebhook,
+       {"url", "secret", "timeout", "rate_limit"},
+       {{"url", "a webhook destination posts to it"}}},
+      {DestinationType::kFile,
+       {"path", "format"},
+       {{"path", "a file destination writes there"}, {"format", "csv, jsonl or parquet"}}},
+      {DestinationType::kAudienceUpload,
+       {"url", "secret", "timeout", "rate_limit"},
+       {{"url", "an audience upload posts to it"}}},
+      {DestinationType::kWarehouseShare,
+       {"schema"},
+       {{"schema", "the schema a partner is granted"}}},
+  };
+  return *specs;
+}
+
+// Keys of the block that neither every destination nor this type takes.
+void CheckTypeKeys(const Fields& f, YamlReader& r, const TypeSpec& spec, const std::string& type) {
+  for (const Entry& e : f.entries) {
+    const auto has = [&](const std::vector<std::string>& keys) {
+      return std::find(keys.begin(), keys.end(), e.key) != keys.end();
+    };
+    if (has(kCommonKeys) || has(spec.keys) || !has(kDestinationKeys)) continue;
+    r.Error(e.key_pos, f.context,
+            Quote(e.key) + " is not a key of a " + type + " destination (a " + type +
+                " destination takes " + JoinNames(spec.keys) + ")");
+  }
+}
 
 void ReadType(const Fields& f, YamlReader& r, DestinationConfig& d) {
   std::vector<std::string> types(std::begin(kDestinationTypes), std::end(kDestinationTypes));
   auto type = r.Enum(f, "type", types);
   if (!type) return;
   d.type = *type;
-  for (const RequiredKey& k : kRequiredKeys) {
-    if (type->value == k.type && f.Find(k.key) == nullptr) {
-      r.Error(f.pos, f.context,
-              std::string("missing required key '") + k.key + "' (" + k.why + ")");
+  for (const TypeSpec& spec : TypeSpecs()) {
+    if (DestinationTypeName(spec.kind) != type->value) continue;
+    d.kind = spec.kind;
+    for (const auto& [key, why] : spec.required) {
+      if (f.Find(key) == nullptr) {
+        r.Error(f.pos, f.context, "missing required key '" + key + "' (" + why + ")");
+      }
     }
+    CheckTypeKeys(f, r, spec, type->value);
   }
 }
 
@@ -115,7 +151,12 @@ void ParseDestination(const Fields& f, ParseContext& ctx, DestinationConfig& d) 
   ReadRecords(f, r, d);
   d.purpose = r.String(f, "purpose");
   ReadFields(f, r, d);
-  if (auto mode = r.Enum(f, "mode", {"diff", "mirror", "full"})) d.mode = *mode;
+  if (auto mode = r.Enum(f, "mode", {"diff", "mirror", "full"})) {
+    d.mode = *mode;
+    d.sync_mode = mode->value == "mirror" ? SyncMode::kMirror
+                  : mode->value == "full" ? SyncMode::kFull
+                                          : SyncMode::kDiff;
+  }
   if (auto n = r.PositiveInt(f, "batch_size", 100000)) d.batch_size = n->value;
   if (auto n = r.PositiveInt(f, "rate_limit", 10000000)) d.rate_limit = n->value;
   d.timeout = r.String(f, "timeout");

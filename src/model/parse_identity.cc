@@ -70,7 +70,12 @@ void ParseIdentity(const Entry& e, ParseContext& ctx, IdentityConfig& out) {
   ReadIdTypes(*f, r, out);
   out.blocklist = r.StringList(*f, "blocklist", "a list of regular expressions");
   for (const auto& pattern : out.blocklist) CheckRegex(pattern, f->context, "blocklist", r);
-  if (auto s = r.Enum(*f, "strategy", {"native", "sql", "auto"})) out.strategy = *s;
+  if (auto s = r.Enum(*f, "strategy", {"native", "sql", "auto"})) {
+    out.strategy = *s;
+    out.strategy_kind = s->value == "native" ? IdentityStrategy::kNative
+                        : s->value == "sql"  ? IdentityStrategy::kSql
+                                             : IdentityStrategy::kAuto;
+  }
   if (auto o = r.String(*f, "incremental_overlap")) {
     if (!ParseDuration(o->value).ok()) {
       r.Error(o->pos, f->context,

@@ -47,7 +47,7 @@ void ReadAggregate(const Fields& f, YamlReader& r, TraitConfig& t) {
                 (form_ok ? DidYouMean(fn, kAggregates) : ""));
     return;
   }
-  t.aggregate_function = fn;
+  t.aggregate_function = *AggregateFunctionNamed(fn);  // `known` above
   if (!arg.empty()) t.input_column = LocatedString{arg, t.aggregate->pos};
   if (!t.input_column) t.input_column = t.column;
   if (fn != "count" && !t.input_column) {

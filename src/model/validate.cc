@@ -115,11 +115,7 @@ std::optional<DescribedSource> Validator::DescribeFiles(const SourceConfig& s) {
 
 }  // namespace model_detail
 
-std::string DefaultSchema(const Dialect& dialect) {
-  if (dialect.name() == "duckdb") return "main";
-  if (dialect.name() == "postgres") return "public";
-  return "";
-}
+std::string DefaultSchema(const Dialect& dialect) { return dialect.DefaultSchema(); }
 
 void ValidateAgainstWarehouse(const Project& project, Warehouse& wh, Diagnostics& diags) {
   try {

@@ -76,9 +76,10 @@ void Validator::CheckTraits() {
       auto it = described_.find(in.source.value);
       if (it == described_.end()) continue;  // unknown or unreadable source: reported already
       const ColumnInfo* c = FindColumn(ctx, t.from.empty() ? key : "from", in.column, it->second);
-      const std::string& fn = t.aggregate_function;
-      if (c != nullptr && (fn == "sum" || fn == "avg")) {
-        CheckType(ctx, key, in.column, *c, IsNumericKind(c->kind), "a numeric column for " + fn);
+      const AggregateFunction fn = t.aggregate_function;
+      if (c != nullptr && (fn == AggregateFunction::kSum || fn == AggregateFunction::kAvg)) {
+        CheckType(ctx, key, in.column, *c, IsNumericKind(c->kind),
+                  "a numeric column for " + std::string(AggregateFunctionName(fn)));
       }
     }
   }

@@ -55,9 +55,8 @@ std::string RunRecord::Table(std::string_view name) const {
 
 Result<int64_t> RunRecord::Start(int64_t started_micros) {
   const Dialect& d = wh_.dialect();
-  ZCDP_ASSIGN_OR_RETURN(QueryResult r,
-                        wh_.Query("SELECT coalesce(max(run_id), 0) + 1 FROM " + Table("runs")));
-  const int64_t run_id = std::get<int64_t>(r.rows.at(0).at(0).storage());
+  ZCDP_ASSIGN_OR_RETURN(int64_t run_id,
+                        QueryInt(wh_, "SELECT coalesce(max(run_id), 0) + 1 FROM " + Table("runs")));
   ZCDP_RETURN_IF_ERROR(
       wh_.Execute("INSERT INTO " + Table("runs") +
                       " (run_id, started_at, status, zcdp_version, project) VALUES (" +

@@ -18,9 +18,9 @@ Result<StepCounts> RegisterSources(StepContext& ctx) {
     ZCDP_RETURN_IF_ERROR(
         ctx.warehouse.Execute(d.CreateOrReplaceView(schema, view, "SELECT * FROM " + relation))
             .WithContext(context));
-    ZCDP_ASSIGN_OR_RETURN(QueryResult r, ctx.warehouse.Query("SELECT count(*) FROM " +
-                                                             d.QualifiedName(schema, view)));
-    counts[source.name.value + ".rows"] = std::get<int64_t>(r.rows.at(0).at(0).storage());
+    ZCDP_ASSIGN_OR_RETURN(
+        counts[source.name.value + ".rows"],
+        QueryInt(ctx.warehouse, "SELECT count(*) FROM " + d.QualifiedName(schema, view)));
     ctx.progress(static_cast<double>(i + 1) / static_cast<double>(sources.size()));
   }
   counts["sources"] = static_cast<int64_t>(sources.size());

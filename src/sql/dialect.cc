@@ -6,6 +6,12 @@
 
 namespace zcdp {
 
+std::string Dialect::QualifiedName(std::string_view catalog, std::string_view schema,
+                                   std::string_view name) const {
+  if (catalog.empty()) return QualifiedName(schema, name);
+  return QuoteIdentifier(catalog) + "." + QualifiedName(schema, name);
+}
+
 std::string Dialect::QualifiedName(std::string_view schema, std::string_view name) const {
   if (schema.empty()) return QuoteIdentifier(name);
   return QuoteIdentifier(schema) + "." + QuoteIdentifier(name);

@@ -46,15 +46,14 @@ class ProfilesBuilder {
         AddJoin("(SELECT r.zcdp_profile_id, (" + t.sql->value + ") AS v FROM " +
                     Rows(t.source->value) + " r WHERE " + filter + " GROUP BY r.zcdp_profile_id)",
                 name, "v");
-      } else if (t.pick || t.aggregate_function == "most_frequent") {
+      } else if (t.pick || t.aggregate_function == AggregateFunction::kMostFrequent) {
         AddJoin(Ranked(t, filter), name, "v");
       } else {
         const std::string fn = AggregateSql(t);
         const std::string col = "t" + std::to_string(++columns_);
         per_source[t.source->value].push_back(
             fn + (filter == "TRUE" ? "" : " FILTER (WHERE " + filter + ")") + " AS " + col);
-        const bool zero = t.aggregate_function == "count" || t.aggregate_function == "sum" ||
-                          t.aggregate_function == "count_distinct";
+        const bool zero = AggregateOfNoRowsIsZero(t.aggregate_function);
         pending_.push_back({t.source->value, col, name, zero});
       }
     }
@@ -118,16 +117,22 @@ class ProfilesBuilder {
   }
 
   std::string AggregateSql(const TraitConfig& t) const {
-    const std::string& fn = t.aggregate_function;
+    const AggregateFunction fn = t.aggregate_function;
     const std::string col = t.input_column ? Col(t.input_column->value) : "";
-    if (fn == "count") return "count(" + (col.empty() ? std::string("*") : col) + ")";
-    if (fn == "count_distinct") return "count(DISTINCT " + col + ")";
-    if (fn == "first" || fn == "last") {
-      const SourceConfig* s = p_.FindSource(t.source->value);
-      const std::string ts = Col(s->timestamp->value);
-      return fn == "first" ? d_.ArgMin(col, ts) : d_.ArgMax(col, ts);
+    switch (fn) {
+      case AggregateFunction::kCount:
+        return "count(" + (col.empty() ? std::string("*") : col) + ")";
+      case AggregateFunction::kCountDistinct:
+        return "count(DISTINCT " + col + ")";
+      case AggregateFunction::kFirst:
+      case AggregateFunction::kLast: {
+        const SourceConfig* s = p_.FindSource(t.source->value);
+        const std::string ts = Col(s->timestamp->value);
+        return fn == AggregateFunction::kFirst ? d_.ArgMin(col, ts) : d_.ArgMax(col, ts);
+      }
+      default:  // sum, avg, min, max: the SQL function of the same name
+        return std::string(AggregateFunctionName(fn)) + "(" + col + ")";
     }
-    return fn + "(" + col + ")";  // sum, avg, min, max
   }
 
   // Most frequent value or a pick over one or more (source, column) inputs: one candidate

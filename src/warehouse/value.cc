@@ -66,6 +66,13 @@ std::string FormatTimestamp(int64_t micros) {
   return out;
 }
 
+Result<int64_t> Value::AsInt(std::string_view what, int64_t if_null) const {
+  if (is_null()) return if_null;
+  if (const auto* i = std::get_if<int64_t>(&v_)) return *i;
+  return Status::Invalid("expected an integer for " + std::string(what) + ", got '" + ToString() +
+                         "'");
+}
+
 std::string Value::ToString() const {
   struct Visitor {
     std::string operator()(std::monostate) const { return ""; }

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zcdp/common/status.h"
@@ -11,6 +12,42 @@
 #include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp {
+
+// The enums the project file's words resolve into at load time, so that stages branch on
+// types rather than on raw strings. Each has a name function giving the project file's word.
+
+// How identity finds connected components: `auto` is native on in-process engines
+// (WarehouseCapabilities::in_process), sql elsewhere.
+enum class IdentityStrategy { kAuto, kNative, kSql };
+std::string_view IdentityStrategyName(IdentityStrategy strategy);
+
+// The function of a trait's `aggregate:` (kNone for picks and sql traits).
+enum class AggregateFunction {
+  kNone,
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kFirst,
+  kLast,
+  kCountDistinct,
+  kMostFrequent,
+};
+std::string_view AggregateFunctionName(AggregateFunction fn);
+// The function named `name` ("count", "sum", ...), or nullopt.
+std::optional<AggregateFunction> AggregateFunctionNamed(std::string_view name);
+// count, count_distinct and sum of no rows are 0; the others are missing (NULL).
+bool AggregateOfNoRowsIsZero(AggregateFunction fn);
+
+// What a destination delivers to. The words are kDestinationTypes.
+enum class DestinationType { kWebhook, kFile, kAudienceUpload, kWarehouseShare };
+std::string_view DestinationTypeName(DestinationType type);
+
+// diff: send entering and changed records; mirror: also removals of those that left;
+// full: every member on every sync.
+enum class SyncMode { kDiff, kMirror, kFull };
+std::string_view SyncModeName(SyncMode mode);
 
 // A scalar from the project file together with where it was written.
 template <typename T>
@@ -85,8 +122,9 @@ struct IdTypeConfig {
 
 struct IdentityConfig {
   std::vector<IdTypeConfig> id_types;
-  std::vector<LocatedString> blocklist;  // regular expressions (ECMAScript)
-  LocatedString strategy{"auto", {}};    // native | sql | auto
+  std::vector<LocatedString> blocklist;                      // regular expressions (ECMAScript)
+  LocatedString strategy{"auto", {}};                        // native | sql | auto, as written
+  IdentityStrategy strategy_kind = IdentityStrategy::kAuto;  // resolved from `strategy`
   // Incremental runs re-read events this far before each source's watermark, for late rows.
   LocatedString incremental_overlap{"1d", {}};
   SourcePos pos;
@@ -107,7 +145,7 @@ struct TraitConfig {
   // Derived by the loader: the function of `aggregate` ("count", "sum", ...), and the source
   // column the trait reads: `column`, the argument of `aggregate`, or for a `pick` without
   // `column`, the trait's own name.
-  std::string aggregate_function;
+  AggregateFunction aggregate_function = AggregateFunction::kNone;
   std::optional<LocatedString> input_column;
   // Derived: the (source, column) pairs the trait reads, from `from`, or `source` with the
   // input column. Empty for `sql` traits and plain `count`.
@@ -140,10 +178,11 @@ struct FieldMapping {
   LocatedString from;
 };
 
-// Where an audience is activated. `type` is one of kDestinationTypes.
+// Where an audience is activated. `type` is one of kDestinationTypes, resolved into `kind`.
 struct DestinationConfig {
   LocatedString name;
   LocatedString type;
+  DestinationType kind = DestinationType::kWebhook;
   std::optional<LocatedString> url;     // webhook, audience_upload
   std::optional<LocatedString> path;    // file: the directory batches are dropped into
   std::optional<LocatedString> format;  // file: csv | jsonl | parquet
@@ -158,6 +197,7 @@ struct DestinationConfig {
   // diff: send entering and changed records; mirror: also removals of those that left;
   // full: every member on every sync.
   LocatedString mode{"diff", {}};
+  SyncMode sync_mode = SyncMode::kDiff;  // resolved from `mode`
   int64_t batch_size = 1000;
   int64_t rate_limit = 0;                // records per second; 0 means no limit
   std::optional<LocatedString> timeout;  // per request, a duration; default 30s

@@ -22,8 +22,20 @@ class Dialect {
  public:
   virtual ~Dialect() = default;
 
-  // The factory key: "duckdb", "postgres", "trino".
+  // The factory key: "duckdb", "postgres", "trino". For messages and goldens: callers ask
+  // capabilities() rather than testing the name.
   virtual std::string_view name() const = 0;
+
+  // What the engine's SQL can do, so that callers branch on features, not engine names.
+  struct Capabilities {
+    bool update_from = false;       // UPDATE t SET ... FROM other
+    bool merge = false;             // MERGE INTO
+    bool temporary_tables = false;  // CREATE TEMP TABLE (scratch tables may use them)
+    bool catalogs = false;          // three-part names catalog.schema.table across catalogs
+  };
+  virtual Capabilities capabilities() const = 0;
+  // The schema unqualified names resolve to on a fresh connection ("main", "public").
+  virtual std::string DefaultSchema() const = 0;
 
   // --- Quoting: the one place user text becomes SQL text. ---------------------------------
   // A quoted identifier, safe for any input (embedded quotes doubled, NUL rejected by
@@ -31,6 +43,9 @@ class Dialect {
   virtual std::string QuoteIdentifier(std::string_view ident) const = 0;
   // `schema.name`, each part quoted.
   std::string QualifiedName(std::string_view schema, std::string_view name) const;
+  // `catalog.schema.name`, each part quoted; `schema.name` when `catalog` is empty.
+  std::string QualifiedName(std::string_view catalog, std::string_view schema,
+                            std::string_view name) const;
   // A string literal, safe for any input.
   virtual std::string QuoteString(std::string_view value) const = 0;
   // The placeholder for the `index`-th bound parameter (1-based): "?" or "$1".

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <variant>
 
+#include "zcdp/common/status.h"
+
 namespace zcdp {
 
 // The broad type of a warehouse column, as zcdp reasons about it. Engines map their own
@@ -62,6 +64,10 @@ class Value {
 
   bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
   const Storage& storage() const { return v_; }
+
+  // The integer held. NULL reads as `if_null`; any other kind is InvalidArgument naming
+  // `what` (a column, a count) and what was found, instead of throwing.
+  Result<int64_t> AsInt(std::string_view what, int64_t if_null = 0) const;
 
   // Readable rendering for tables and CSV: NULL as "", timestamps as ISO-8601 UTC.
   std::string ToString() const;

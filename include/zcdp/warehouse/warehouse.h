@@ -56,6 +56,12 @@ class QueryStream {
 struct QueryResult {
   std::vector<ColumnInfo> columns;
   std::vector<std::vector<Value>> rows;
+
+  // The index of the column named `name`, or NotFound naming the columns there are. Lets a
+  // reader depend on a SELECT's column names rather than on their order.
+  Result<size_t> ColumnIndex(std::string_view name) const;
+  // The cell of row `row` in the column named `name`. REQUIRES: row < rows.size().
+  Result<Value> At(size_t row, std::string_view name) const;
 };
 
 // Bulk insert into one existing table, row by row. Rows become visible after Close() (or
@@ -104,7 +110,18 @@ class Warehouse {
   // The dialect that builds SQL for this engine. Lives as long as the warehouse.
   virtual const Dialect& dialect() const = 0;
 
-  // Runs one or more statements that return no rows of interest.
+  // What the connection can do, so that callers branch on features, not engine names.
+  struct Capabilities {
+    // The engine runs inside zcdp's process: native C++ over streamed rows (identity's
+    // union-find) is cheaper than SQL round trips.
+    bool in_process = false;
+    // DDL and DML of several statements commit or roll back together.
+    bool multi_statement_transactions = false;
+  };
+  virtual Capabilities capabilities() const = 0;
+
+  // Runs one statement that returns no rows of interest (engines may accept a script of
+  // several, but callers pass one; see ExecuteAll for a list).
   virtual Status Execute(std::string_view sql) = 0;
   // Runs one statement with `params` bound to its placeholders (see Dialect::Placeholder).
   virtual Status Execute(std::string_view sql, const std::vector<Value>& params) = 0;
@@ -147,6 +164,12 @@ class Warehouse {
 // Opens a warehouse of `options.type`. Errors say which engine and file failed and why
 // (missing file, lock held by another process, not a database).
 Result<std::unique_ptr<Warehouse>> OpenWarehouse(const WarehouseOptions& options);
+// The engines OpenWarehouse knows, sorted.
+std::vector<std::string> WarehouseTypes();
+
+// Runs `statements` in order, one Execute each, stopping at the first failure (whose
+// Status names the statement's position). A script is a list, never a joined string.
+Status ExecuteAll(Warehouse& wh, const std::vector<std::string>& statements);
 
 // The integer in the first column of the first row of a query (a count), 0 when NULL.
 // InvalidArgument when the query returns no row or a value that is not an integer.

@@ -145,7 +145,7 @@ std::string SyncSql::DiffSql(const DestinationConfig& dest, bool has_state,
   std::string fields;
   for (const FieldMapping& f : dest.fields) fields += ", m." + d_.QuoteIdentifier(f.name.value);
   const std::string members = "WITH members AS (" + MembersSql(dest) + ")";
-  if (!has_state || dest.mode.value == "full") {
+  if (!has_state || dest.sync_mode == SyncMode::kFull) {
     return members + " SELECT 'upsert' AS action, m.record_key, m.checksum" + fields +
            " FROM members m";
   }
@@ -154,7 +154,7 @@ std::string SyncSql::DiffSql(const DestinationConfig& dest, bool has_state,
       ", state AS (SELECT record_key, " + d_.ArgMax("COALESCE(checksum, '')", "synced_at") +
       " AS checksum FROM " + Out(kSyncStateTable) +
       " WHERE destination = " + d_.QuoteString(dest.name.value) + " GROUP BY record_key)";
-  const std::string removal = dest.mode.value == "mirror" ? "'remove'" : "'forget'";
+  const std::string removal = dest.sync_mode == SyncMode::kMirror ? "'remove'" : "'forget'";
   // Removed records (state '') that are still not members are left out.
   const std::string diff =
       "SELECT CASE WHEN m.record_key IS NULL THEN " + removal +

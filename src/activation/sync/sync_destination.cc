@@ -294,7 +294,7 @@ Status CompactState(const SyncSql& sql, Warehouse& wh, const DestinationConfig& 
 }  // namespace
 
 Status EnsureActivationTables(const Project& project, Warehouse& wh) {
-  return wh.Execute(JoinStatements(SyncSql(project, wh.dialect()).CreateTables()));
+  return ExecuteAll(wh, SyncSql(project, wh.dialect()).CreateTables());
 }
 
 Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,
@@ -302,7 +302,7 @@ Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,
   const SyncSql sql(project, wh.dialect());
   DestinationPlan plan;
   plan.name = dest.name.value;
-  if (dest.type.value == "warehouse_share") {
+  if (dest.kind == DestinationType::kWarehouseShare) {
     ZCDP_ASSIGN_OR_RETURN(plan.members,
                           QueryInt(wh, "SELECT count(*) FROM (" + sql.MembersSql(dest) + ") m"));
     return plan;
@@ -327,7 +327,7 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
   ZCDP_RETURN_IF_ERROR(EnsureActivationTables(project, wh));
   ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> writer, wh.OpenAnother());
   Checkpointer checkpointer(project, *writer, dest, run_id);
-  if (dest.type.value == "warehouse_share") {
+  if (dest.kind == DestinationType::kWarehouseShare) {
     return SyncShare(project, wh, dest, checkpointer, options.clock->NowMicros());
   }
 
@@ -346,7 +346,7 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
   }
   // The pending rows hold mapped field values: they do not outlive the sync, whatever ends it.
   const std::string pending = sql.PendingTable(dest);
-  ZCDP_RETURN_IF_ERROR(wh.Execute(JoinStatements(sql.CreatePendingTable(dest))));
+  ZCDP_RETURN_IF_ERROR(ExecuteAll(wh, sql.CreatePendingTable(dest)));
   const DropOnExit drop(wh, pending);
   ZCDP_ASSIGN_OR_RETURN(auto counts, CountActions(wh, "SELECT action, count(*) FROM " + pending +
                                                           " GROUP BY action"));

@@ -8,6 +8,10 @@ namespace zcdp {
 class DuckDbDialect final : public StandardDialect {
  public:
   std::string_view name() const override { return "duckdb"; }
+  Capabilities capabilities() const override {
+    return {.update_from = true, .merge = true, .temporary_tables = true, .catalogs = true};
+  }
+  std::string DefaultSchema() const override { return "main"; }
   std::string TypeName(SqlType type) const override;
   std::string CurrentTimestamp() const override;
   std::string Sha256Hex(std::string_view text_expr) const override;

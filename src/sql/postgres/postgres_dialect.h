@@ -10,6 +10,11 @@ namespace zcdp {
 class PostgresDialect final : public StandardDialect {
  public:
   std::string_view name() const override { return "postgres"; }
+  // MERGE exists from PostgreSQL 15; a database is its only catalog.
+  Capabilities capabilities() const override {
+    return {.update_from = true, .merge = true, .temporary_tables = true, .catalogs = false};
+  }
+  std::string DefaultSchema() const override { return "public"; }
   std::string TypeName(SqlType type) const override;
   std::string CurrentTimestamp() const override;
   std::string Sha256Hex(std::string_view text_expr) const override;

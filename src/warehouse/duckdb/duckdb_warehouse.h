@@ -35,6 +35,9 @@ class DuckDbWarehouse final : public Warehouse {
   ~DuckDbWarehouse() override;
 
   const Dialect& dialect() const override { return dialect_; }
+  Capabilities capabilities() const override {
+    return {.in_process = true, .multi_statement_transactions = true};
+  }
   Status Execute(std::string_view sql) override;
   Status Execute(std::string_view sql, const std::vector<Value>& params) override;
   Result<QueryResult> Query(std::string_view sql, const std::vector<Value>& params) override;

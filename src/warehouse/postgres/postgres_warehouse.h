@@ -21,6 +21,9 @@ class PostgresWarehouse final : public Warehouse {
   PostgresWarehouse& operator=(const PostgresWarehouse&) = delete;
 
   const Dialect& dialect() const override { return dialect_; }
+  Capabilities capabilities() const override {
+    return {.in_process = false, .multi_statement_transactions = true};
+  }
   Status Execute(std::string_view sql) override;
   Status Execute(std::string_view sql, const std::vector<Value>& params) override;
   Result<QueryResult> Query(std::string_view sql, const std::vector<Value>& params) override;

@@ -133,7 +133,7 @@ END$zcdp$;
 ANALYZE "out"."identity_violating";
 
 -- violating edges
-SELECT e.a, e.b, e.rank_priority, max(e.last_seen) AS last_seen, na.id_type, nb.id_type FROM "out"."identity_edges" e JOIN "out"."identity_components" c ON c.node = e.a JOIN "out"."identity_violating" v ON v.component = c.component JOIN "out"."identity_nodes" na ON na.node = e.a JOIN "out"."identity_nodes" nb ON nb.node = e.b GROUP BY e.a, e.b, e.rank_priority, na.id_type, nb.id_type ORDER BY e.rank_priority, max(e.last_seen) DESC NULLS LAST, e.a, e.b;
+SELECT e.a, e.b, e.rank_priority, max(e.last_seen) AS last_seen, na.id_type AS a_type, nb.id_type AS b_type FROM "out"."identity_edges" e JOIN "out"."identity_components" c ON c.node = e.a JOIN "out"."identity_violating" v ON v.component = c.component JOIN "out"."identity_nodes" na ON na.node = e.a JOIN "out"."identity_nodes" nb ON nb.node = e.b GROUP BY e.a, e.b, e.rank_priority, na.id_type, nb.id_type ORDER BY e.rank_priority, max(e.last_seen) DESC NULLS LAST, e.a, e.b;
 
 -- assignment
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_assignment__zcdp_new";

@@ -1,4 +1,4 @@
-#include "activation/destinations/audience_upload.h"
+#include "activation/destinations/audience_upload/audience_upload.h"
 
 #include <string>
 #include <vector>

@@ -27,7 +27,7 @@
 #include "zcdp/warehouse/warehouse.h"
 
 #include "activation/compile/sync_sql.h"
-#include "activation/destinations/webhook.h"
+#include "activation/destinations/webhook/webhook.h"
 #include "support/http_receiver.h"
 #include "support/postgres.h"
 #include "support/sync_shop.h"

@@ -1,4 +1,4 @@
-#include "activation/destinations/webhook.h"
+#include "activation/destinations/webhook/webhook.h"
 
 #include <cmath>
 #include <limits>

@@ -271,6 +271,27 @@ std::vector<ErrorCase> Cases() {
             "purpose: ads}\n"
             "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
        15, 56, "zcdp cannot tell which columns of a model are PII"},
+      // Each destination type validates its own block: another type's key is refused.
+      {"FileDestinationWithAUrl",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: file, path: o, format: csv, url: 'http://h/x', "
+            "audience: b, purpose: p}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       17, 49, "'url' is not a key of a file destination (a file destination takes path, format)"},
+      {"WebhookWithAFormat",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', format: csv, "
+            "audience: b, purpose: p}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       17, 49,
+       "'format' is not a key of a webhook destination (a webhook destination takes url, secret, "
+       "timeout, rate_limit)"},
+      {"ShareWithATimeout",
+       Plus("audiences:\n  - {name: b, where: x}\n"
+            "destinations:\n  - {name: d, type: warehouse_share, schema: s, timeout: 5s, "
+            "audience: b, purpose: p}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       17, 49, "'timeout' is not a key of a warehouse_share destination"},
       // --- Consent.
       {"ConsentUnknownSource",
        Plus("consent: {source: consent, purpose_column: p, granted_column: g}\n"), 14, 19,

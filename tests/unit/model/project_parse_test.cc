@@ -83,9 +83,9 @@ TEST(ProjectParseTest, DesignExampleIdentityTraitsAndActivation) {
   EXPECT_EQ(p->identity.strategy.value, "auto");
 
   ASSERT_EQ(p->traits.size(), 3u);
-  EXPECT_EQ(p->traits[0].aggregate_function, "count");
+  EXPECT_EQ(p->traits[0].aggregate_function, AggregateFunction::kCount);
   EXPECT_EQ(p->traits[0].window->value, "180d");
-  EXPECT_EQ(p->traits[1].aggregate_function, "sum");
+  EXPECT_EQ(p->traits[1].aggregate_function, AggregateFunction::kSum);
   EXPECT_EQ(p->traits[1].input_column->value, "amount");
   EXPECT_EQ(p->traits[2].pick->value, "most_recent");
   EXPECT_EQ(p->traits[2].input_column->value, "first_name");
@@ -100,10 +100,71 @@ TEST(ProjectParseTest, DesignExampleIdentityTraitsAndActivation) {
   EXPECT_EQ(d.purpose->value, "email_marketing");
   ASSERT_EQ(d.fields.size(), 2u);
   EXPECT_EQ(d.mode.value, "diff");
+  EXPECT_EQ(d.kind, DestinationType::kWebhook);
+  EXPECT_EQ(d.sync_mode, SyncMode::kDiff);
+  EXPECT_EQ(p->identity.strategy_kind, IdentityStrategy::kAuto);
   EXPECT_EQ(d.audience->pos.line, 48);
   ASSERT_TRUE(p->consent.has_value());
   EXPECT_EQ(p->consent->source.value, "consents");
   EXPECT_EQ(p->consent->granted_column.value, "granted");
+}
+
+// The project file's words resolve into enums at load time, each word to its own value, so
+// stages never compare raw strings.
+TEST(ProjectParseTest, WordsResolveIntoTypedConfig) {
+  const std::string text = R"(name: t
+warehouse: {type: duckdb, path: ':memory:'}
+identity: {strategy: sql, id_types: {email: {priority: 1}}}
+sources:
+  - {name: o, table: s.o, kind: events, timestamp: ts, identifiers: {email: email}}
+traits:
+  - {name: a1, source: o, aggregate: count}
+  - {name: a2, source: o, aggregate: sum(x)}
+  - {name: a3, source: o, aggregate: avg(x)}
+  - {name: a4, source: o, aggregate: min(x)}
+  - {name: a5, source: o, aggregate: max(x)}
+  - {name: a6, source: o, aggregate: first(x)}
+  - {name: a7, source: o, aggregate: last(x)}
+  - {name: a8, source: o, aggregate: count_distinct(x)}
+  - {name: a9, source: o, aggregate: most_frequent(x)}
+  - {name: p1, source: o, pick: most_recent, column: x}
+audiences:
+  - {name: b, where: "a1 > 1"}
+destinations:
+  - {name: w, type: webhook, url: 'http://127.0.0.1:1/x', audience: b, purpose: p, mode: full}
+  - {name: f, type: file, path: out, format: csv, audience: b, purpose: p, mode: mirror}
+  - {name: u, type: audience_upload, url: 'http://127.0.0.1:1/u', audience: b, purpose: p,
+     fields: [email]}
+  - {name: s, type: warehouse_share, schema: partner, audience: b, purpose: p}
+consent: {source: o, purpose_column: p, granted_column: g}
+)";
+  Diagnostics diags("t.yaml");
+  auto p = ParseProject(text, "t.yaml", "/t", diags);
+  ASSERT_TRUE(p.has_value());
+  ASSERT_FALSE(diags.has_errors()) << diags.ToString();
+  EXPECT_EQ(p->identity.strategy_kind, IdentityStrategy::kSql);
+  const std::vector<AggregateFunction> fns = {
+      AggregateFunction::kCount,        AggregateFunction::kSum,
+      AggregateFunction::kAvg,          AggregateFunction::kMin,
+      AggregateFunction::kMax,          AggregateFunction::kFirst,
+      AggregateFunction::kLast,         AggregateFunction::kCountDistinct,
+      AggregateFunction::kMostFrequent, AggregateFunction::kNone};
+  ASSERT_EQ(p->traits.size(), fns.size());
+  for (size_t i = 0; i < fns.size(); ++i) {
+    EXPECT_EQ(p->traits[i].aggregate_function, fns[i]) << p->traits[i].name.value;
+    if (fns[i] != AggregateFunction::kNone) {
+      EXPECT_EQ(AggregateFunctionNamed(AggregateFunctionName(fns[i])), fns[i]);
+    }
+  }
+  ASSERT_EQ(p->destinations.size(), 4u);
+  EXPECT_EQ(p->destinations[0].kind, DestinationType::kWebhook);
+  EXPECT_EQ(p->destinations[0].sync_mode, SyncMode::kFull);
+  EXPECT_EQ(p->destinations[1].kind, DestinationType::kFile);
+  EXPECT_EQ(p->destinations[1].sync_mode, SyncMode::kMirror);
+  EXPECT_EQ(p->destinations[2].kind, DestinationType::kAudienceUpload);
+  EXPECT_EQ(p->destinations[2].sync_mode, SyncMode::kDiff);
+  EXPECT_EQ(p->destinations[3].kind, DestinationType::kWarehouseShare);
+  for (const auto& d : p->destinations) EXPECT_EQ(DestinationTypeName(d.kind), d.type.value);
 }
 
 // The example exactly as DESIGN.md prints it declares neither `crm_id` nor `consents`.

@@ -1,4 +1,4 @@
-#include "activation/destinations/http_sender.h"
+#include "activation/destinations/http/http_sender.h"
 
 #include <algorithm>
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zcdp/common/digest.h"
+#include "zcdp/common/duration.h"
 #include "zcdp/common/log.h"
 
 namespace zcdp::activation {
@@ -275,6 +276,22 @@ std::optional<int64_t> HttpBatchSender::RetryAfterMs(const HttpResponse& respons
   const auto it = response.headers.find("retry-after");
   if (it == response.headers.end()) return std::nullopt;
   return ParseRetryAfterMs(it->second, options_.unix_seconds());
+}
+
+Result<HttpDestinationOptions> HttpOptionsFor(const DestinationConfig& dest) {
+  HttpDestinationOptions o;
+  o.url = dest.url ? dest.url->value : "";
+  if (dest.secret) {
+    Result<std::string> secret = ResolveSecret(*dest.secret);
+    if (!secret.ok()) return secret.status().WithContext("secret");
+    o.secret = std::move(secret).value();
+  }
+  if (dest.timeout) {
+    ZCDP_ASSIGN_OR_RETURN(Duration timeout, ParseDuration(dest.timeout->value));
+    o.timeout_ms = timeout.Millis();
+  }
+  o.rate_limit_per_second = static_cast<double>(dest.rate_limit);
+  return o;
 }
 
 }  // namespace zcdp::activation

@@ -14,6 +14,7 @@
 
 #include "zcdp/activation/destination.h"
 #include "zcdp/common/http.h"
+#include "zcdp/model/project.h"
 
 namespace zcdp::activation {
 
@@ -34,6 +35,10 @@ struct HttpDestinationOptions {
   std::function<int64_t()> unix_seconds;  // for Retry-After dates; empty = system clock
   std::optional<uint64_t> jitter_seed;    // empty = seeded from std::random_device
 };
+
+// The HTTP options a destination's config gives: url, secret (resolved from the environment
+// now; NotFound when unset), timeout and rate limit.
+Result<HttpDestinationOptions> HttpOptionsFor(const DestinationConfig& dest);
 
 // InvalidArgument unless `options` can be used: an http(s) URL, a positive timeout, at least
 // one attempt, a non-negative rate.

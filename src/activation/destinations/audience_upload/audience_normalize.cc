@@ -12,7 +12,7 @@
 #include "zcdp/common/digest.h"
 #include "zcdp/identity/normalize.h"
 
-#include "activation/destinations/audience_upload.h"
+#include "activation/destinations/audience_upload/audience_upload.h"
 
 namespace zcdp::activation {
 namespace {

@@ -1,4 +1,4 @@
-#include "activation/destinations/audience_upload.h"
+#include "activation/destinations/audience_upload/audience_upload.h"
 
 #include <algorithm>
 #include <optional>
@@ -112,6 +112,15 @@ Result<Delivery> AudienceUploadDestination::Deliver(const Batch& batch) {
   std::sort(delivery.failed.begin(), delivery.failed.end(),
             [](const RowFailure& a, const RowFailure& b) { return a.index < b.index; });
   return delivery;
+}
+
+Result<std::unique_ptr<Destination>> MakeAudienceUploadDestination(const DestinationConfig& dest) {
+  AudienceUploadOptions o;
+  ZCDP_ASSIGN_OR_RETURN(o.http, HttpOptionsFor(dest));
+  o.audience = dest.audience ? dest.audience->value : dest.model ? dest.model->value : "";
+  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<AudienceUploadDestination> d,
+                        AudienceUploadDestination::Create(std::move(o)));
+  return std::unique_ptr<Destination>(std::move(d));
 }
 
 }  // namespace zcdp::activation

@@ -1,4 +1,4 @@
-#include "activation/destinations/file_drop.h"
+#include "activation/destinations/file/file_drop.h"
 
 #include <cerrno>
 #include <cstring>
@@ -197,6 +197,16 @@ Result<Delivery> FileDropDestination::Deliver(const Batch& batch) {
   delivery.bytes = static_cast<int64_t>(bytes.size());
   delivery.payload_sha256 = Sha256Hex(bytes);
   return delivery;
+}
+
+Result<std::unique_ptr<Destination>> MakeFileDropDestination(const DestinationConfig& dest) {
+  if (!dest.path) return Status::Invalid("a file destination needs 'path'");
+  const std::string format = dest.format ? dest.format->value : "jsonl";
+  const FileDropDestination::Format f = format == "csv" ? FileDropDestination::Format::kCsv
+                                        : format == "parquet"
+                                            ? FileDropDestination::Format::kParquet
+                                            : FileDropDestination::Format::kJsonl;
+  return std::unique_ptr<Destination>(std::make_unique<FileDropDestination>(dest.path->value, f));
 }
 
 }  // namespace zcdp::activation

@@ -5,8 +5,9 @@
 #include <string>
 
 #include "zcdp/activation/destination.h"
+#include "zcdp/model/project.h"
 
-#include "activation/destinations/http_sender.h"
+#include "activation/destinations/http/http_sender.h"
 
 namespace zcdp::activation {
 
@@ -40,5 +41,8 @@ class WebhookDestination final : public Destination {
 // Exposed for tests and `zcdp plan`.
 std::string WebhookBody(const Batch& batch, std::span<const size_t> indices,
                         const std::string& idempotency_key);
+
+// The webhook a `type: webhook` destination describes (url, secret, timeout, rate_limit).
+Result<std::unique_ptr<Destination>> MakeWebhookDestination(const DestinationConfig& dest);
 
 }  // namespace zcdp::activation

@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "zcdp/activation/destination.h"
+#include "zcdp/model/project.h"
 
-#include "activation/destinations/http_sender.h"
+#include "activation/destinations/http/http_sender.h"
 
 namespace zcdp::activation {
 
@@ -71,5 +72,9 @@ class AudienceUploadDestination final : public Destination {
   std::string audience_;
   HttpBatchSender sender_;
 };
+
+// The upload a `type: audience_upload` destination describes (url, secret, timeout,
+// rate_limit; the audience or model names the list).
+Result<std::unique_ptr<Destination>> MakeAudienceUploadDestination(const DestinationConfig& dest);
 
 }  // namespace zcdp::activation

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "zcdp/activation/destination.h"
+#include "zcdp/model/project.h"
 
 namespace zcdp::activation {
 
@@ -29,5 +30,8 @@ class FileDropDestination final : public Destination {
   std::string dir_;
   Format format_;
 };
+
+// The file drop a `type: file` destination describes (path, format; jsonl by default).
+Result<std::unique_ptr<Destination>> MakeFileDropDestination(const DestinationConfig& dest);
 
 }  // namespace zcdp::activation

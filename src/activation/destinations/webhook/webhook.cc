@@ -1,4 +1,4 @@
-#include "activation/destinations/webhook.h"
+#include "activation/destinations/webhook/webhook.h"
 
 #include <numeric>
 #include <string>
@@ -54,6 +54,13 @@ Result<Delivery> WebhookDestination::Deliver(const Batch& batch) {
   std::vector<size_t> all(batch.records.size());
   std::iota(all.begin(), all.end(), size_t{0});
   return sender_.Send(batch, all, &WebhookBody);
+}
+
+Result<std::unique_ptr<Destination>> MakeWebhookDestination(const DestinationConfig& dest) {
+  ZCDP_ASSIGN_OR_RETURN(HttpDestinationOptions o, HttpOptionsFor(dest));
+  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<WebhookDestination> d,
+                        WebhookDestination::Create(std::move(o)));
+  return std::unique_ptr<Destination>(std::move(d));
 }
 
 }  // namespace zcdp::activation
