@@ -24,13 +24,13 @@ OutputColumn ProfileId(std::string name) {
 OutputTable Entry(std::string name, OutputKind kind, std::string stage, bool customer_values,
                   std::vector<OutputColumn> columns, std::vector<std::string> key = {},
                   bool created_from_registry = false) {
-  return {std::move(name), kind,           std::move(stage), customer_values, true,
+  return {std::move(name),    kind,           std::move(stage),     customer_values, true,
           std::move(columns), std::move(key), created_from_registry};
 }
 
 // An object whose columns depend on the project; `columns` are those every instance has.
 OutputTable Varying(std::string name, OutputKind kind, std::string stage,
-                 std::vector<OutputColumn> columns) {
+                    std::vector<OutputColumn> columns) {
   OutputTable t = Entry(std::move(name), kind, std::move(stage), true, std::move(columns));
   t.fixed_columns = false;
   return t;
@@ -93,9 +93,9 @@ std::vector<OutputTable> IdentityInputTables() {
 
 std::vector<OutputTable> IdentityGraphTables() {
   const OutputKind table = OutputKind::kTable, scratch = OutputKind::kScratch;
-  const std::vector<OutputColumn> graph = {Col("id_type", kText),     Id("id_value"),
-                                           ProfileId("profile_id"),   Col("first_seen", kTs),
-                                           Col("last_seen", kTs),     Col("source_count", kBigInt)};
+  const std::vector<OutputColumn> graph = {Col("id_type", kText),   Id("id_value"),
+                                           ProfileId("profile_id"), Col("first_seen", kTs),
+                                           Col("last_seen", kTs),   Col("source_count", kBigInt)};
   return {
       Entry("identity_components", table, "identity", true,
             {Col("node", kBigInt), Col("component", kBigInt)}),
@@ -125,7 +125,8 @@ std::vector<OutputTable> IdentityGraphTables() {
 std::vector<OutputTable> LaterTables() {
   const OutputKind table = OutputKind::kTable, scratch = OutputKind::kScratch;
   const SqlType ts = kTs;
-  OutputTable share = Varying("*", OutputKind::kView, "sync", {ProfileId("profile_id")});
+  // member_key: SHA-256 of the profile id; the mapped fields follow (PII ones hashed).
+  OutputTable share = Varying("*", OutputKind::kView, "sync", {Col("member_key", kText)});
   share.in_destination_schema = true;
   return {
       // A table instead when profiles.materialize is set.
@@ -141,11 +142,16 @@ std::vector<OutputTable> LaterTables() {
             {NotNull("destination", kText),
              {"record_key", kText, true, false, false, true},
              Col("checksum", kText),  // NULL: removed
-             NotNull("run_id", kBigInt), NotNull("synced_at", ts)}),
+             NotNull("run_id", kBigInt),
+             NotNull("synced_at", ts)}),
       Fixed("activation_log", table, "sync", true,
-            {NotNull("run_id", kBigInt), NotNull("destination", kText),
-             {"record_key", kText, true, false, false, true}, NotNull("action", kText),
-             NotNull("status", kText), Col("error", kText), Col("batch_key", kText),
+            {NotNull("run_id", kBigInt),
+             NotNull("destination", kText),
+             {"record_key", kText, true, false, false, true},
+             NotNull("action", kText),
+             NotNull("status", kText),
+             Col("error", kText),
+             Col("batch_key", kText),
              NotNull("logged_at", ts)}),
       Fixed("copy_ledger", table, "sync", false,
             {NotNull("run_id", kBigInt), NotNull("destination", kText),
@@ -154,8 +160,9 @@ std::vector<OutputTable> LaterTables() {
              Col("payload_sha256", kText), Col("batch_key", kText), NotNull("sent_at", ts)}),
       // One per destination: the diff to deliver, with the mapped fields after these.
       Varying("sync_pending_*", scratch, "sync",
-           {Col("action", kText), {"record_key", kText, false, false, false, true},
-            Col("checksum", kText)}),
+              {Col("action", kText),
+               {"record_key", kText, false, false, false, true},
+               Col("checksum", kText)}),
       // A warehouse_share destination's view, named after it, in the schema it names.
       share,
   };
