@@ -2,6 +2,7 @@
 
 #include "zcdp/audiences/compile.h"
 #include "zcdp/expr/check.h"
+#include "zcdp/step/output_tables.h"
 
 namespace zcdp::audience {
 
@@ -21,17 +22,8 @@ class MembershipSql {
   }
 
   std::vector<std::string> CreateTables() const {
-    using C = Dialect::ColumnDef;
-    const SqlType text = SqlType::kText;
-    const SqlType ts = SqlType::kTimestamp;
-    return {
-        d_.CreateTableIfNotExists(schema_, "audience_membership",
-                                  {C{"audience", text}, C{"profile_id", text}, C{"since", ts}}, {}),
-        d_.CreateTableIfNotExists(
-            schema_, "audience_history",
-            {C{"audience", text}, C{"profile_id", text}, C{"entered_at", ts}, C{"exited_at", ts}},
-            {}),
-    };
+    return {CreateOutputTable(d_, schema_, "audience_membership"),
+            CreateOutputTable(d_, schema_, "audience_history")};
   }
 
   // The scratch table of the members of the audience being updated.
@@ -175,12 +167,7 @@ Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project, Warehous
   ZCDP_ASSIGN_OR_RETURN(std::vector<std::string> order, AudienceOrder(project));
   ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(project, wh));
   const Compiler compiler(project, d, catalog, profiles_relation, traits);
-  ZCDP_ASSIGN_OR_RETURN(int64_t has_members,
-                        QueryInt(wh,
-                                 "SELECT count(*) FROM information_schema.tables WHERE "
-                                 "table_schema = " +
-                                     d.Placeholder(1) + " AND table_name = 'audience_membership'",
-                                 {Value::Text(project.warehouse.output_schema)}));
+  ZCDP_ASSIGN_OR_RETURN(bool has_members, OutputTableExists(project, wh, "audience_membership"));
   std::vector<AudiencePlan> plans;
   for (const auto& name : order) {
     AudiencePlan plan;
@@ -188,7 +175,7 @@ Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project, Warehous
     ZCDP_ASSIGN_OR_RETURN(plan.sql, compiler.AudienceSql(name));
     const std::string next = "(SELECT DISTINCT profile_id FROM (" + plan.sql + ") q)";
     ZCDP_ASSIGN_OR_RETURN(plan.next, QueryInt(wh, "SELECT count(*) FROM " + next + " n"));
-    if (has_members == 0) {
+    if (!has_members) {
       plan.entering = plan.next;
       plans.push_back(std::move(plan));
       continue;

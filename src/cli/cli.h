@@ -12,6 +12,7 @@
 #include "zcdp/expr/catalog.h"
 #include "zcdp/model/project.h"
 #include "zcdp/run/pipeline.h"
+#include "zcdp/step/output_tables.h"
 #include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp::cli {
@@ -71,9 +72,6 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
 // The audience compiler as `zcdp run` uses it: traits computed inline (only those an
 // audience reads) over the profiles view, or read from the materialised profiles table.
 audience::Compiler AudienceCompiler(const OpenedProject& opened);
-
-// True when the table or view <output_schema>.<name> exists: what a step wrote earlier.
-Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std::string& name);
 
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
 // `full_refresh` re-reads every source in full, ignoring watermarks.

@@ -21,15 +21,7 @@ Result<std::pair<nlohmann::ordered_json, nlohmann::ordered_json>> TraitsAndAudie
   const std::string q = d.QuoteIdentifier(schema) + ".";
   nlohmann::ordered_json traits = nlohmann::ordered_json::object();
   nlohmann::ordered_json audiences = nlohmann::ordered_json::array();
-  const auto exists = [&](const std::string& name) -> Result<bool> {
-    ZCDP_ASSIGN_OR_RETURN(int64_t n,
-                          QueryInt(wh,
-                                   "SELECT count(*) FROM information_schema.tables "
-                                   "WHERE table_schema = " +
-                                       d.Placeholder(1) + " AND table_name = " + d.Placeholder(2),
-                                   {Value::Text(schema), Value::Text(name)}));
-    return n > 0;
-  };
+  const auto exists = [&](const std::string& name) { return OutputTableExists(project, wh, name); };
   const std::vector<Value> id = {Value::Text(profile_id)};
   ZCDP_ASSIGN_OR_RETURN(bool has_profiles, exists("profiles"));
   if (has_profiles) {

@@ -104,17 +104,6 @@ audience::Compiler AudienceCompiler(const OpenedProject& opened) {
                                                    : audience::TraitValues::kInline);
 }
 
-Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std::string& name) {
-  const Dialect& d = wh.dialect();
-  ZCDP_ASSIGN_OR_RETURN(
-      int64_t n, QueryInt(wh,
-                          "SELECT count(*) FROM information_schema.tables "
-                          "WHERE table_schema = " +
-                              d.Placeholder(1) + " AND table_name = " + d.Placeholder(2),
-                          {Value::Text(project.warehouse.output_schema), Value::Text(name)}));
-  return n > 0;
-}
-
 int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
   return RunProjectPipeline(project, wh, StandardPipeline(), full_refresh);
 }

@@ -2,6 +2,7 @@
 
 #include "zcdp/identity/identity.h"
 #include "zcdp/identity/normalize.h"
+#include "zcdp/step/output_tables.h"
 
 namespace zcdp {
 
@@ -88,19 +89,8 @@ std::string IdentitySql::SourceSelect(const SourceConfig& s) const {
 }
 
 std::vector<std::string> IdentitySql::CreateIncrementalTables() const {
-  using C = Dialect::ColumnDef;
-  return {
-      d_.CreateTableIfNotExists(
-          schema(), "identity_observations",
-          {C{"source", SqlType::kText}, C{"row_key", SqlType::kText}, C{"ts", SqlType::kTimestamp},
-           C{"id_type", SqlType::kText}, C{"raw_value", SqlType::kText}},
-          {}),
-      d_.CreateTableIfNotExists(
-          schema(), "identity_watermarks",
-          {C{"source", SqlType::kText, true}, C{"fingerprint", SqlType::kText},
-           C{"watermark", SqlType::kTimestamp}},
-          {"source"}),
-  };
+  return {CreateOutputTable(d_, schema(), "identity_observations"),
+          CreateOutputTable(d_, schema(), "identity_watermarks")};
 }
 
 std::string IdentitySql::Fingerprint(const SourceConfig& s) {
@@ -156,11 +146,7 @@ std::string IdentitySql::NullCounts(const SourceConfig& source) const {
 }
 
 std::string IdentitySql::CreatePhoneMap() const {
-  return d_.CreateTableIfNotExists(project_.warehouse.output_schema, "identity_phone_map",
-                                   {{"raw_value", SqlType::kText, true},
-                                    {"region", SqlType::kText, true},
-                                    {"value", SqlType::kText}},
-                                   {"raw_value", "region"});
+  return CreateOutputTable(d_, schema(), "identity_phone_map");
 }
 
 std::string IdentitySql::PhonesToNormalize(const IdTypeSpec& type) const {

@@ -1,38 +1,23 @@
 #include "identity/stable_ids.h"
 
+#include "zcdp/step/output_tables.h"
+
 namespace zcdp {
 namespace {}  // namespace
 
 std::vector<std::string> StableIdSql::CreateHistoryTables(const IdentitySql& q) {
-  using C = Dialect::ColumnDef;
   const Dialect& d = q.dialect();
-  const SqlType text = SqlType::kText;
-  const SqlType bigint = SqlType::kBigInt;
-  std::vector<std::string> out = {
-      d.CreateTableIfNotExists(q.schema(), "identity_graph",
-                               {C{"id_type", text}, C{"id_value", text}, C{"profile_id", text},
-                                C{"first_seen", SqlType::kTimestamp},
-                                C{"last_seen", SqlType::kTimestamp}, C{"source_count", bigint}},
-                               {}),
-      d.CreateTableIfNotExists(q.schema(), "profile_merges",
-                               {C{"run_id", bigint}, C{"absorbed_profile_id", text},
-                                C{"surviving_profile_id", text}, C{"reason", text}},
-                               {}),
-      d.CreateTableIfNotExists(
-          q.schema(), "identity_conflicts",
-          {C{"run_id", bigint}, C{"a_type", text}, C{"a_value", text}, C{"b_type", text},
-           C{"b_value", text}, C{"rule", text}, C{"profile_id", text}},
-          {}),
-  };
-  // Scratch tables of this run, emptied each time.
-  for (const auto& sql : {"DROP TABLE IF EXISTS " + q.T("identity_dropped"),
-                          "DROP TABLE IF EXISTS " + q.T("identity_guardrail_labels")}) {
-    out.push_back(sql);
+  std::vector<std::string> out;
+  for (const char* name : {"identity_graph", "profile_merges", "identity_conflicts"}) {
+    out.push_back(CreateOutputTable(d, q.schema(), name));
   }
-  out.push_back(d.CreateTableIfNotExists(q.schema(), "identity_dropped",
-                                         {C{"a", bigint}, C{"b", bigint}, C{"rule", text}}, {}));
-  out.push_back(d.CreateTableIfNotExists(q.schema(), "identity_guardrail_labels",
-                                         {C{"node", bigint}, C{"component", bigint}}, {}));
+  // Scratch tables of this run, emptied each time.
+  for (const char* name : {"identity_dropped", "identity_guardrail_labels"}) {
+    out.push_back("DROP TABLE IF EXISTS " + q.T(name));
+  }
+  for (const char* name : {"identity_dropped", "identity_guardrail_labels"}) {
+    out.push_back(CreateOutputTable(d, q.schema(), name));
+  }
   return out;
 }
 

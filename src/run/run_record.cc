@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zcdp/sql/dialect.h"
+#include "zcdp/step/output_tables.h"
 
 namespace zcdp {
 namespace {
@@ -25,23 +26,10 @@ std::string StepsJson(const std::vector<StepOutcome>& steps) {
 Status EnsureOutputSchema(const Project& project, Warehouse& wh) {
   const Dialect& d = wh.dialect();
   const std::string& schema = project.warehouse.output_schema;
-  using C = Dialect::ColumnDef;
   const std::string statements[] = {
       d.CreateSchemaIfNotExists(schema),
-      d.CreateTableIfNotExists(
-          schema, "runs",
-          {C{"run_id", SqlType::kBigInt, true}, C{"started_at", SqlType::kTimestamp, true},
-           C{"finished_at", SqlType::kTimestamp}, C{"status", SqlType::kText, true},
-           C{"zcdp_version", SqlType::kText}, C{"project", SqlType::kText},
-           C{"steps", SqlType::kJson}},
-          {"run_id"}),
-      d.CreateTableIfNotExists(
-          schema, "run_steps",
-          {C{"run_id", SqlType::kBigInt, true}, C{"step", SqlType::kText, true},
-           C{"position", SqlType::kBigInt}, C{"started_at", SqlType::kTimestamp},
-           C{"finished_at", SqlType::kTimestamp}, C{"status", SqlType::kText},
-           C{"counts", SqlType::kJson}, C{"error", SqlType::kText}},
-          {"run_id", "step"}),
+      CreateOutputTable(d, schema, "runs"),
+      CreateOutputTable(d, schema, "run_steps"),
   };
   for (const auto& sql : statements) {
     ZCDP_RETURN_IF_ERROR(wh.Execute(sql).WithContext("creating output schema '" + schema + "'"));

@@ -1,3 +1,6 @@
+#include <optional>
+
+#include "zcdp/step/output_tables.h"
 #include "zcdp/traits/traits.h"
 
 namespace zcdp {
@@ -23,21 +26,18 @@ Result<StepCounts> RunTraits(StepContext& ctx) {
   ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(ctx.project, d));
   ctx.progress(0.1);
   // Switching between a view and a table: drop the other kind first.
-  ZCDP_ASSIGN_OR_RETURN(std::string kind,
-                        QueryText(wh,
-                                  "SELECT table_type FROM information_schema.tables WHERE "
-                                  "table_schema = " +
-                                      d.Placeholder(1) + " AND table_name = " + d.Placeholder(2),
-                                  {Value::Text(schema), Value::Text("profiles")}));
+  ZCDP_ASSIGN_OR_RETURN(std::optional<TableInfo> now,
+                        FindOutputObject(ctx.project, wh, "profiles"));
+  const bool is_view = now && now->is_view, is_table = now && !now->is_view;
   const std::string target = d.QuoteIdentifier(schema) + "." + d.QuoteIdentifier("profiles");
   const bool materialize = ctx.project.profiles.materialize;
   // PostgreSQL cannot replace a view whose columns changed (a trait added or removed): then
   // the view is dropped and created again, in the step's transaction. When the columns are
   // the same it is replaced in place, so that views a user built on it keep working.
-  if (kind == "VIEW" && (materialize || !SameColumns(wh, schema, select))) {
+  if (is_view && (materialize || !SameColumns(wh, schema, select))) {
     ZCDP_RETURN_IF_ERROR(wh.Execute("DROP VIEW " + target));
   }
-  if (!kind.empty() && kind != "VIEW" && !materialize) {
+  if (is_table && !materialize) {
     ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE " + target));
   }
   if (materialize) {

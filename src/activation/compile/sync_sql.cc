@@ -4,6 +4,7 @@
 
 #include "zcdp/common/digest.h"
 #include "zcdp/identity/identity.h"
+#include "zcdp/step/output_tables.h"
 
 namespace zcdp::activation {
 
@@ -14,31 +15,10 @@ std::string SyncSql::Out(std::string_view table) const {
 }
 
 std::vector<std::string> SyncSql::CreateTables() const {
-  using C = Dialect::ColumnDef;
   const std::string& schema = p_.warehouse.output_schema;
-  return {
-      d_.CreateTableIfNotExists(
-          schema, kSyncStateTable,
-          {C{"destination", SqlType::kText, true}, C{"record_key", SqlType::kText, true},
-           C{"checksum", SqlType::kText},  // NULL: removed
-           C{"run_id", SqlType::kBigInt, true}, C{"synced_at", SqlType::kTimestamp, true}},
-          {}),
-      d_.CreateTableIfNotExists(
-          schema, kActivationLogTable,
-          {C{"run_id", SqlType::kBigInt, true}, C{"destination", SqlType::kText, true},
-           C{"record_key", SqlType::kText, true}, C{"action", SqlType::kText, true},
-           C{"status", SqlType::kText, true}, C{"error", SqlType::kText},
-           C{"batch_key", SqlType::kText}, C{"logged_at", SqlType::kTimestamp, true}},
-          {}),
-      d_.CreateTableIfNotExists(
-          schema, kCopyLedgerTable,
-          {C{"run_id", SqlType::kBigInt, true}, C{"destination", SqlType::kText, true},
-           C{"destination_type", SqlType::kText, true}, C{"purpose", SqlType::kText, true},
-           C{"fields", SqlType::kText, true}, C{"rows", SqlType::kBigInt, true},
-           C{"bytes", SqlType::kBigInt, true}, C{"payload_sha256", SqlType::kText},
-           C{"batch_key", SqlType::kText}, C{"sent_at", SqlType::kTimestamp, true}},
-          {}),
-  };
+  return {CreateOutputTable(d_, schema, kSyncStateTable),
+          CreateOutputTable(d_, schema, kActivationLogTable),
+          CreateOutputTable(d_, schema, kCopyLedgerTable)};
 }
 
 std::string SyncSql::ConsentCondition(std::string_view purpose, std::string_view profile_id) const {

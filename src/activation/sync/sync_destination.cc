@@ -10,6 +10,7 @@
 #include "zcdp/activation/sync.h"
 #include "zcdp/common/log.h"
 #include "zcdp/sql/dialect.h"
+#include "zcdp/step/output_tables.h"
 
 #include "activation/compile/sync_sql.h"
 #include "activation/sync/checkpoint.h"
@@ -307,10 +308,7 @@ Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,
                           QueryInt(wh, "SELECT count(*) FROM (" + sql.MembersSql(dest) + ") m"));
     return plan;
   }
-  ZCDP_ASSIGN_OR_RETURN(std::vector<TableInfo> tables,
-                        wh.ListTables(project.warehouse.output_schema));
-  const bool has_state = std::any_of(tables.begin(), tables.end(),
-                                     [](const TableInfo& t) { return t.name == kSyncStateTable; });
+  ZCDP_ASSIGN_OR_RETURN(bool has_state, OutputTableExists(project, wh, kSyncStateTable));
   // One evaluation of the members: the diff with its unchanged rows, counted by action.
   ZCDP_ASSIGN_OR_RETURN(auto counts, CountActions(wh, sql.PlanSql(dest, has_state)));
   plan.upserts = counts["upsert"];
