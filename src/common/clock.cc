@@ -56,8 +56,8 @@ Result<int64_t> ParseUtcTimestamp(std::string_view text) {
   }
   int64_t frac = 0;
   if (s.size() > 10) {
-    if ((s[10] != 'T' && s[10] != ' ') || !Digits(s, 11, 2, &h) || s.size() < 16 ||
-        s[13] != ':' || !Digits(s, 14, 2, &mi)) {
+    if ((s[10] != 'T' && s[10] != ' ') || !Digits(s, 11, 2, &h) || s.size() < 16 || s[13] != ':' ||
+        !Digits(s, 14, 2, &mi)) {
       return BadTimestamp(text);
     }
     size_t pos = 16;

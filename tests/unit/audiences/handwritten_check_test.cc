@@ -122,8 +122,8 @@ std::unique_ptr<Warehouse> HandwrittenCheck::warehouse_;
 std::unique_ptr<Catalog> HandwrittenCheck::catalog_;
 
 // The members the run stored equal the hand-written SQL evaluated at the moment of the run
-// (the run evaluates every audience in one transaction and stamps new members with its
-// current timestamp, so `since` is that moment).
+// (the run evaluates every audience at its as_of instant and stamps new members with it, so
+// `since` is that moment).
 TEST_P(HandwrittenCheck, StoredMembershipEqualsHandwrittenAtRunTime) {
   const std::string& name = GetParam();
   const std::vector<Value> audience = {Value::Text(name)};

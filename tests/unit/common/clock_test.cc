@@ -1,10 +1,10 @@
 // UTC instants as text and back, whatever the process's time zone.
+#include "zcdp/common/clock.h"
+
 #include <cstdlib>
 #include <ctime>
 
 #include <gtest/gtest.h>
-
-#include "zcdp/common/clock.h"
 
 namespace zcdp {
 namespace {

@@ -107,8 +107,8 @@ Snapshot Read(const WarehouseOptions& options, const std::string& zone, const st
 // The number of profiles whose traits differ, with the first few named.
 ::testing::AssertionResult SameTraits(const Snapshot& utc, const Snapshot& ahead) {
   if (utc.traits.size() != ahead.traits.size()) {
-    return ::testing::AssertionFailure() << utc.traits.size() << " vs " << ahead.traits.size()
-                                         << " profiles";
+    return ::testing::AssertionFailure()
+           << utc.traits.size() << " vs " << ahead.traits.size() << " profiles";
   }
   int differ = 0;
   std::string sample;
