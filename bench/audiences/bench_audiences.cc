@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zcdp/audiences/compile.h"
+#include "zcdp/common/clock.h"
 #include "zcdp/expr/catalog.h"
 #include "zcdp/model/project.h"
 #include "zcdp/traits/traits.h"
@@ -261,12 +262,14 @@ Result<Measurement> MeasureAudience(Warehouse& wh, const audience::Compiler& com
 // Every demo audience, in one read-only transaction (one current timestamp for all).
 Result<std::vector<Measurement>> MeasureAll(Warehouse& wh, const Project& project) {
   ZCDP_ASSIGN_OR_RETURN(expr::Catalog catalog, expr::LoadCatalog(project, wh));
-  const audience::Compiler compiler(project, wh.dialect(), catalog, "",
+  const int64_t as_of = SystemClock::Instance().NowMicros();
+  const audience::Compiler compiler(project, wh.dialect(), catalog, as_of, "",
                                     audience::TraitValues::kInline);
   Transaction tx(wh);
   ZCDP_RETURN_IF_ERROR(tx.Begin());
   std::vector<Measurement> out;
-  for (const auto& hand : testing::DemoAudienceSql(project.warehouse.output_schema)) {
+  for (const auto& hand : testing::DemoAudienceSql(project.warehouse.output_schema,
+                                                   wh.dialect().TimestampLiteral(as_of))) {
     ZCDP_ASSIGN_OR_RETURN(Measurement m, MeasureAudience(wh, compiler, hand));
     out.push_back(std::move(m));
   }

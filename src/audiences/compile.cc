@@ -32,10 +32,11 @@ struct Aggregate {
 }  // namespace
 
 Compiler::Compiler(const Project& project, const Dialect& dialect, const expr::Catalog& catalog,
-                   std::string profiles_relation, TraitValues traits)
+                   int64_t as_of_micros, std::string profiles_relation, TraitValues traits)
     : p_(project),
       d_(dialect),
       catalog_(catalog),
+      as_of_(as_of_micros),
       profiles_(std::move(profiles_relation)),
       inline_traits_(profiles_.empty() && traits == TraitValues::kInline) {
   if (profiles_.empty()) {
@@ -86,7 +87,8 @@ class ConditionBuilder {
     const std::string schema = d.QuoteIdentifier(c_.project().warehouse.output_schema);
     std::string profiles = c_.profiles_relation();
     if (uses_traits && c_.inline_traits()) {
-      ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(c_.project(), d, traits));
+      ZCDP_ASSIGN_OR_RETURN(std::string select,
+                            ProfilesSql(c_.project(), d, c_.as_of_micros(), traits));
       profiles = "(" + select + ")";
     }
     std::string ctes;
@@ -102,7 +104,8 @@ class ConditionBuilder {
       driven_by_ = required;  // holds for every driver row: not tested again
       if (uses_traits && c_.inline_traits()) {
         // The traits of those members only.
-        ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(c_.project(), d, traits, driver));
+        ZCDP_ASSIGN_OR_RETURN(std::string select,
+                              ProfilesSql(c_.project(), d, c_.as_of_micros(), traits, driver));
         driver = "(" + select + ")";
       } else if (uses_traits) {
         joins = " LEFT JOIN " + profiles + " tr ON tr.profile_id = p.profile_id" + joins;
@@ -251,8 +254,8 @@ class ConditionBuilder {
     const EventQuery& ev = EventOf(*a.node);
     std::vector<std::string> conds;
     if (ev.window.kind != Window::Kind::kNone && source.timestamp) {
-      conds.push_back(
-          expr::WindowSql(ev.window, "r." + d.QuoteIdentifier(source.timestamp->value), d));
+      conds.push_back(expr::WindowSql(ev.window, "r." + d.QuoteIdentifier(source.timestamp->value),
+                                      c_.as_of_micros(), d));
     }
     if (!ev.filter.empty()) conds.push_back(expr::FilterSql(ev.filter.front(), "r", d));
     return Join(conds, " AND ");

@@ -62,11 +62,13 @@ struct Changes {
   int64_t exited = 0;
 };
 
+// Replaces the members of audience `name` by the rows of `select`; stays start and end at
+// the run's instant `as_of`.
 Result<Changes> UpdateAudience(Warehouse& wh, const MembershipSql& m, const std::string& name,
-                               const std::string& select) {
+                               const std::string& select, int64_t as_of) {
   const Dialect& d = m.d();
   const std::vector<Value> a = {Value::Text(name)};
-  const std::string now = d.CurrentTimestamp();
+  const std::string now = d.TimestampLiteral(as_of);
   for (const auto& sql : m.CreateCurrent(select)) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
   Changes c;
   ZCDP_ASSIGN_OR_RETURN(c.size, QueryInt(wh, "SELECT count(*) FROM " + m.Current()));
@@ -92,8 +94,9 @@ Result<Changes> UpdateAudience(Warehouse& wh, const MembershipSql& m, const std:
   return c;
 }
 
-// Members of audiences that are no longer in the project exit.
-Result<int64_t> RetireRemoved(Warehouse& wh, const MembershipSql& m, const Project& project) {
+// Members of audiences that are no longer in the project exit, at the run's instant.
+Result<int64_t> RetireRemoved(Warehouse& wh, const MembershipSql& m, const Project& project,
+                              int64_t as_of) {
   const Dialect& d = m.d();
   std::vector<Value> names;
   std::string list;
@@ -105,8 +108,9 @@ Result<int64_t> RetireRemoved(Warehouse& wh, const MembershipSql& m, const Proje
   ZCDP_ASSIGN_OR_RETURN(
       int64_t n,
       QueryInt(wh, "SELECT count(*) FROM " + m.T("audience_membership") + " WHERE " + gone, names));
-  ZCDP_RETURN_IF_ERROR(wh.Execute("UPDATE " + m.T("audience_history") + " SET exited_at = " +
-                                      d.CurrentTimestamp() + " WHERE exited_at IS NULL AND " + gone,
+  ZCDP_RETURN_IF_ERROR(wh.Execute("UPDATE " + m.T("audience_history") +
+                                      " SET exited_at = " + d.TimestampLiteral(as_of) +
+                                      " WHERE exited_at IS NULL AND " + gone,
                                   names));
   ZCDP_RETURN_IF_ERROR(
       wh.Execute("DELETE FROM " + m.T("audience_membership") + " WHERE " + gone, names));
@@ -122,14 +126,15 @@ Result<StepCounts> RunAudiences(StepContext& ctx) {
   // A materialised profiles table is read as is; over the view, each audience computes only
   // the traits it reads.
   const Compiler compiler(
-      ctx.project, wh.dialect(), catalog, "",
+      ctx.project, wh.dialect(), catalog, ctx.as_of_micros, "",
       ctx.project.profiles.materialize ? TraitValues::kProfilesRelation : TraitValues::kInline);
   StepCounts counts;
-  ZCDP_ASSIGN_OR_RETURN(counts["retired_members"], RetireRemoved(wh, m, ctx.project));
+  ZCDP_ASSIGN_OR_RETURN(counts["retired_members"],
+                        RetireRemoved(wh, m, ctx.project, ctx.as_of_micros));
   for (size_t i = 0; i < order.size(); ++i) {
     const std::string& name = order[i];
     ZCDP_ASSIGN_OR_RETURN(std::string select, compiler.AudienceSql(name));
-    auto changes = UpdateAudience(wh, m, name, select);
+    auto changes = UpdateAudience(wh, m, name, select, ctx.as_of_micros);
     if (!changes.ok()) return changes.status().WithContext("audience '" + name + "'");
     counts[name + ".size"] = changes->size;
     counts[name + ".entered"] = changes->entered;
@@ -160,13 +165,14 @@ Step AudiencesStep() {
 }
 
 Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project, Warehouse& wh,
+                                                int64_t as_of_micros,
                                                 const std::string& profiles_relation,
                                                 TraitValues traits) {
   const MembershipSql m(project, wh.dialect());
   const Dialect& d = wh.dialect();
   ZCDP_ASSIGN_OR_RETURN(std::vector<std::string> order, AudienceOrder(project));
   ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(project, wh));
-  const Compiler compiler(project, d, catalog, profiles_relation, traits);
+  const Compiler compiler(project, d, catalog, as_of_micros, profiles_relation, traits);
   ZCDP_ASSIGN_OR_RETURN(bool has_members, OutputTableExists(project, wh, "audience_membership"));
   std::vector<AudiencePlan> plans;
   for (const auto& name : order) {

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "zcdp/audiences/compile.h"
+#include "zcdp/common/clock.h"
 #include "zcdp/common/status.h"
 #include "zcdp/expr/catalog.h"
 #include "zcdp/model/project.h"
@@ -29,7 +30,15 @@ struct GlobalOptions {
   std::string log_level = "info";
   bool quiet = false;
   bool verbose = false;
+  std::string as_of;  // --as-of: the UTC instant runs and plans evaluate at ("" = now)
 };
+
+// The clock whose reading is the as_of of runs, plans and --live audiences: the system
+// clock, or the fixed instant set by SetAsOf (global --as-of).
+const Clock& AsOfClock();
+// Makes AsOfClock() read `micros` (since the epoch, UTC) from now on. Not thread-safe: call
+// before any command runs.
+void SetAsOf(int64_t micros);
 
 // Each command adds its subcommand to `app` and sets `*action` to the function that runs it
 // when the subcommand is chosen. The action returns the exit code.
@@ -71,7 +80,8 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
 
 // The audience compiler as `zcdp run` uses it: traits computed inline (only those an
 // audience reads) over the profiles view, or read from the materialised profiles table.
-audience::Compiler AudienceCompiler(const OpenedProject& opened);
+// Windows count back from `as_of_micros`.
+audience::Compiler AudienceCompiler(const OpenedProject& opened, int64_t as_of_micros);
 
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
 // `full_refresh` re-reads every source in full, ignoring watermarks.

@@ -140,7 +140,7 @@ int RunList(const GlobalOptions& global, const AudienceOptions& o) {
 // The compiled membership SELECT of a known audience, as `zcdp run` compiles it.
 Result<std::string> CompiledSql(const OpenedProject& opened, const std::string& name) {
   ZCDP_RETURN_IF_ERROR(CheckAudienceName(opened.project, name));
-  const audience::Compiler compiler = AudienceCompiler(opened);
+  const audience::Compiler compiler = AudienceCompiler(opened, AsOfClock().NowMicros());
   return compiler.AudienceSql(name);
 }
 

@@ -62,9 +62,9 @@ void PrintAudiencePlans(const std::vector<audience::AudiencePlan>& plans, bool e
 }
 
 // The profiles SELECT, then each audience's SQL as the run compiles it.
-Status PrintSql(const OpenedProject& opened, const std::string& profiles_sql) {
+Status PrintSql(const OpenedProject& opened, const std::string& profiles_sql, int64_t as_of) {
   const Project& project = opened.project;
-  const audience::Compiler compiler = AudienceCompiler(opened);
+  const audience::Compiler compiler = AudienceCompiler(opened, as_of);
   std::printf("\n-- traits: %s.profiles, one row per profile\n%s;\n",
               project.warehouse.output_schema.c_str(), profiles_sql.c_str());
   for (const auto& a : project.audiences) {
@@ -77,21 +77,22 @@ Status PrintSql(const OpenedProject& opened, const std::string& profiles_sql) {
 Status PlanAndPrintAudiences(const OpenedProject& opened, bool show_sql) {
   const Project& project = opened.project;
   Warehouse& wh = *opened.warehouse;
-  ZCDP_ASSIGN_OR_RETURN(std::string profiles, ProfilesSql(project, wh.dialect()));
+  const int64_t as_of = AsOfClock().NowMicros();  // one instant for the whole plan
+  ZCDP_ASSIGN_OR_RETURN(std::string profiles, ProfilesSql(project, wh.dialect(), as_of));
   ZCDP_ASSIGN_OR_RETURN(bool evaluated, OutputTableExists(project, wh, "audience_membership"));
   std::vector<audience::AudiencePlan> plans;
   {
     const StatusLine status("evaluating " + std::to_string(project.audiences.size()) +
                             " audiences...");
-    ZCDP_ASSIGN_OR_RETURN(plans,
-                          audience::PlanAudiences(project, wh, "", audience::TraitValues::kInline));
+    ZCDP_ASSIGN_OR_RETURN(
+        plans, audience::PlanAudiences(project, wh, as_of, "", audience::TraitValues::kInline));
   }
   if (plans.empty()) {
     std::printf("\nno audiences in the project\n");
   } else {
     PrintAudiencePlans(plans, evaluated);
   }
-  return show_sql ? PrintSql(opened, profiles) : Status::Ok();
+  return show_sql ? PrintSql(opened, profiles, as_of) : Status::Ok();
 }
 
 int RunPlan(const GlobalOptions& global, bool show_sql) {

@@ -26,6 +26,10 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "quiet"}));
   app.add_flag("-v,--verbose", global.verbose, "same as --log-level debug");
   app.add_flag("-q,--quiet", global.quiet, "print errors only");
+  app.add_option("--as-of", global.as_of,
+                 "evaluate windows and stamp memberships as of this UTC instant instead of now "
+                 "(run, plan, audience --live): 2026-12-01 or 2026-12-01T21:00:00Z")
+      ->option_text("TIMESTAMP");
   Action action;
   AddDemoCommand(app, global, &action);
   AddGenerateCommand(app, global, &action);
@@ -56,6 +60,14 @@ int Main(int argc, char** argv) {
   if (global.verbose) level = LogLevel::kDebug;
   if (global.quiet) level = LogLevel::kError;
   SetLogLevel(level);
+  if (!global.as_of.empty()) {
+    Result<int64_t> as_of = ParseUtcTimestamp(global.as_of);
+    if (!as_of.ok()) {
+      std::fprintf(stderr, "zcdp: error: --as-of: %s\n", as_of.status().message().c_str());
+      return kExitUsage;
+    }
+    SetAsOf(*as_of);
+  }
   return action ? action() : kExitUsage;
 }
 

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "zcdp/expr/check.h"
 #include "zcdp/model/validate.h"
@@ -96,10 +97,21 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
   return kExitOk;
 }
 
-audience::Compiler AudienceCompiler(const OpenedProject& opened) {
+namespace {
+std::optional<FixedClock> fixed_as_of;  // set by --as-of
+}  // namespace
+
+const Clock& AsOfClock() {
+  if (fixed_as_of) return *fixed_as_of;
+  return SystemClock::Instance();
+}
+
+void SetAsOf(int64_t micros) { fixed_as_of.emplace(micros); }
+
+audience::Compiler AudienceCompiler(const OpenedProject& opened, int64_t as_of_micros) {
   const Project& p = opened.project;
   const Dialect& d = opened.warehouse->dialect();
-  return audience::Compiler(p, d, *opened.catalog, "",
+  return audience::Compiler(p, d, *opened.catalog, as_of_micros, "",
                             p.profiles.materialize ? audience::TraitValues::kProfilesRelation
                                                    : audience::TraitValues::kInline);
 }
@@ -117,6 +129,7 @@ int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pi
   Progress progress;
   const CancelOnInterrupt cancel_on_interrupt(wh);
   RunOptions options;
+  options.clock = &AsOfClock();
   options.full_refresh = full_refresh;
   options.cancelled = [&cancel_on_interrupt] { return cancel_on_interrupt.interrupted(); };
   options.on_progress = [&progress](const std::string& step, double f) {

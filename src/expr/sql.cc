@@ -70,10 +70,12 @@ std::string LiteralSql(const Literal& literal, const Dialect& d) {
   return "NULL";
 }
 
-std::string WindowSql(const Window& window, std::string_view ts, const Dialect& d) {
+std::string WindowSql(const Window& window, std::string_view ts, int64_t as_of_micros,
+                      const Dialect& d) {
+  const std::string as_of = d.TimestampLiteral(as_of_micros);
   const auto bound = [&](const std::string& text) {
     auto duration = ParseDuration(text);
-    return duration.ok() ? d.TimestampMinus(d.CurrentTimestamp(), *duration) : "NULL";
+    return duration.ok() ? d.TimestampMinus(as_of, *duration) : "NULL";
   };
   const std::string t = d.Cast(ts, SqlType::kTimestamp);
   switch (window.kind) {

@@ -42,7 +42,8 @@ Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project,
       if (options.on_progress) options.on_progress(step.name, f);
     };
     auto cancelled = [&options] { return options.cancelled && options.cancelled(); };
-    StepContext ctx{project, wh, summary.run_id, options.full_refresh, report, cancelled};
+    StepContext ctx{project, wh,       summary.run_id, summary.started_micros, options.full_refresh,
+                    report,  cancelled};
     report(0.0);
     StepOutcome outcome;
     if (cancelled()) {

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <string>
 
+#include "zcdp/common/clock.h"
+
 namespace zcdp {
 
 std::string Dialect::QualifiedName(std::string_view catalog, std::string_view schema,
@@ -19,6 +21,10 @@ std::string Dialect::QualifiedName(std::string_view schema, std::string_view nam
 
 std::string Dialect::TimestampMinus(std::string_view expr, const Duration& d) const {
   return "(" + std::string(expr) + " - " + IntervalLiteral(d) + ")";
+}
+
+std::string Dialect::TimestampLiteral(int64_t micros) const {
+  return Cast(QuoteString(FormatUtcMicros(micros)), SqlType::kTimestamp);
 }
 
 std::string Dialect::Cast(std::string_view expr, SqlType type) const {

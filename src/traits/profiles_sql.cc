@@ -15,9 +15,9 @@ using expr::Join;
 // traits over the others.
 class ProfilesBuilder {
  public:
-  ProfilesBuilder(const Project& p, const Dialect& d, const std::vector<std::string>& only,
-                  std::string base)
-      : p_(p), d_(d), base_(std::move(base)) {
+  ProfilesBuilder(const Project& p, const Dialect& d, int64_t as_of,
+                  const std::vector<std::string>& only, std::string base)
+      : p_(p), d_(d), as_of_(as_of), base_(std::move(base)) {
     for (const auto& t : p.traits) {
       const bool wanted =
           only.empty() || std::find(only.begin(), only.end(), t.name.value) != only.end();
@@ -104,7 +104,7 @@ class ProfilesBuilder {
       expr::Window w;
       w.kind = expr::Window::Kind::kWithin;
       w.from = t.window->value;
-      conds.push_back(expr::WindowSql(w, Col(s->timestamp->value), d_));
+      conds.push_back(expr::WindowSql(w, Col(s->timestamp->value), as_of_, d_));
     }
     if (t.where) {
       auto filter = expr::ParseCondition(t.where->value);
@@ -188,6 +188,7 @@ class ProfilesBuilder {
 
   const Project& p_;
   const Dialect& d_;
+  int64_t as_of_;  // windows count back from this instant (micros since the epoch, UTC)
   int columns_ = 0;
   int joins_ = 0;
   std::string joins_sql_;
@@ -201,8 +202,9 @@ class ProfilesBuilder {
 }  // namespace
 
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
-                                const std::vector<std::string>& traits, const std::string& base) {
-  return ProfilesBuilder(project, dialect, traits, base).Build();
+                                int64_t as_of_micros, const std::vector<std::string>& traits,
+                                const std::string& base) {
+  return ProfilesBuilder(project, dialect, as_of_micros, traits, base).Build();
 }
 
 }  // namespace zcdp

@@ -26,7 +26,8 @@ struct HandwrittenAudience {
   std::string sql;  // a SELECT of the member profile_ids (distinct)
 };
 
-// "now" as the compiled audiences see it: the engine's current timestamp, without zone.
+// A default "now": the engine's current timestamp, without zone. The compiler counts from a
+// literal as_of instead; pass Dialect::TimestampLiteral(as_of) to compare with it.
 inline constexpr std::string_view kCurrentTimestampSql = "CAST(current_timestamp AS TIMESTAMP)";
 
 namespace demo_sql {

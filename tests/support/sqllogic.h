@@ -11,16 +11,20 @@
 //   project                     a zcdp.yaml follows (relative paths resolve to the test's
 //                               temporary directory)
 //   run ok|error                runs zcdp's standard pipeline for the last project
+//   as_of <UTC timestamp>       later runs are at this instant (a FixedClock; default: now),
+//                               e.g. as_of 2020-06-15T12:00:00Z
 //   require engine <name>       skip the rest of the file on other engines
 // __TEST_DIR__ in SQL is replaced with the test's temporary directory.
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "zcdp/common/clock.h"
 #include "zcdp/model/project.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/sql/dialect.h"
@@ -79,6 +83,7 @@ class SqlLogicRunner {
     if (kind == "query") return Query(line, arg, option == "rowsort", rec);
     if (kind == "project") return LoadProject(line, Join(rec, 1, rec.size()));
     if (kind == "run") return RunPipelineRecord(line, arg);
+    if (kind == "as_of") return SetAsOf(line, arg);
     if (kind == "require" && arg == "engine") {
       skip_ = option != wh_.dialect().name();
       return;
@@ -134,9 +139,17 @@ class SqlLogicRunner {
     if (!project_ || diags.has_errors()) Fail(line, "project has errors:\n" + diags.ToString());
   }
 
+  void SetAsOf(int line, const std::string& text) {
+    Result<int64_t> micros = ParseUtcTimestamp(text);
+    if (!micros.ok()) return Fail(line, micros.status().message());
+    clock_.emplace(*micros);
+  }
+
   void RunPipelineRecord(int line, const std::string& expect) {
     if (!project_) return Fail(line, "run before a valid project");
-    auto summary = zcdp::RunPipeline(StandardPipeline(), *project_, wh_);
+    RunOptions options;
+    if (clock_) options.clock = &*clock_;
+    auto summary = zcdp::RunPipeline(StandardPipeline(), *project_, wh_, options);
     const bool ok = summary.ok() && summary->status == RunStatus::kSucceeded;
     if (expect != "error" && !ok) {
       std::string why = summary.ok() ? "" : summary.status().message();
@@ -154,6 +167,7 @@ class SqlLogicRunner {
   std::optional<Project> project_;
   std::vector<SqlLogicFailure> failures_;
   bool skip_ = false;
+  std::optional<FixedClock> clock_;  // set by `as_of`
 };
 
 }  // namespace zcdp::testing

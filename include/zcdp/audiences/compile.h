@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
@@ -19,7 +20,8 @@ enum class TraitValues {
 };
 
 // Compiles audience conditions to SQL through a Dialect, on top of the condition language's
-// leaves (zcdp/expr/sql.h). Windows are relative to the engine's current timestamp.
+// leaves (zcdp/expr/sql.h). Windows count back from the instant `as_of_micros` (since the
+// epoch, UTC), bound into the SQL as a literal: never the engine's clock.
 // Conditions must have passed CheckCondition; the compiler assumes names and types are valid.
 class Compiler {
  public:
@@ -28,7 +30,8 @@ class Compiler {
   // `profiles_relation`, conditions on traits read only the traits they name, computed
   // inline, instead of the whole profiles relation.
   Compiler(const Project& project, const Dialect& dialect, const expr::Catalog& catalog,
-           std::string profiles_relation = "", TraitValues traits = TraitValues::kProfilesRelation);
+           int64_t as_of_micros, std::string profiles_relation = "",
+           TraitValues traits = TraitValues::kProfilesRelation);
 
   // A SELECT of the distinct profile_id values in audience `name`; in_audience() is
   // compiled inline. NotFound for an unknown audience, InvalidArgument when the condition
@@ -44,6 +47,8 @@ class Compiler {
   bool inline_traits() const { return inline_traits_; }
   const Dialect& dialect() const { return d_; }
   const Project& project() const { return p_; }
+  // The instant windows count back from (micros since the epoch, UTC).
+  int64_t as_of_micros() const { return as_of_; }
 
  private:
   friend class ConditionBuilder;
@@ -53,6 +58,7 @@ class Compiler {
   const Project& p_;
   const Dialect& d_;
   const expr::Catalog& catalog_;
+  int64_t as_of_;
   std::string profiles_;
   bool inline_traits_ = false;
 };

@@ -16,7 +16,9 @@ namespace zcdp::audience {
 //   audience_membership (audience, profile_id, since): the members now;
 //   audience_history    (audience, profile_id, entered_at, exited_at): one row per stay;
 //                        a run closes the stays of profiles that left.
-// Audiences removed from the project have their members exit. Counts per audience:
+// Audiences removed from the project have their members exit. Windows count back from the
+// run's as_of (StepContext::as_of_micros), and since, entered_at and exited_at are that
+// instant, whatever the warehouse's clock or time zone. Counts per audience:
 // "<name>.size", "<name>.entered", "<name>.exited".
 // Over the profiles view each audience computes only the traits it reads; a materialised
 // profiles table is read as is.
@@ -35,9 +37,10 @@ struct AudiencePlan {
 // Plans every audience of the project, reading traits through `profiles_relation` (the
 // profiles view when empty; `zcdp plan` passes the traits SELECT so nothing is stale).
 // Read-only: runs SELECTs only.
-// With kInline, each audience computes just the traits it reads instead.
+// With kInline, each audience computes just the traits it reads instead. Windows count back
+// from `as_of_micros` (since the epoch, UTC).
 Result<std::vector<AudiencePlan>> PlanAudiences(
-    const Project& project, Warehouse& wh, const std::string& profiles_relation = "",
-    TraitValues traits = TraitValues::kProfilesRelation);
+    const Project& project, Warehouse& wh, int64_t as_of_micros,
+    const std::string& profiles_relation = "", TraitValues traits = TraitValues::kProfilesRelation);
 
 }  // namespace zcdp::audience

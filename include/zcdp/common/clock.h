@@ -2,6 +2,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "zcdp/common/status.h"
 
 namespace zcdp {
 
@@ -27,5 +31,23 @@ class SystemClock final : public Clock {
     return clock;
   }
 };
+
+// A clock that always reads the same instant: reproducible runs and tests.
+class FixedClock final : public Clock {
+ public:
+  explicit FixedClock(int64_t micros) : micros_(micros) {}
+  int64_t NowMicros() const override { return micros_; }
+
+ private:
+  int64_t micros_;
+};
+
+// `micros` since the epoch as "YYYY-MM-DD HH:MM:SS.ffffff" in UTC, whatever the process's
+// time zone.
+std::string FormatUtcMicros(int64_t micros);
+
+// Parses a UTC instant: "YYYY-MM-DD", optionally followed by 'T' or ' ' and "HH:MM[:SS[.f]]"
+// and an optional 'Z'. InvalidArgument otherwise (other zone offsets are refused).
+Result<int64_t> ParseUtcTimestamp(std::string_view text);
 
 }  // namespace zcdp

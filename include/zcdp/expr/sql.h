@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,10 @@ std::string LeafSql(const Expr& e, const std::string& lhs, const Dialect& dialec
 std::string FilterSql(const Expr& filter, std::string_view alias, const Dialect& dialect);
 
 // A boolean SQL expression: the timestamp expression `ts` lies in `window` (TRUE when the
-// window is kNone). Bounds are relative to the engine's current timestamp.
-std::string WindowSql(const Window& window, std::string_view ts, const Dialect& dialect);
+// window is kNone). Bounds count back from `as_of_micros` (an instant since the epoch, UTC,
+// bound as a literal), never from the engine's clock, so that results depend on the run's
+// instant only.
+std::string WindowSql(const Window& window, std::string_view ts, int64_t as_of_micros,
+                      const Dialect& dialect);
 
 }  // namespace zcdp::expr

@@ -53,6 +53,7 @@ struct RunSummary {
 };
 
 struct RunOptions {
+  // Times the run record, and its start is the run's as_of (StepContext::as_of_micros).
   const Clock* clock = &SystemClock::Instance();
   bool full_refresh = false;  // passed to every step: ignore watermarks
   // Called when a step starts, reports progress, and ends. May be empty.

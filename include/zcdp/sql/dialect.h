@@ -56,7 +56,14 @@ class Dialect {
   virtual std::string IntervalLiteral(const Duration& d) const = 0;
   // `expr` minus a duration, as a timestamp expression.
   std::string TimestampMinus(std::string_view expr, const Duration& d) const;
+  // The engine's wall-clock time as a TIMESTAMP (UTC: warehouses run their sessions in UTC).
+  // Only for bookkeeping read back by wall-clock (the ledger's --since); windows and
+  // membership stamps use TimestampLiteral of the run's as_of instead.
   virtual std::string CurrentTimestamp() const = 0;
+  // The instant `micros` (since the epoch, UTC) as a TIMESTAMP literal:
+  // CAST('2026-12-01 21:00:00.000000' AS TIMESTAMP). Rendered from the integer, never from
+  // user text.
+  std::string TimestampLiteral(int64_t micros) const;
   // Lower-case hex SHA-256 of a text expression.
   virtual std::string Sha256Hex(std::string_view text_expr) const = 0;
   // Lower-case hex MD5 of a text expression: a change-detection checksum, several times

@@ -20,6 +20,9 @@ struct StepContext {
   const Project& project;
   Warehouse& warehouse;
   int64_t run_id;
+  // The run's instant (micros since the epoch, UTC, from RunOptions::clock): trait and
+  // audience windows count back from it and membership changes are stamped with it.
+  int64_t as_of_micros = 0;
   // Re-read every source in full, ignoring watermarks.
   bool full_refresh = false;
   // Reports progress of the current step as a fraction in [0, 1]. Never null.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,13 +17,16 @@ namespace zcdp {
 // With `base` (a relation with a profile_id column), one row per profile of it instead.
 // With `traits`, only those columns (all of them when an sql trait over other traits is
 // among them). Fails with InvalidArgument when a trait's `where` does not parse.
+// Trait windows count back from `as_of_micros` (since the epoch, UTC): the run's instant.
 // The project must have passed validation (trait sources and columns exist).
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
-                                const std::vector<std::string>& traits = {},
+                                int64_t as_of_micros, const std::vector<std::string>& traits = {},
                                 const std::string& base = "");
 
 // Step "traits" (after "identity"): (re)creates <output_schema>.profiles from ProfilesSql,
-// as a view (the default) or, with `profiles: {materialize: true}`, as a table.
+// as a view (the default) or, with `profiles: {materialize: true}`, as a table. Either way
+// its windows count back from the run's as_of (StepContext::as_of_micros), so the view
+// agrees with the audience membership of the same run until the next run.
 Step TraitsStep();
 
 }  // namespace zcdp

@@ -135,7 +135,11 @@ Result<std::unique_ptr<Warehouse>> DuckDbWarehouse::Create(std::shared_ptr<DuckD
   if (duckdb_connect(db->handle(), &conn) != DuckDBSuccess) {
     return Status::Warehouse("cannot connect to DuckDB database '" + db->options().path + "'");
   }
-  return std::unique_ptr<Warehouse>(new DuckDbWarehouse(std::move(db), conn));
+  auto wh = std::unique_ptr<DuckDbWarehouse>(new DuckDbWarehouse(std::move(db), conn));
+  // Every session computes in UTC whatever the machine's time zone (ICU would take it from
+  // TZ): casts between TIMESTAMPTZ and TIMESTAMP, current_timestamp, date parts.
+  ZCDP_RETURN_IF_ERROR(wh->Execute("SET TimeZone = 'UTC'"));
+  return std::unique_ptr<Warehouse>(std::move(wh));
 }
 
 DuckDbWarehouse::~DuckDbWarehouse() { duckdb_disconnect(&conn_); }

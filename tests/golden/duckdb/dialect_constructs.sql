@@ -7,6 +7,9 @@ SELECT 'O''Brien';
 -- interval 30d
 SELECT (CAST(current_timestamp AS TIMESTAMP) - INTERVAL '30 day');
 
+-- timestamp literal
+SELECT CAST('2026-12-01 21:00:00.123456' AS TIMESTAMP);
+
 -- interval 6mo
 SELECT INTERVAL '6 month';
 

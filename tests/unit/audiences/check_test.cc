@@ -123,7 +123,7 @@ TEST(CheckTest, CyclesAreRejectedAndNamed) {
   EXPECT_NE(f.Check().find("cycle"), std::string::npos);
   auto d = MakeDialect("duckdb");
   ASSERT_TRUE(d.ok());
-  const Compiler compiler(*f.project, **d, f.catalog);
+  const Compiler compiler(*f.project, **d, f.catalog, /*as_of_micros=*/0);
   auto sql = compiler.AudienceSql("a");
   ASSERT_FALSE(sql.ok());
   EXPECT_NE(sql.status().message().find("refers back to itself"), std::string::npos);
@@ -145,7 +145,7 @@ TEST(CheckTest, DependenciesComeFirst) {
 TEST(CompileTest, LiteralsCannotEscapeTheirQuotes) {
   Fixture f("");
   auto d = MakeDialect("duckdb");
-  const Compiler compiler(*f.project, **d, f.catalog);
+  const Compiler compiler(*f.project, **d, f.catalog, /*as_of_micros=*/0);
   for (const std::string value :
        {"'; DROP TABLE crm.customers; --", "a''b", "\\'", "Ève \xF0\x9F\x98\x80", "x\")--"}) {
     std::string quoted;
@@ -161,7 +161,7 @@ TEST(CompileTest, LiteralsCannotEscapeTheirQuotes) {
 TEST(CompileTest, NamesAreQuotedIdentifiers) {
   Fixture f("");
   auto d = MakeDialect("duckdb");
-  const Compiler compiler(*f.project, **d, f.catalog);
+  const Compiler compiler(*f.project, **d, f.catalog, /*as_of_micros=*/0);
   auto condition = ParseCondition("count(orders where status = 'x') > 1");
   ASSERT_TRUE(condition.ok());
   auto sql = compiler.ConditionSql(*condition);

@@ -40,6 +40,9 @@ audiences:
   - {name: quoting, where: "country = '''; DROP TABLE crm.customers; --' or country in ('Ève', 'a\"b')"}
 )yaml";
 
+// The instant the golden SQL is compiled at: 2026-12-01 21:00:00 UTC.
+constexpr int64_t kGoldenAsOf = 1'796'158'800'000'000;
+
 Catalog GoldenCatalog(const Project& p) {
   using K = ColumnKind;
   auto cols = [](std::vector<std::pair<std::string, K>> list) {
@@ -75,10 +78,10 @@ TEST(AudienceSqlGolden, EveryDialectMatchesItsGoldenFile) {
     auto d = MakeDialect(name);
     ASSERT_TRUE(d.ok());
     std::string out;
-    auto profiles = ProfilesSql(*project, **d);
+    auto profiles = ProfilesSql(*project, **d, kGoldenAsOf);
     ASSERT_TRUE(profiles.ok()) << profiles.status().message();
     out += "-- profiles\n" + *profiles + ";\n\n";
-    const Compiler compiler(*project, **d, catalog);
+    const Compiler compiler(*project, **d, catalog, kGoldenAsOf);
     for (const auto& a : project->audiences) {
       auto sql = compiler.AudienceSql(a.name.value);
       ASSERT_TRUE(sql.ok()) << a.name.value << ": " << sql.status().message();

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "zcdp/audiences/compile.h"
+#include "zcdp/common/clock.h"
 #include "zcdp/expr/catalog.h"
 #include "zcdp/generate/generator.h"
 #include "zcdp/model/project.h"
@@ -121,8 +122,8 @@ std::unique_ptr<Warehouse> HandwrittenCheck::warehouse_;
 std::unique_ptr<Catalog> HandwrittenCheck::catalog_;
 
 // The members the run stored equal the hand-written SQL evaluated at the moment of the run
-// (the run evaluates every audience in one transaction and stamps new members with its
-// current timestamp, so `since` is that moment).
+// (the run evaluates every audience at its as_of instant and stamps new members with it, so
+// `since` is that moment).
 TEST_P(HandwrittenCheck, StoredMembershipEqualsHandwrittenAtRunTime) {
   const std::string& name = GetParam();
   const std::vector<Value> audience = {Value::Text(name)};
@@ -140,19 +141,17 @@ TEST_P(HandwrittenCheck, StoredMembershipEqualsHandwrittenAtRunTime) {
       << name << " stored by the run vs hand-written at " << *since;
 }
 
-// The compiled SQL and the hand-written SQL agree now; both run in one transaction, so that
-// they see the same current timestamp.
+// The compiled SQL and the hand-written SQL agree at the same instant: the compiler's
+// as_of, given to the hand-written SQL as its "now".
 TEST_P(HandwrittenCheck, CompiledEqualsHandwrittenNow) {
   const std::string& name = GetParam();
-  const Compiler compiler(*project_, warehouse_->dialect(), *catalog_);
+  const int64_t as_of = SystemClock::Instance().NowMicros();
+  const Compiler compiler(*project_, warehouse_->dialect(), *catalog_, as_of);
   auto compiled = compiler.AudienceSql(name);
   ASSERT_TRUE(compiled.ok()) << compiled.status().message();
-  Transaction tx(*warehouse_);
-  ASSERT_TRUE(tx.Begin().ok());
   const std::set<std::string> from_compiler = ProfileIds(*compiled);
   const std::set<std::string> by_hand =
-      ProfileIds(HandwrittenSql(name, testing::kCurrentTimestampSql));
-  ASSERT_TRUE(tx.Commit().ok());
+      ProfileIds(HandwrittenSql(name, warehouse_->dialect().TimestampLiteral(as_of)));
   EXPECT_FALSE(by_hand.empty()) << name;
   EXPECT_TRUE(SameProfiles(by_hand, from_compiler))
       << name << ": compiled vs hand-written\ncompiled:\n"

@@ -146,6 +146,7 @@ std::string RenderConstructs(const Dialect& d) {
   add("quote string", "SELECT " + d.QuoteString("O'Brien"));
   add("interval 30d",
       "SELECT " + d.TimestampMinus(d.CurrentTimestamp(), {30, Duration::Unit::kDay}));
+  add("timestamp literal", "SELECT " + d.TimestampLiteral(1'796'158'800'123'456));
   add("interval 6mo", "SELECT " + d.IntervalLiteral({6, Duration::Unit::kMonth}));
   add("sha256", "SELECT " + d.Sha256Hex("lower(trim(email))"));
   add("md5", "SELECT " + d.Md5Hex("a || '|' || b"));
