@@ -1,12 +1,7 @@
 #include <cstdio>
-#include <filesystem>
 
-#include "zcdp/expr/check.h"
-#include "zcdp/model/validate.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/run/state_dir.h"
-#include "zcdp/sql/dialect.h"
-#include "zcdp/traits/traits.h"
 
 #include "cli/cli.h"
 #include "cli/interrupt.h"
@@ -31,88 +26,15 @@ int Fail(const Status& status) {
   return ExitCodeFor(status);
 }
 
-namespace {
-
-Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Access access) {
-  ZCDP_ASSIGN_OR_RETURN(WarehouseOptions options, WarehouseOptionsFor(project.warehouse));
-  options.read_only = access == Access::kReadOnly;
-  std::error_code ec;
-  if (options.type == "duckdb" && options.read_only && !std::filesystem::exists(options.path, ec)) {
-    options.path = ":memory:";  // nothing written yet: file sources can still be read
-  }
-  return OpenWarehouse(options);
-}
-
-// Parses and type-checks audience conditions and trait filters against the sources' columns.
-// Returns the catalog, or nothing when a source cannot be described (ValidateAgainstWarehouse
-// has then said why; checking names against a partial catalog would only add noise).
-std::optional<expr::Catalog> CheckConditions(const Project& project, Warehouse& wh,
-                                             Diagnostics& diags) {
-  Result<expr::Catalog> catalog = expr::LoadCatalog(project, wh);
-  if (!catalog.ok()) {
-    if (!diags.has_errors()) {
-      diags.Error({}, "cannot check audience conditions: " + catalog.status().message());
-    }
-    return std::nullopt;
-  }
-  expr::CheckProjectConditions(project, *catalog, diags);
-  return std::move(*catalog);
-}
-
-}  // namespace
-
 int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out) {
-  const std::string path = ResolveProjectPath(file_or_dir);
-  Diagnostics diags(path);
-  std::optional<Project> project = LoadProject(path, diags);
-  if (!project) {
-    std::fputs(diags.ToString().c_str(), stderr);
-    return kExitFailed;
-  }
-  // Validate on a read-only connection first, so that an invalid project writes nothing (not
-  // even a new, empty DuckDB file).
-  auto wh = OpenWarehouseFor(*project, validate ? Access::kReadOnly : access);
-  if (!wh.ok()) {
-    std::fputs(diags.ToString().c_str(), stderr);
-    return Fail(wh.status());
-  }
-  std::unique_ptr<Warehouse> conn = std::move(wh).value();
-  std::optional<expr::Catalog> catalog;
-  if (validate) {
-    ValidateAgainstWarehouse(*project, *conn, diags);
-    catalog = CheckConditions(*project, *conn, diags);
-  }
+  Diagnostics diags("");
+  Result<OpenedProject> opened = app::OpenProject(file_or_dir, access, validate, &diags);
   if (!diags.all().empty()) std::fputs(diags.ToString().c_str(), stderr);
-  if (diags.has_errors()) return kExitFailed;
-  if (validate && access == Access::kReadWrite) {
-    conn.reset();  // release the read-only handle before opening for writing
-    auto rw = OpenWarehouseFor(*project, access);
-    if (!rw.ok()) return Fail(rw.status());
-    conn = std::move(rw).value();
+  if (!opened.ok()) {
+    return app::IsProjectInvalid(opened.status()) ? kExitFailed : Fail(opened.status());
   }
-  out->project = std::move(*project);
-  out->warehouse = std::move(conn);
-  out->catalog = std::move(catalog);
+  *out = std::move(opened).value();
   return kExitOk;
-}
-
-audience::Compiler AudienceCompiler(const OpenedProject& opened) {
-  const Project& p = opened.project;
-  const Dialect& d = opened.warehouse->dialect();
-  return audience::Compiler(p, d, *opened.catalog, "",
-                            p.profiles.materialize ? audience::TraitValues::kProfilesRelation
-                                                   : audience::TraitValues::kInline);
-}
-
-Result<bool> OutputTableExists(const Project& project, Warehouse& wh, const std::string& name) {
-  const Dialect& d = wh.dialect();
-  ZCDP_ASSIGN_OR_RETURN(
-      int64_t n, QueryInt(wh,
-                          "SELECT count(*) FROM information_schema.tables "
-                          "WHERE table_schema = " +
-                              d.Placeholder(1) + " AND table_name = " + d.Placeholder(2),
-                          {Value::Text(project.warehouse.output_schema), Value::Text(name)}));
-  return n > 0;
 }
 
 int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
