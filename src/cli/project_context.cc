@@ -1,7 +1,7 @@
 #include <cstdio>
 
+#include "zcdp/app/run.h"
 #include "zcdp/run/pipeline.h"
-#include "zcdp/run/state_dir.h"
 
 #include "cli/cli.h"
 #include "cli/interrupt.h"
@@ -37,16 +37,35 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
   return kExitOk;
 }
 
+namespace {
+
+// A finished step's line (name, status, seconds), its counts wrapped to a readable width
+// under it, and its error on stderr.
+void PrintStepOutcome(const StepOutcome& s) {
+  std::printf("  %-10s %-9s %6.2fs\n", s.name.c_str(), std::string(RunStatusName(s.status)).c_str(),
+              static_cast<double>(s.finished_micros - s.started_micros) / 1e6);
+  std::string line;
+  for (const auto& [k, v] : s.counts) {
+    const std::string item = k + "=" + std::to_string(v);
+    if (!line.empty() && line.size() + item.size() > 80) {
+      std::printf("      %s\n", line.c_str());
+      line.clear();
+    }
+    line += (line.empty() ? "" : "  ") + item;
+  }
+  if (!line.empty()) std::printf("      %s\n", line.c_str());
+  if (!s.error.empty())
+    std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
+}
+
+}  // namespace
+
 int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
   return RunProjectPipeline(project, wh, StandardPipeline(), full_refresh);
 }
 
 int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pipeline,
                        bool full_refresh) {
-  Result<StateDir> state = StateDir::Open(project);
-  if (!state.ok()) return Fail(state.status());
-  Result<StateDir::Lock> lock = state->LockRuns();
-  if (!lock.ok()) return Fail(lock.status());
   Progress progress;
   const CancelOnInterrupt cancel_on_interrupt(wh);
   RunOptions options;
@@ -57,27 +76,10 @@ int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pi
   };
   options.on_step_done = [&progress](const StepOutcome& s) {
     progress.Done();
-    std::printf("  %-10s %-9s %6.2fs\n", s.name.c_str(),
-                std::string(RunStatusName(s.status)).c_str(),
-                static_cast<double>(s.finished_micros - s.started_micros) / 1e6);
-    // Counts wrapped to a readable width under the step's line.
-    std::string line;
-    for (const auto& [k, v] : s.counts) {
-      const std::string item = k + "=" + std::to_string(v);
-      if (!line.empty() && line.size() + item.size() > 80) {
-        std::printf("      %s\n", line.c_str());
-        line.clear();
-      }
-      line += (line.empty() ? "" : "  ") + item;
-    }
-    if (!line.empty()) std::printf("      %s\n", line.c_str());
-    if (!s.error.empty())
-      std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
+    PrintStepOutcome(s);
   };
-  Result<RunSummary> summary = RunPipeline(pipeline, project, wh, options);
+  Result<RunSummary> summary = app::RunProject(project, wh, pipeline, options);
   if (!summary.ok()) return Fail(summary.status());
-  Status saved = state->WriteLastRun(*summary);
-  if (!saved.ok()) return Fail(saved);
   std::printf("run %lld %s in %.2fs (record: %s.runs)\n", static_cast<long long>(summary->run_id),
               std::string(RunStatusName(summary->status)).c_str(),
               static_cast<double>(summary->finished_micros - summary->started_micros) / 1e6,
