@@ -34,7 +34,8 @@ Status ReadAudiences(const Project& project, Warehouse& wh, Profile& profile) {
       wh.Query("SELECT audience, since FROM " + q + d.QuoteIdentifier("audience_membership") +
                    " WHERE profile_id = " + d.Placeholder(1) + " ORDER BY audience",
                {Value::Text(profile.profile_id)}));
-  for (const auto& row : r.rows) profile.audiences.push_back({row[0].ToString(), row[1].ToString()});
+  for (const auto& row : r.rows)
+    profile.audiences.push_back({row[0].ToString(), row[1].ToString()});
   return Status::Ok();
 }
 

@@ -8,6 +8,7 @@
 #include "zcdp/app/ledger.h"
 #include "zcdp/app/plan.h"
 #include "zcdp/app/project.h"
+#include "zcdp/app/query.h"
 #include "zcdp/app/run.h"
 #include "zcdp/app/sync.h"
 
@@ -65,7 +66,8 @@ TEST_F(AppRunTest, PlanStepsAreTheStandardPipelineInOrder) {
     names.push_back(s.name);
     EXPECT_FALSE(s.description.empty()) << s.name;
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"sources", "identity", "traits", "audiences", "sync"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"sources", "identity", "traits", "audiences", "sync"}));
 }
 
 TEST_F(AppRunTest, RunReportsStepsThroughCallbacksAndPlansAfterwards) {
@@ -112,6 +114,23 @@ TEST_F(AppRunTest, SyncSelectsADestinationByName) {
   ASSERT_EQ(pipeline->steps().size(), 1u);
   EXPECT_EQ(pipeline->steps()[0].name, "sync");
   EXPECT_TRUE(pipeline->steps()[0].depends_on.empty());
+}
+
+TEST_F(AppRunTest, QueryReturnsRowsAndSaysHowToWrite) {
+  {
+    OpenedProject opened = Open(Access::kReadOnly);
+    Result<QueryOutcome> rows = RunQuery(opened, "SELECT count(*) FROM crm.customers", false);
+    ASSERT_TRUE(rows.ok()) << rows.status().message();
+    ASSERT_NE(rows->rows, nullptr);
+    auto chunk = rows->rows->Next();
+    ASSERT_TRUE(chunk.ok() && *chunk != nullptr);
+    EXPECT_EQ((*chunk)->GetInt(0, 0), 3);
+    Status refused = RunQuery(opened, "CREATE TABLE crm.x (a INTEGER)", false).status();
+    EXPECT_NE(refused.message().find("add --write"), std::string::npos) << refused.message();
+  }
+  OpenedProject opened = Open(Access::kReadWrite);
+  Result<QueryOutcome> batch = RunQuery(opened, "CREATE TABLE crm.x (a INTEGER)", true);
+  ASSERT_TRUE(batch.ok()) << batch.status().message();
 }
 
 }  // namespace
