@@ -7,10 +7,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "zcdp/audiences/compile.h"
+#include "zcdp/app/project.h"
 #include "zcdp/common/clock.h"
 #include "zcdp/common/status.h"
-#include "zcdp/expr/catalog.h"
 #include "zcdp/model/project.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/step/output_tables.h"
@@ -60,28 +59,15 @@ int ExitCodeFor(const Status& status);
 // Prints "zcdp: error: <message>" to stderr and returns ExitCodeFor(status).
 int Fail(const Status& status);
 
-// A loaded project and a connection to its warehouse.
-struct OpenedProject {
-  Project project;
-  std::unique_ptr<Warehouse> warehouse;
-  // What audience conditions may name, from the described sources. Set when the project was
-  // opened with `validate` (its conditions and trait filters then passed the type check).
-  std::optional<expr::Catalog> catalog;
-};
-enum class Access { kReadOnly, kReadWrite };
+// The application layer's project handle and helpers (include/zcdp/app/project.h).
+using app::Access;
+using app::AudienceCompiler;
+using app::OpenedProject;
 
-// Loads the project named by `file_or_dir` and opens its warehouse. With `validate`, checks
-// the project against the live schema too, then parses and type-checks every audience
-// condition and trait `where` filter against the sources' columns, so that structural,
-// schema and condition errors are printed together, sorted by position. A read-only validation of a
-// project whose DuckDB file does not exist yet uses an empty in-memory database (its sources may
-// all be files). Returns kExitOk and fills `out`, or prints the problems and returns the exit code.
+// app::OpenProject, then prints its diagnostics (errors and warnings) to stderr, sorted by
+// position. Returns kExitOk and fills `out`; kExitFailed when the project has errors; or
+// prints the error that stopped it and returns its exit code.
 int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out);
-
-// The audience compiler as `zcdp run` uses it: traits computed inline (only those an
-// audience reads) over the profiles view, or read from the materialised profiles table.
-// Windows count back from `as_of_micros`.
-audience::Compiler AudienceCompiler(const OpenedProject& opened, int64_t as_of_micros);
 
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
 // `full_refresh` re-reads every source in full, ignoring watermarks.

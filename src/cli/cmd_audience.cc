@@ -1,15 +1,10 @@
 // `zcdp audience list|size|preview|sql`: look at the project's audiences. Read-only.
 #include <cstdio>
-#include <map>
 #include <memory>
-#include <optional>
 
 #include <nlohmann/json.hpp>
 
-#include "zcdp/audiences/compile.h"
-#include "zcdp/common/suggest.h"
-#include "zcdp/expr/ir.h"
-#include "zcdp/sql/dialect.h"
+#include "zcdp/app/audience.h"
 
 #include "cli/cli.h"
 #include "cli/result_format.h"
@@ -27,59 +22,12 @@ struct AudienceOptions {
 // Opens the project read-only after full validation: the compiler assumes checked conditions.
 int OpenChecked(const GlobalOptions& global, OpenedProject* opened) {
   const int code = OpenProject(global.project, Access::kReadOnly, /*validate=*/true, opened);
-  if (code == kExitOk && !opened->catalog) {
-    return Fail(Status::Internal("the project was validated without a catalog"));
-  }
-  return code;
+  if (code != kExitOk) return code;
+  const Status checked = app::RequireCatalog(*opened);
+  return checked.ok() ? kExitOk : Fail(checked);
 }
 
-// NotFound naming the known audiences unless `name` is one of them.
-Status CheckAudienceName(const Project& project, const std::string& name) {
-  std::vector<std::string> names;
-  for (const auto& a : project.audiences) {
-    if (a.name.value == name) return Status::Ok();
-    names.push_back(a.name.value);
-  }
-  const std::string known =
-      names.empty() ? "the project has no audiences" : "audiences: " + JoinNames(names);
-  return Status::NotFound("unknown audience " + Quote(name) + DidYouMean(name, names) + "; " +
-                          known);
-}
-
-std::string OutputTable(const Project& project, const Dialect& d, const std::string& name) {
-  return d.QualifiedName(project.warehouse.output_schema, name);
-}
-
-// Members per audience from the last run, or nothing when audiences were never evaluated.
-Result<std::optional<std::map<std::string, int64_t>>> StoredSizes(const Project& project,
-                                                                  Warehouse& wh) {
-  ZCDP_ASSIGN_OR_RETURN(bool exists, OutputTableExists(project, wh, "audience_membership"));
-  if (!exists) return std::optional<std::map<std::string, int64_t>>();
-  ZCDP_ASSIGN_OR_RETURN(
-      QueryResult r,
-      wh.Query("SELECT audience, count(*) FROM " +
-               OutputTable(project, wh.dialect(), "audience_membership") + " GROUP BY audience"));
-  std::map<std::string, int64_t> sizes;
-  for (const auto& row : r.rows) {
-    const int64_t* n = std::get_if<int64_t>(&row[1].storage());
-    sizes[row[0].ToString()] = n == nullptr ? 0 : *n;
-  }
-  return std::optional(std::move(sizes));
-}
-
-// The canonical text of a condition; the text as written if it does not parse (it did when the
-// project was validated, so this is only a fallback).
-std::string ConditionText(const AudienceConfig& a) {
-  auto expr = expr::ParseCondition(a.where.value);
-  return expr.ok() ? expr::Print(*expr) : a.where.value;
-}
-
-struct ListRow {
-  std::string name;
-  std::optional<int64_t> size;
-  std::string description;
-  std::string condition;
-};
+using ListRow = app::AudienceListRow;
 
 void PrintListTable(const std::vector<ListRow>& rows, bool sized) {
   size_t width = 8;
@@ -120,62 +68,17 @@ int RunList(const GlobalOptions& global, const AudienceOptions& o) {
   OpenedProject opened;
   const int code = OpenChecked(global, &opened);
   if (code != kExitOk) return code;
-  auto sizes = StoredSizes(opened.project, *opened.warehouse);
-  if (!sizes.ok()) return Fail(sizes.status());
-  std::vector<ListRow> rows;
-  for (const auto& a : opened.project.audiences) {
-    ListRow& r = rows.emplace_back();
-    r.name = a.name.value;
-    if (*sizes) {
-      auto it = (*sizes)->find(r.name);
-      r.size = it == (*sizes)->end() ? 0 : it->second;
-    }
-    r.description = a.description ? a.description->value : "";
-    r.condition = ConditionText(a);
-  }
-  PrintList(rows, sizes->has_value(), o.format);
+  Result<app::AudienceList> list = app::ListAudiences(opened);
+  if (!list.ok()) return Fail(list.status());
+  PrintList(list->rows, list->sized, o.format);
   return kExitOk;
-}
-
-// The compiled membership SELECT of a known audience, as `zcdp run` compiles it.
-Result<std::string> CompiledSql(const OpenedProject& opened, const std::string& name) {
-  ZCDP_RETURN_IF_ERROR(CheckAudienceName(opened.project, name));
-  const audience::Compiler compiler = AudienceCompiler(opened, AsOfClock().NowMicros());
-  return compiler.AudienceSql(name);
-}
-
-// The compiled SQL reads traits from <output_schema>.profiles, which the traits step creates.
-Status RequireProfiles(const Project& project, Warehouse& wh) {
-  ZCDP_ASSIGN_OR_RETURN(bool exists, OutputTableExists(project, wh, "profiles"));
-  if (exists) return Status::Ok();
-  return Status::NotFound("there are no profiles yet (" + project.warehouse.output_schema +
-                          ".profiles does not exist): run `zcdp run` first");
-}
-
-Result<int64_t> AudienceSize(const OpenedProject& opened, const AudienceOptions& o) {
-  const Project& p = opened.project;
-  Warehouse& wh = *opened.warehouse;
-  ZCDP_ASSIGN_OR_RETURN(std::string sql, CompiledSql(opened, o.name));
-  if (o.live) {
-    ZCDP_RETURN_IF_ERROR(RequireProfiles(p, wh));
-    return QueryInt(wh, "SELECT count(*) FROM (" + sql + ") q");
-  }
-  ZCDP_ASSIGN_OR_RETURN(bool exists, OutputTableExists(p, wh, "audience_membership"));
-  if (!exists) {
-    return Status::NotFound("audiences have not been evaluated yet (" + p.warehouse.output_schema +
-                            ".audience_membership does not exist): run `zcdp run`, or add --live");
-  }
-  return QueryInt(wh,
-                  "SELECT count(*) FROM " + OutputTable(p, wh.dialect(), "audience_membership") +
-                      " WHERE audience = " + wh.dialect().Placeholder(1),
-                  {Value::Text(o.name)});
 }
 
 int RunSize(const GlobalOptions& global, const AudienceOptions& o) {
   OpenedProject opened;
   const int code = OpenChecked(global, &opened);
   if (code != kExitOk) return code;
-  Result<int64_t> size = AudienceSize(opened, o);
+  Result<int64_t> size = app::AudienceSize(opened, o.name, o.live);
   if (!size.ok()) return Fail(size.status());
   std::printf("%lld\n", static_cast<long long>(*size));
   return kExitOk;
@@ -185,16 +88,7 @@ int RunPreview(const GlobalOptions& global, const AudienceOptions& o) {
   OpenedProject opened;
   const int code = OpenChecked(global, &opened);
   if (code != kExitOk) return code;
-  Warehouse& wh = *opened.warehouse;
-  const Dialect& d = wh.dialect();
-  Result<std::string> sql = CompiledSql(opened, o.name);
-  if (!sql.ok()) return Fail(sql.status());
-  Status profiles = RequireProfiles(opened.project, wh);
-  if (!profiles.ok()) return Fail(profiles);
-  const std::string query = "SELECT p.* FROM " + OutputTable(opened.project, d, "profiles") +
-                            " p WHERE p.profile_id IN (SELECT a.profile_id FROM (" + *sql +
-                            ") a) ORDER BY p.profile_id" + d.Limit(o.limit);
-  auto stream = wh.Stream(query);
+  auto stream = app::AudiencePreview(opened, o.name, o.limit);
   if (!stream.ok()) return Fail(stream.status());
   Result<int64_t> rows = WriteResult(**stream, o.format, o.limit, stdout);
   return rows.ok() ? kExitOk : Fail(rows.status());
@@ -204,7 +98,7 @@ int RunSql(const GlobalOptions& global, const AudienceOptions& o) {
   OpenedProject opened;
   const int code = OpenChecked(global, &opened);
   if (code != kExitOk) return code;
-  Result<std::string> sql = CompiledSql(opened, o.name);
+  Result<std::string> sql = app::AudienceSql(opened, o.name);
   if (!sql.ok()) return Fail(sql.status());
   std::printf("%s\n", sql->c_str());
   return kExitOk;

@@ -3,8 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "zcdp/identity/explain.h"
-#include "zcdp/sql/dialect.h"
+#include "zcdp/app/profile.h"
 
 #include "cli/cli.h"
 #include "cli/result_format.h"
@@ -12,73 +11,46 @@
 namespace zcdp::cli {
 namespace {
 
-// The profile's traits from <out>.profiles and its audiences with the time it entered, when
-// the traits and audiences steps have run (empty otherwise).
-Result<std::pair<nlohmann::ordered_json, nlohmann::ordered_json>> TraitsAndAudiences(
-    const Project& project, Warehouse& wh, const std::string& profile_id) {
-  const Dialect& d = wh.dialect();
-  const std::string schema = project.warehouse.output_schema;
-  const std::string q = d.QuoteIdentifier(schema) + ".";
+// A profile identifier as JSON. Rows of sources without a timestamp have no time: null
+// rather than "".
+nlohmann::ordered_json IdentifierJson(const ProfileIdentifier& i) {
+  const auto time = [](const std::string& t) {
+    return t.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t);
+  };
+  return {{"type", i.id_type},
+          {"value", i.id_value},
+          {"first_seen", time(i.first_seen)},
+          {"last_seen", time(i.last_seen)},
+          {"sources", i.source_count}};
+}
+
+nlohmann::ordered_json ProfileJson(const app::Profile& profile) {
+  nlohmann::ordered_json ids = nlohmann::ordered_json::array();
+  for (const auto& i : profile.identifiers) ids.push_back(IdentifierJson(i));
   nlohmann::ordered_json traits = nlohmann::ordered_json::object();
+  for (const auto& t : profile.traits) traits[t.name] = ValueToJson(t.value);
   nlohmann::ordered_json audiences = nlohmann::ordered_json::array();
-  const auto exists = [&](const std::string& name) { return OutputTableExists(project, wh, name); };
-  const std::vector<Value> id = {Value::Text(profile_id)};
-  ZCDP_ASSIGN_OR_RETURN(bool has_profiles, exists("profiles"));
-  if (has_profiles) {
-    ZCDP_ASSIGN_OR_RETURN(QueryResult r,
-                          wh.Query("SELECT * FROM " + q + d.QuoteIdentifier("profiles") +
-                                       " WHERE profile_id = " + d.Placeholder(1),
-                                   id));
-    for (size_t c = 0; !r.rows.empty() && c < r.columns.size(); ++c) {
-      if (r.columns[c].name != "profile_id") traits[r.columns[c].name] = ValueToJson(r.rows[0][c]);
-    }
+  for (const auto& a : profile.audiences) {
+    audiences.push_back({{"audience", a.audience}, {"since", a.since}});
   }
-  ZCDP_ASSIGN_OR_RETURN(bool has_members, exists("audience_membership"));
-  if (has_members) {
-    ZCDP_ASSIGN_OR_RETURN(
-        QueryResult r,
-        wh.Query("SELECT audience, since FROM " + q + d.QuoteIdentifier("audience_membership") +
-                     " WHERE profile_id = " + d.Placeholder(1) + " ORDER BY audience",
-                 id));
-    for (const auto& row : r.rows) {
-      audiences.push_back({{"audience", row[0].ToString()}, {"since", row[1].ToString()}});
-    }
-  }
-  return std::make_pair(std::move(traits), std::move(audiences));
+  return {{"profile_id", profile.profile_id},
+          {"identifiers", ids},
+          {"traits", traits},
+          {"audiences", audiences}};
 }
 
 int RunProfile(const GlobalOptions& global, const std::string& arg) {
   OpenedProject opened;
   const int code = OpenProject(global.project, Access::kReadOnly, /*validate=*/false, &opened);
   if (code != kExitOk) return code;
-  auto id = ResolveIdentifier(opened.project, arg);
-  if (!id.ok()) return Fail(id.status());
-  auto view = LookupProfile(opened.project, *opened.warehouse, *id);
-  if (!view.ok()) return Fail(view.status());
-  if (!*view) {
+  Result<app::ProfileLookup> lookup = app::LookupProfile(opened, arg);
+  if (!lookup.ok()) return Fail(lookup.status());
+  if (!lookup->profile) {
     std::fprintf(stderr, "zcdp: no profile holds %s:%s (zcdp explain tells why)\n",
-                 id->id_type.c_str(), id->value.c_str());
+                 lookup->id.id_type.c_str(), lookup->id.value.c_str());
     return kExitFailed;
   }
-  nlohmann::ordered_json ids = nlohmann::ordered_json::array();
-  for (const auto& i : (*view)->identifiers) {
-    // Rows of sources without a timestamp have no time: null rather than "".
-    const auto time = [](const std::string& t) {
-      return t.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t);
-    };
-    ids.push_back({{"type", i.id_type},
-                   {"value", i.id_value},
-                   {"first_seen", time(i.first_seen)},
-                   {"last_seen", time(i.last_seen)},
-                   {"sources", i.source_count}});
-  }
-  auto extra = TraitsAndAudiences(opened.project, *opened.warehouse, (*view)->profile_id);
-  if (!extra.ok()) return Fail(extra.status());
-  const nlohmann::ordered_json doc = {{"profile_id", (*view)->profile_id},
-                                      {"identifiers", ids},
-                                      {"traits", extra->first},
-                                      {"audiences", extra->second}};
-  std::printf("%s\n", doc.dump(2).c_str());
+  std::printf("%s\n", ProfileJson(*lookup->profile).dump(2).c_str());
   return kExitOk;
 }
 
@@ -97,17 +69,16 @@ int RunExplain(const GlobalOptions& global, const std::string& a_arg, const std:
   OpenedProject opened;
   const int code = OpenProject(global.project, Access::kReadOnly, /*validate=*/false, &opened);
   if (code != kExitOk) return code;
-  auto a = ResolveIdentifier(opened.project, a_arg);
-  if (!a.ok()) return Fail(a.status());
-  auto b = ResolveIdentifier(opened.project, b_arg);
-  if (!b.ok()) return Fail(b.status());
-  auto e = Explain(opened.project, *opened.warehouse, *a, *b);
-  if (!e.ok()) return Fail(e.status());
+  Result<app::ExplainResult> explained = app::ExplainIdentifiers(opened, a_arg, b_arg);
+  if (!explained.ok()) return Fail(explained.status());
+  const IdentifierRef* a = &explained->a;
+  const IdentifierRef* b = &explained->b;
+  const Explanation* e = &explained->explanation;
   if (e->joined) {
     PrintChain(*e);
     return kExitOk;
   }
-  for (const auto& [id, profile] : {std::pair{&*a, &e->profile_a}, std::pair{&*b, &e->profile_b}}) {
+  for (const auto& [id, profile] : {std::pair{a, &e->profile_a}, std::pair{b, &e->profile_b}}) {
     std::printf("%s:%s is %s\n", id->id_type.c_str(), id->value.c_str(),
                 *profile ? ("in profile " + **profile).c_str() : "in no profile");
   }

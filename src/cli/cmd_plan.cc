@@ -6,10 +6,8 @@
 
 #include <unistd.h>
 
-#include "zcdp/audiences/compile.h"
-#include "zcdp/audiences/membership.h"
-#include "zcdp/run/pipeline.h"
-#include "zcdp/traits/traits.h"
+#include "zcdp/app/audience.h"
+#include "zcdp/app/plan.h"
 
 #include "cli/cli.h"
 
@@ -17,14 +15,13 @@ namespace zcdp::cli {
 namespace {
 
 int PrintSteps() {
-  const Pipeline pipeline = StandardPipeline();
-  Result<std::vector<const Step*>> order = pipeline.Order();
-  if (!order.ok()) return Fail(order.status());
+  Result<std::vector<app::PlannedStep>> steps = app::PlanSteps();
+  if (!steps.ok()) return Fail(steps.status());
   size_t width = 0;
-  for (const Step* s : *order) width = std::max(width, s->name.size());
+  for (const auto& s : *steps) width = std::max(width, s.name.size());
   std::printf("steps, in the order `zcdp run` runs them:\n");
-  for (size_t i = 0; i < order->size(); ++i) {
-    const Step& s = *(*order)[i];
+  for (size_t i = 0; i < steps->size(); ++i) {
+    const app::PlannedStep& s = (*steps)[i];
     std::printf("  %zu. %-*s  %s\n", i + 1, static_cast<int>(width), s.name.c_str(),
                 s.description.c_str());
   }
@@ -62,44 +59,38 @@ void PrintAudiencePlans(const std::vector<audience::AudiencePlan>& plans, bool e
 }
 
 // The profiles SELECT, then each audience's SQL as the run compiles it.
-Status PrintSql(const OpenedProject& opened, const std::string& profiles_sql, int64_t as_of) {
+Status PrintSql(const OpenedProject& opened, const std::string& profiles_sql) {
   const Project& project = opened.project;
-  const audience::Compiler compiler = AudienceCompiler(opened, as_of);
   std::printf("\n-- traits: %s.profiles, one row per profile\n%s;\n",
               project.warehouse.output_schema.c_str(), profiles_sql.c_str());
   for (const auto& a : project.audiences) {
-    ZCDP_ASSIGN_OR_RETURN(std::string sql, compiler.AudienceSql(a.name.value));
+    ZCDP_ASSIGN_OR_RETURN(std::string sql, app::AudienceSql(opened, a.name.value));
     std::printf("\n-- audience %s\n%s;\n", a.name.value.c_str(), sql.c_str());
   }
   return Status::Ok();
 }
 
 Status PlanAndPrintAudiences(const OpenedProject& opened, bool show_sql) {
-  const Project& project = opened.project;
-  Warehouse& wh = *opened.warehouse;
-  const int64_t as_of = AsOfClock().NowMicros();  // one instant for the whole plan
-  ZCDP_ASSIGN_OR_RETURN(std::string profiles, ProfilesSql(project, wh.dialect(), as_of));
-  ZCDP_ASSIGN_OR_RETURN(bool evaluated, OutputTableExists(project, wh, "audience_membership"));
-  std::vector<audience::AudiencePlan> plans;
+  Result<app::AudiencesPlan> plan = Status::Internal("not planned");
   {
-    const StatusLine status("evaluating " + std::to_string(project.audiences.size()) +
+    const StatusLine status("evaluating " + std::to_string(opened.project.audiences.size()) +
                             " audiences...");
-    ZCDP_ASSIGN_OR_RETURN(
-        plans, audience::PlanAudiences(project, wh, as_of, "", audience::TraitValues::kInline));
+    plan = app::PlanAudiences(opened);
   }
-  if (plans.empty()) {
+  ZCDP_RETURN_IF_ERROR(plan.status());
+  if (plan->audiences.empty()) {
     std::printf("\nno audiences in the project\n");
   } else {
-    PrintAudiencePlans(plans, evaluated);
+    PrintAudiencePlans(plan->audiences, plan->evaluated);
   }
-  return show_sql ? PrintSql(opened, profiles, as_of) : Status::Ok();
+  return show_sql ? PrintSql(opened, plan->profiles_sql) : Status::Ok();
 }
 
 int RunPlan(const GlobalOptions& global, bool show_sql) {
   OpenedProject opened;
   const int code = OpenProject(global.project, Access::kReadOnly, /*validate=*/true, &opened);
   if (code != kExitOk) return code;
-  if (!opened.catalog) return Fail(Status::Internal("the project was validated without a catalog"));
+  if (Status checked = app::RequireCatalog(opened); !checked.ok()) return Fail(checked);
   std::printf("plan for %s (nothing is written)\n", opened.project.file.c_str());
   if (const int steps = PrintSteps(); steps != kExitOk) return steps;
   Result<bool> has_identity =

@@ -1,5 +1,7 @@
 #include <map>
 
+#include "zcdp/app/query.h"
+
 #include "cli/cli.h"
 #include "cli/result_format.h"
 
@@ -18,26 +20,10 @@ int RunQuery(const GlobalOptions& global, const QueryOptions& q) {
   const int code = OpenProject(global.project, q.write ? Access::kReadWrite : Access::kReadOnly,
                                /*validate=*/false, &opened);
   if (code != kExitOk) return code;
-  Warehouse* wh = opened.warehouse.get();
-  if (q.write) {
-    // Statements that return no rows (DDL, DML) run as a batch.
-    Result<std::unique_ptr<QueryStream>> stream = wh->Stream(q.sql);
-    if (!stream.ok()) {
-      Status batch = wh->Execute(q.sql);
-      return batch.ok() ? kExitOk : Fail(batch);
-    }
-    Result<int64_t> rows = WriteResult(**stream, q.format, q.max_rows, stdout);
-    return rows.ok() ? kExitOk : Fail(rows.status());
-  }
-  Result<std::unique_ptr<QueryStream>> stream = wh->Stream(q.sql);
-  if (!stream.ok()) {
-    Status s = stream.status();
-    if (s.message().find("read-only") != std::string::npos) {
-      s = Status::Invalid(s.message() + " (zcdp query is read-only; add --write to change data)");
-    }
-    return Fail(s);
-  }
-  Result<int64_t> rows = WriteResult(**stream, q.format, q.max_rows, stdout);
+  Result<app::QueryOutcome> result = app::RunQuery(opened, q.sql, q.write);
+  if (!result.ok()) return Fail(result.status());
+  if (result->rows == nullptr) return kExitOk;
+  Result<int64_t> rows = WriteResult(*result->rows, q.format, q.max_rows, stdout);
   return rows.ok() ? kExitOk : Fail(rows.status());
 }
 

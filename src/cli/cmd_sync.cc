@@ -3,7 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "zcdp/activation/sync.h"
+#include "zcdp/app/plan.h"
+#include "zcdp/app/sync.h"
 
 #include "cli/cli.h"
 
@@ -18,21 +19,19 @@ struct SyncArgs {
 }  // namespace
 
 void PrintDestinationPlans(const Project& project, Warehouse& wh, int* code) {
-  const std::vector<DestinationConfig>& dests = project.destinations;
   std::printf("  %-20s %-16s %9s %9s %9s %9s\n", "destination", "type", "members", "upserts",
               "removals", "forgets");
-  for (const DestinationConfig& dest : dests) {
-    Result<activation::DestinationPlan> plan = activation::PlanDestination(project, wh, dest);
-    if (!plan.ok()) {
-      std::fprintf(stderr, "zcdp: error: destination %s: %s\n", dest.name.value.c_str(),
-                   plan.status().message().c_str());
+  for (const app::DestinationPlanRow& row : app::PlanDestinations(project, wh)) {
+    if (!row.error.ok()) {
+      std::fprintf(stderr, "zcdp: error: destination %s: %s\n", row.name.c_str(),
+                   row.error.message().c_str());
       *code = kExitFailed;
       continue;
     }
-    std::printf("  %-20s %-16s %9lld %9lld %9lld %9lld\n", dest.name.value.c_str(),
-                dest.type.value.c_str(), static_cast<long long>(plan->members),
-                static_cast<long long>(plan->upserts), static_cast<long long>(plan->removals),
-                static_cast<long long>(plan->forgets));
+    std::printf("  %-20s %-16s %9lld %9lld %9lld %9lld\n", row.name.c_str(), row.type.c_str(),
+                static_cast<long long>(row.plan.members), static_cast<long long>(row.plan.upserts),
+                static_cast<long long>(row.plan.removals),
+                static_cast<long long>(row.plan.forgets));
   }
 }
 
@@ -44,35 +43,23 @@ int RunSync(const GlobalOptions& global, const SyncArgs& args) {
   int code = OpenProject(global.project, access, /*validate=*/true, &opened);
   if (code != kExitOk) return code;
   Project& project = opened.project;
-  if (!args.destination.empty()) {
-    std::erase_if(project.destinations,
-                  [&](const DestinationConfig& d) { return d.name.value != args.destination; });
-    if (project.destinations.empty()) {
-      return Fail(Status::Invalid("no destination named '" + args.destination +
-                                  "' in the project (`zcdp validate` lists the project)"));
-    }
+  if (Status selected = app::SelectDestination(project, args.destination); !selected.ok()) {
+    return Fail(selected);
   }
   if (project.destinations.empty()) {
     std::printf("no destinations in the project\n");
     return kExitOk;
   }
-  Result<bool> evaluated = OutputTableExists(project, *opened.warehouse, "audience_membership");
-  if (!evaluated.ok()) return Fail(evaluated.status());
-  if (!*evaluated) {
-    return Fail(Status::Invalid("audiences have not been evaluated yet (" +
-                                project.warehouse.output_schema +
-                                ".audience_membership does not exist); run `zcdp run` first"));
-  }
+  Status evaluated = app::RequireEvaluatedAudiences(project, *opened.warehouse);
+  if (!evaluated.ok()) return Fail(evaluated);
   if (args.dry_run) {
     std::printf("what a sync would send now (nothing is sent or written):\n");
     PrintDestinationPlans(project, *opened.warehouse, &code);
     return code;
   }
-  Pipeline pipeline;
-  Step step = activation::SyncStep();
-  step.depends_on.clear();  // audiences come from the last run
-  if (Status added = pipeline.Add(std::move(step)); !added.ok()) return Fail(added);
-  return RunProjectPipeline(project, *opened.warehouse, pipeline);
+  Result<Pipeline> pipeline = app::SyncPipeline();
+  if (!pipeline.ok()) return Fail(pipeline.status());
+  return RunProjectPipeline(project, *opened.warehouse, *pipeline);
 }
 
 }  // namespace

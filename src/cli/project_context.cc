@@ -1,13 +1,8 @@
 #include <cstdio>
-#include <filesystem>
 #include <optional>
 
-#include "zcdp/expr/check.h"
-#include "zcdp/model/validate.h"
+#include "zcdp/app/run.h"
 #include "zcdp/run/pipeline.h"
-#include "zcdp/run/state_dir.h"
-#include "zcdp/sql/dialect.h"
-#include "zcdp/traits/traits.h"
 
 #include "cli/cli.h"
 #include "cli/interrupt.h"
@@ -32,73 +27,41 @@ int Fail(const Status& status) {
   return ExitCodeFor(status);
 }
 
-namespace {
-
-Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Access access) {
-  ZCDP_ASSIGN_OR_RETURN(WarehouseOptions options, WarehouseOptionsFor(project.warehouse));
-  options.read_only = access == Access::kReadOnly;
-  std::error_code ec;
-  if (options.type == "duckdb" && options.read_only && !std::filesystem::exists(options.path, ec)) {
-    options.path = ":memory:";  // nothing written yet: file sources can still be read
-  }
-  return OpenWarehouse(options);
-}
-
-// Parses and type-checks audience conditions and trait filters against the sources' columns.
-// Returns the catalog, or nothing when a source cannot be described (ValidateAgainstWarehouse
-// has then said why; checking names against a partial catalog would only add noise).
-std::optional<expr::Catalog> CheckConditions(const Project& project, Warehouse& wh,
-                                             Diagnostics& diags) {
-  Result<expr::Catalog> catalog = expr::LoadCatalog(project, wh);
-  if (!catalog.ok()) {
-    if (!diags.has_errors()) {
-      diags.Error({}, "cannot check audience conditions: " + catalog.status().message());
-    }
-    return std::nullopt;
-  }
-  expr::CheckProjectConditions(project, *catalog, diags);
-  return std::move(*catalog);
-}
-
-}  // namespace
-
 int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out) {
-  const std::string path = ResolveProjectPath(file_or_dir);
-  Diagnostics diags(path);
-  std::optional<Project> project = LoadProject(path, diags);
-  if (!project) {
-    std::fputs(diags.ToString().c_str(), stderr);
-    return kExitFailed;
-  }
-  // Validate on a read-only connection first, so that an invalid project writes nothing (not
-  // even a new, empty DuckDB file).
-  auto wh = OpenWarehouseFor(*project, validate ? Access::kReadOnly : access);
-  if (!wh.ok()) {
-    std::fputs(diags.ToString().c_str(), stderr);
-    return Fail(wh.status());
-  }
-  std::unique_ptr<Warehouse> conn = std::move(wh).value();
-  std::optional<expr::Catalog> catalog;
-  if (validate) {
-    ValidateAgainstWarehouse(*project, *conn, diags);
-    catalog = CheckConditions(*project, *conn, diags);
-  }
+  Diagnostics diags("");
+  Result<OpenedProject> opened = app::OpenProject(file_or_dir, access, validate, &diags);
   if (!diags.all().empty()) std::fputs(diags.ToString().c_str(), stderr);
-  if (diags.has_errors()) return kExitFailed;
-  if (validate && access == Access::kReadWrite) {
-    conn.reset();  // release the read-only handle before opening for writing
-    auto rw = OpenWarehouseFor(*project, access);
-    if (!rw.ok()) return Fail(rw.status());
-    conn = std::move(rw).value();
+  if (!opened.ok()) {
+    return app::IsProjectInvalid(opened.status()) ? kExitFailed : Fail(opened.status());
   }
-  out->project = std::move(*project);
-  out->warehouse = std::move(conn);
-  out->catalog = std::move(catalog);
+  *out = std::move(opened).value();
+  out->as_of_micros = AsOfClock().NowMicros();
   return kExitOk;
 }
 
 namespace {
+
+// A finished step's line (name, status, seconds), its counts wrapped to a readable width
+// under it, and its error on stderr.
+void PrintStepOutcome(const StepOutcome& s) {
+  std::printf("  %-10s %-9s %6.2fs\n", s.name.c_str(), std::string(RunStatusName(s.status)).c_str(),
+              static_cast<double>(s.finished_micros - s.started_micros) / 1e6);
+  std::string line;
+  for (const auto& [k, v] : s.counts) {
+    const std::string item = k + "=" + std::to_string(v);
+    if (!line.empty() && line.size() + item.size() > 80) {
+      std::printf("      %s\n", line.c_str());
+      line.clear();
+    }
+    line += (line.empty() ? "" : "  ") + item;
+  }
+  if (!line.empty()) std::printf("      %s\n", line.c_str());
+  if (!s.error.empty())
+    std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
+}
+
 std::optional<FixedClock> fixed_as_of;  // set by --as-of
+
 }  // namespace
 
 const Clock& AsOfClock() {
@@ -108,24 +71,12 @@ const Clock& AsOfClock() {
 
 void SetAsOf(int64_t micros) { fixed_as_of.emplace(micros); }
 
-audience::Compiler AudienceCompiler(const OpenedProject& opened, int64_t as_of_micros) {
-  const Project& p = opened.project;
-  const Dialect& d = opened.warehouse->dialect();
-  return audience::Compiler(p, d, *opened.catalog, as_of_micros, "",
-                            p.profiles.materialize ? audience::TraitValues::kProfilesRelation
-                                                   : audience::TraitValues::kInline);
-}
-
 int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
   return RunProjectPipeline(project, wh, StandardPipeline(), full_refresh);
 }
 
 int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pipeline,
                        bool full_refresh) {
-  Result<StateDir> state = StateDir::Open(project);
-  if (!state.ok()) return Fail(state.status());
-  Result<StateDir::Lock> lock = state->LockRuns();
-  if (!lock.ok()) return Fail(lock.status());
   Progress progress;
   const CancelOnInterrupt cancel_on_interrupt(wh);
   RunOptions options;
@@ -137,27 +88,10 @@ int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pi
   };
   options.on_step_done = [&progress](const StepOutcome& s) {
     progress.Done();
-    std::printf("  %-10s %-9s %6.2fs\n", s.name.c_str(),
-                std::string(RunStatusName(s.status)).c_str(),
-                static_cast<double>(s.finished_micros - s.started_micros) / 1e6);
-    // Counts wrapped to a readable width under the step's line.
-    std::string line;
-    for (const auto& [k, v] : s.counts) {
-      const std::string item = k + "=" + std::to_string(v);
-      if (!line.empty() && line.size() + item.size() > 80) {
-        std::printf("      %s\n", line.c_str());
-        line.clear();
-      }
-      line += (line.empty() ? "" : "  ") + item;
-    }
-    if (!line.empty()) std::printf("      %s\n", line.c_str());
-    if (!s.error.empty())
-      std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
+    PrintStepOutcome(s);
   };
-  Result<RunSummary> summary = RunPipeline(pipeline, project, wh, options);
+  Result<RunSummary> summary = app::RunProject(project, wh, pipeline, options);
   if (!summary.ok()) return Fail(summary.status());
-  Status saved = state->WriteLastRun(*summary);
-  if (!saved.ok()) return Fail(saved);
   std::printf("run %lld %s in %.2fs (record: %s.runs)\n", static_cast<long long>(summary->run_id),
               std::string(RunStatusName(summary->status)).c_str(),
               static_cast<double>(summary->finished_micros - summary->started_micros) / 1e6,

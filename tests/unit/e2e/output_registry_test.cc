@@ -63,10 +63,10 @@ void AddShare(const std::string& project_dir) {
   const std::string marker = "destinations:\n";
   const size_t at = yaml.find(marker);
   ASSERT_NE(at, std::string::npos) << yaml;
-  yaml.insert(at + marker.size(),
-              "  - {name: partner_view, type: warehouse_share, schema: " +
-                  std::string(kShareSchema) +
-                  ", audience: big_spenders, purpose: email_marketing, fields: [country]}\n");
+  yaml.insert(
+      at + marker.size(),
+      "  - {name: partner_view, type: warehouse_share, schema: " + std::string(kShareSchema) +
+          ", audience: big_spenders, purpose: email_marketing, fields: [country]}\n");
   std::ofstream(path) << yaml;
 }
 

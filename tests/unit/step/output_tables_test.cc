@@ -1,13 +1,14 @@
 // The registry of the output schema: the DDL it generates is the DDL the stages wrote by
 // hand before it existed, it marks the identifier, personal-data and profile-id columns,
 // and it finds objects by name and pattern.
+#include "zcdp/step/output_tables.h"
+
 #include <set>
 
 #include <gtest/gtest.h>
 
 #include "zcdp/model/project.h"
 #include "zcdp/sql/dialect.h"
-#include "zcdp/step/output_tables.h"
 #include "zcdp/warehouse/warehouse.h"
 
 namespace zcdp {
@@ -64,8 +65,7 @@ std::vector<HandWritten> BeforeTheRegistry() {
       {"identity_guardrail_labels", {C{"node", kBigInt}, C{"component", kBigInt}}, {}},
       {"audience_membership", {C{"audience", kText}, C{"profile_id", kText}, C{"since", kTs}}, {}},
       {"audience_history",
-       {C{"audience", kText}, C{"profile_id", kText}, C{"entered_at", kTs},
-        C{"exited_at", kTs}},
+       {C{"audience", kText}, C{"profile_id", kText}, C{"entered_at", kTs}, C{"exited_at", kTs}},
        {}},
       {"sync_state",
        {C{"destination", kText, true}, C{"record_key", kText, true}, C{"checksum", kText},
@@ -119,31 +119,31 @@ const OutputColumn& Column(const std::string& table, const std::string& column) 
 }
 
 TEST(OutputTables, MarksIdentifierPersonalDataAndProfileIdColumns) {
-  for (const auto& [table, column] : std::vector<std::pair<std::string, std::string>>{
-           {"identity_graph", "id_value"},
-           {"identity_observations", "raw_value"},
-           {"identity_values", "raw_value"},
-           {"identity_values", "value"},
-           {"identity_phone_map", "raw_value"},
-           {"identity_phone_map", "value"},
-           {"identity_nodes", "id_value"},
-           {"identity_quarantine", "id_value"},
-           {"identity_conflicts", "a_value"},
-           {"identity_conflicts", "b_value"}}) {
+  for (const auto& [table, column] :
+       std::vector<std::pair<std::string, std::string>>{{"identity_graph", "id_value"},
+                                                        {"identity_observations", "raw_value"},
+                                                        {"identity_values", "raw_value"},
+                                                        {"identity_values", "value"},
+                                                        {"identity_phone_map", "raw_value"},
+                                                        {"identity_phone_map", "value"},
+                                                        {"identity_nodes", "id_value"},
+                                                        {"identity_quarantine", "id_value"},
+                                                        {"identity_conflicts", "a_value"},
+                                                        {"identity_conflicts", "b_value"}}) {
     SCOPED_TRACE(table + "." + column);
     EXPECT_TRUE(Column(table, column).identifier);
     EXPECT_TRUE(Column(table, column).pii);
   }
-  for (const auto& [table, column] : std::vector<std::pair<std::string, std::string>>{
-           {"identity_graph", "profile_id"},
-           {"profile_merges", "absorbed_profile_id"},
-           {"profile_merges", "surviving_profile_id"},
-           {"identity_record_profiles", "profile_id"},
-           {"audience_membership", "profile_id"},
-           {"audience_history", "profile_id"},
-           {"sync_state", "record_key"},
-           {"activation_log", "record_key"},
-           {"profiles", "profile_id"}}) {
+  for (const auto& [table, column] :
+       std::vector<std::pair<std::string, std::string>>{{"identity_graph", "profile_id"},
+                                                        {"profile_merges", "absorbed_profile_id"},
+                                                        {"profile_merges", "surviving_profile_id"},
+                                                        {"identity_record_profiles", "profile_id"},
+                                                        {"audience_membership", "profile_id"},
+                                                        {"audience_history", "profile_id"},
+                                                        {"sync_state", "record_key"},
+                                                        {"activation_log", "record_key"},
+                                                        {"profiles", "profile_id"}}) {
     SCOPED_TRACE(table + "." + column);
     EXPECT_TRUE(Column(table, column).profile_id);
   }
@@ -188,7 +188,7 @@ TEST(OutputTables, FindsExactNamesBeforePatterns) {
   ASSERT_NE(FindOutputTable("sync_pending_export"), nullptr);
   EXPECT_EQ(FindOutputTable("sync_pending_export")->stage, "sync");
   EXPECT_EQ(FindOutputTable("source_"), nullptr);
-  EXPECT_EQ(FindOutputTable("customers"), nullptr);  // not zcdp's
+  EXPECT_EQ(FindOutputTable("customers"), nullptr);     // not zcdp's
   EXPECT_EQ(FindOutputTable("partner_view"), nullptr);  // shares live elsewhere
 }
 
@@ -197,9 +197,10 @@ TEST(OutputTables, OutputTableExistsReadsTheOutputSchema) {
   ASSERT_TRUE(wh.ok()) << wh.status().message();
   Project project;
   project.warehouse.output_schema = "zcdp";
-  ASSERT_TRUE((*wh)->Execute("CREATE SCHEMA zcdp; CREATE SCHEMA other; "
-                             "CREATE TABLE zcdp.runs (x INT); CREATE VIEW zcdp.profiles AS "
-                             "SELECT 1 AS profile_id; CREATE TABLE other.copy_ledger (x INT)")
+  ASSERT_TRUE((*wh)
+                  ->Execute("CREATE SCHEMA zcdp; CREATE SCHEMA other; "
+                            "CREATE TABLE zcdp.runs (x INT); CREATE VIEW zcdp.profiles AS "
+                            "SELECT 1 AS profile_id; CREATE TABLE other.copy_ledger (x INT)")
                   .ok());
   EXPECT_TRUE(*OutputTableExists(project, **wh, "runs"));
   EXPECT_TRUE(*OutputTableExists(project, **wh, "profiles"));

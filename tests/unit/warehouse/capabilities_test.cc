@@ -33,7 +33,8 @@ TEST(Capabilities, ThreePartNamesQuoteEveryPart) {
 TEST(Capabilities, UnknownEngineNamesTheKnownOnes) {
   auto wh = OpenWarehouse({.type = "snowflake"});
   ASSERT_FALSE(wh.ok());
-  EXPECT_EQ(wh.status().message(), "unknown warehouse type 'snowflake'; supported: duckdb, postgres");
+  EXPECT_EQ(wh.status().message(),
+            "unknown warehouse type 'snowflake'; supported: duckdb, postgres");
   EXPECT_EQ(WarehouseTypes(), (std::vector<std::string>{"duckdb", "postgres"}));
 }
 

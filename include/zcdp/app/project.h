@@ -1,0 +1,67 @@
+#pragma once
+
+// The application layer (src/README.md): what every face (the `zcdp` command, later `zcdp
+// serve`) does with a project, returned as values. Nothing here prints or picks exit codes.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "zcdp/audiences/compile.h"
+#include "zcdp/common/status.h"
+#include "zcdp/expr/catalog.h"
+#include "zcdp/model/diagnostic.h"
+#include "zcdp/model/project.h"
+#include "zcdp/step/output_tables.h"
+#include "zcdp/warehouse/warehouse.h"
+
+namespace zcdp::app {
+
+// A loaded project and a connection to its warehouse.
+struct OpenedProject {
+  Project project;
+  std::unique_ptr<Warehouse> warehouse;
+  // What audience conditions may name, from the described sources. Set when the project was
+  // opened with `validate` (its conditions and trait filters then passed the type check).
+  std::optional<expr::Catalog> catalog;
+  // The instant (microseconds since the epoch, UTC) that windows count back from in what is
+  // evaluated for this opening: the system clock at OpenProject; a face may set it (the
+  // CLI's --as-of). One instant for everything asked of one opening.
+  int64_t as_of_micros = 0;
+};
+enum class Access { kReadOnly, kReadWrite };
+
+// Loads the project named by `file_or_dir` and opens its warehouse. With `validate`, checks
+// the project against the live schema too, then parses and type-checks every audience
+// condition and trait `where` filter against the sources' columns, so that structural,
+// schema and condition errors are collected together. A read-only validation of a project
+// whose DuckDB file does not exist yet uses an empty in-memory database (its sources may all be
+// files). Every problem and warning goes to `*diags` (reset to the resolved project file), which
+// the caller shows; when it holds errors the result is IsProjectInvalid. Other errors (the
+// warehouse cannot be opened, which is tried even after structural errors) come as they are.
+Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access, bool validate,
+                                  Diagnostics* diags);
+
+// True for the error OpenProject returns when `*diags` holds errors (they say what is wrong).
+bool IsProjectInvalid(const Status& status);
+
+// Internal unless `opened` was opened with `validate` (then it has a catalog).
+Status RequireCatalog(const OpenedProject& opened);
+
+// The audience compiler as `zcdp run` uses it: traits computed inline (only those an
+// audience reads) over the profiles view, or read from the materialised profiles table.
+// Windows count back from opened.as_of_micros. `opened` must have a catalog.
+audience::Compiler AudienceCompiler(const OpenedProject& opened);
+
+// What `zcdp validate` reports for a valid project.
+struct ProjectSummary {
+  std::string file;
+  size_t sources = 0, id_types = 0, traits = 0, audiences = 0;
+};
+
+// Validates the project read-only (OpenProject with `validate`) and counts what it defines.
+// Writes nothing.
+Result<ProjectSummary> Validate(const std::string& file_or_dir, Diagnostics* diags);
+
+}  // namespace zcdp::app

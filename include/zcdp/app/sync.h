@@ -1,0 +1,24 @@
+#pragma once
+
+// `zcdp sync`: deliver the destinations' changes now, from the audiences of the last run.
+
+#include <string>
+
+#include "zcdp/common/status.h"
+#include "zcdp/model/project.h"
+#include "zcdp/run/pipeline.h"
+#include "zcdp/warehouse/warehouse.h"
+
+namespace zcdp::app {
+
+// Keeps only the destination named `name` in `project` (every one when `name` is empty).
+// InvalidArgument when the project has no destination of that name.
+Status SelectDestination(Project& project, const std::string& name);
+
+// InvalidArgument unless audiences were evaluated (audience_membership exists).
+Status RequireEvaluatedAudiences(const Project& project, Warehouse& wh);
+
+// A pipeline of the sync step alone, reading the audiences of the last run.
+Result<Pipeline> SyncPipeline();
+
+}  // namespace zcdp::app

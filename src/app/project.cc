@@ -1,0 +1,101 @@
+#include "zcdp/app/project.h"
+
+#include <filesystem>
+
+#include "zcdp/common/clock.h"
+#include "zcdp/expr/check.h"
+#include "zcdp/model/validate.h"
+#include "zcdp/sql/dialect.h"
+
+namespace zcdp::app {
+namespace {
+
+Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Access access) {
+  ZCDP_ASSIGN_OR_RETURN(WarehouseOptions options, WarehouseOptionsFor(project.warehouse));
+  options.read_only = access == Access::kReadOnly;
+  std::error_code ec;
+  if (options.type == "duckdb" && options.read_only && !std::filesystem::exists(options.path, ec)) {
+    options.path = ":memory:";  // nothing written yet: file sources can still be read
+  }
+  return OpenWarehouse(options);
+}
+
+// Parses and type-checks audience conditions and trait filters against the sources' columns.
+// Returns the catalog, or nothing when a source cannot be described (ValidateAgainstWarehouse
+// has then said why; checking names against a partial catalog would only add noise).
+std::optional<expr::Catalog> CheckConditions(const Project& project, Warehouse& wh,
+                                             Diagnostics& diags) {
+  Result<expr::Catalog> catalog = expr::LoadCatalog(project, wh);
+  if (!catalog.ok()) {
+    if (!diags.has_errors()) {
+      diags.Error({}, "cannot check audience conditions: " + catalog.status().message());
+    }
+    return std::nullopt;
+  }
+  expr::CheckProjectConditions(project, *catalog, diags);
+  return std::move(*catalog);
+}
+
+constexpr const char* kProjectHasErrors = "the project has errors";
+
+Status ProjectHasErrors() { return Status::Invalid(kProjectHasErrors); }
+
+}  // namespace
+
+Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access, bool validate,
+                                  Diagnostics* diags) {
+  const std::string path = ResolveProjectPath(file_or_dir);
+  *diags = Diagnostics(path);
+  std::optional<Project> project = LoadProject(path, *diags);
+  if (!project) return ProjectHasErrors();
+  // Validate on a read-only connection first, so that an invalid project writes nothing (not
+  // even a new, empty DuckDB file).
+  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> conn,
+                        OpenWarehouseFor(*project, validate ? Access::kReadOnly : access));
+  std::optional<expr::Catalog> catalog;
+  if (validate) {
+    ValidateAgainstWarehouse(*project, *conn, *diags);
+    catalog = CheckConditions(*project, *conn, *diags);
+  }
+  if (diags->has_errors()) return ProjectHasErrors();
+  if (validate && access == Access::kReadWrite) {
+    conn.reset();  // release the read-only handle before opening for writing
+    ZCDP_ASSIGN_OR_RETURN(conn, OpenWarehouseFor(*project, access));
+  }
+  OpenedProject out;
+  out.project = std::move(*project);
+  out.warehouse = std::move(conn);
+  out.catalog = std::move(catalog);
+  out.as_of_micros = SystemClock::Instance().NowMicros();
+  return out;
+}
+
+bool IsProjectInvalid(const Status& status) {
+  return status.code() == StatusCode::kInvalidArgument && status.message() == kProjectHasErrors;
+}
+
+Status RequireCatalog(const OpenedProject& opened) {
+  if (opened.catalog) return Status::Ok();
+  return Status::Internal("the project was validated without a catalog");
+}
+
+audience::Compiler AudienceCompiler(const OpenedProject& opened) {
+  const Project& p = opened.project;
+  const Dialect& d = opened.warehouse->dialect();
+  return audience::Compiler(p, d, *opened.catalog, opened.as_of_micros, "",
+                            p.profiles.materialize ? audience::TraitValues::kProfilesRelation
+                                                   : audience::TraitValues::kInline);
+}
+
+Result<ProjectSummary> Validate(const std::string& file_or_dir, Diagnostics* diags) {
+  ZCDP_ASSIGN_OR_RETURN(OpenedProject opened,
+                        OpenProject(file_or_dir, Access::kReadOnly, /*validate=*/true, diags));
+  const Project& p = opened.project;
+  return ProjectSummary{.file = p.file,
+                        .sources = p.sources.size(),
+                        .id_types = p.identity.id_types.size(),
+                        .traits = p.traits.size(),
+                        .audiences = p.audiences.size()};
+}
+
+}  // namespace zcdp::app
