@@ -9,6 +9,7 @@ Result<std::vector<PlannedStep>> PlanSteps() {
   const Pipeline pipeline = StandardPipeline();
   ZCDP_ASSIGN_OR_RETURN(std::vector<const Step*> order, pipeline.Order());
   std::vector<PlannedStep> steps;
+  steps.reserve(order.size());
   for (const Step* s : order) steps.push_back({s->name, s->description});
   return steps;
 }

@@ -9,7 +9,8 @@
 namespace zcdp {
 
 int64_t Duration::Millis() const {
-  static constexpr int64_t kSeconds[] = {1, 60, 3600, 86400, 604800, 30 * 86400, 365 * 86400};
+  static constexpr int64_t kDay = 86400;
+  static constexpr int64_t kSeconds[] = {1, 60, 3600, kDay, 7 * kDay, 30 * kDay, 365 * kDay};
   const int64_t unit_ms = kSeconds[static_cast<int>(unit)] * 1000;
   if (count > std::numeric_limits<int64_t>::max() / unit_ms) {
     return std::numeric_limits<int64_t>::max();

@@ -12,51 +12,14 @@
 #include "zcdp/app/run.h"
 #include "zcdp/app/sync.h"
 
-#include "support/sync_shop.h"
+#include "unit/app/app_fixture.h"
 
 namespace zcdp::app {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kSourcesSql[] = R"sql(
-CREATE SCHEMA crm;
-CREATE TABLE crm.customers (customer_id VARCHAR, email VARCHAR, first_name VARCHAR, tier VARCHAR);
-INSERT INTO crm.customers VALUES
-  ('c1', 'ann@x.com', 'Ann', 'gold'), ('c2', 'bob@x.com', 'Bob', 'silver'),
-  ('c3', 'cyd@x.com', 'Cyd', 'gold');
-CREATE TABLE crm.consents (consent_id VARCHAR, customer_id VARCHAR, purpose VARCHAR,
-                           granted BOOLEAN, updated_at TIMESTAMP);
-)sql";
-
-class AppRunTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "zcdp-apprun-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    std::ofstream(dir_ / "zcdp.yaml") << "name: apptest\nwarehouse: {type: duckdb, path: '"
-                                      << (dir_ / "warehouse.duckdb").string() << "'}\n"
-                                      << testing::kSyncShopModel;
-    auto wh = OpenWarehouse({.path = (dir_ / "warehouse.duckdb").string()});
-    ASSERT_TRUE(wh.ok()) << wh.status().message();
-    Status s = (*wh)->Execute(kSourcesSql);
-    ASSERT_TRUE(s.ok()) << s.message();
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  OpenedProject Open(Access access) {
-    Diagnostics diags("");
-    Result<OpenedProject> opened = OpenProject(dir_.string(), access, /*validate=*/true, &diags);
-    EXPECT_TRUE(opened.ok()) << opened.status().message() << diags.ToString();
-    return opened.ok() ? std::move(opened).value() : OpenedProject{};
-  }
-
-  fs::path dir_;
-};
+using AppRunTest = testing::AppProjectTest;
 
 TEST_F(AppRunTest, PlanStepsAreTheStandardPipelineInOrder) {
   Result<std::vector<PlannedStep>> steps = PlanSteps();
