@@ -3,13 +3,12 @@
 // The small hand-made DuckDB project the application layer's tests open: the sync shop's
 // model over three customers (c1 and c3 gold, c2 silver), in a temporary directory.
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include "zcdp/app/project.h"
 #include "zcdp/run/pipeline.h"
