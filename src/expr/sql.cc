@@ -3,22 +3,9 @@
 namespace zcdp::expr {
 namespace {
 
+// The operator as SQL: the printed form, but for != (SQL's <>).
 std::string SqlOp(CompareOp op) {
-  switch (op) {
-    case CompareOp::kEq:
-      return "=";
-    case CompareOp::kNe:
-      return "<>";
-    case CompareOp::kLt:
-      return "<";
-    case CompareOp::kLe:
-      return "<=";
-    case CompareOp::kGt:
-      return ">";
-    case CompareOp::kGe:
-      return ">=";
-  }
-  return "=";
+  return op == CompareOp::kNe ? "<>" : std::string(CompareOpName(op));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 
 #include "support/command.h"
 #include "support/postgres.h"
+#include "support/temp_dir.h"
 
 namespace zcdp {
 namespace {
@@ -35,22 +36,9 @@ const std::vector<std::string> kAudiences = {"loyal_engaged", "big_spenders", "c
                                              "lapsed", "vip_outside_france"};
 
 // A fresh directory, removed with the object.
-class TempDir {
+class TempDir : public testing::TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "zcdp-agree-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string Sub(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
+  TempDir() : testing::TempDir("zcdp-agree") {}
 };
 
 // Today (UTC) as YYYY-MM-DD: the shop's events then reach up to the windows of the demo's

@@ -16,6 +16,7 @@
 
 #include "support/command.h"
 #include "support/postgres.h"
+#include "support/temp_dir.h"
 
 namespace zcdp {
 namespace {
@@ -37,22 +38,9 @@ std::string TodayUtc() {
 }
 
 // A fresh directory, removed with the object.
-class TempDir {
+class TempDir : public testing::TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "zcdp-registry-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string Sub(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
+  TempDir() : testing::TempDir("zcdp-registry") {}
 };
 
 // Adds a warehouse_share destination to the generated project, so that the run also
