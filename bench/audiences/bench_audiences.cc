@@ -28,6 +28,7 @@
 
 #include "zcdp/audiences/compile.h"
 #include "zcdp/common/clock.h"
+#include "zcdp/expr/bound.h"
 #include "zcdp/expr/catalog.h"
 #include "zcdp/model/project.h"
 #include "zcdp/traits/traits.h"
@@ -262,8 +263,9 @@ Result<Measurement> MeasureAudience(Warehouse& wh, const audience::Compiler& com
 // Every demo audience, in one read-only transaction (one current timestamp for all).
 Result<std::vector<Measurement>> MeasureAll(Warehouse& wh, const Project& project) {
   ZCDP_ASSIGN_OR_RETURN(expr::Catalog catalog, expr::LoadCatalog(project, wh));
+  ZCDP_ASSIGN_OR_RETURN(expr::BoundProject bound, expr::BindAll(project, catalog));
   const int64_t as_of = SystemClock::Instance().NowMicros();
-  const audience::Compiler compiler(project, wh.dialect(), catalog, as_of, "",
+  const audience::Compiler compiler(project, wh.dialect(), bound, as_of, "",
                                     audience::TraitValues::kInline);
   Transaction tx(wh);
   ZCDP_RETURN_IF_ERROR(tx.Begin());

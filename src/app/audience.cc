@@ -3,7 +3,6 @@
 #include <map>
 
 #include "zcdp/common/suggest.h"
-#include "zcdp/expr/ir.h"
 #include "zcdp/sql/dialect.h"
 
 namespace zcdp::app {
@@ -43,11 +42,11 @@ Result<std::optional<std::map<std::string, int64_t>>> StoredSizes(const Project&
   return std::optional(std::move(sizes));
 }
 
-// The canonical text of a condition; the text as written if it does not parse (it did when the
-// project was validated, so this is only a fallback).
-std::string ConditionText(const AudienceConfig& a) {
-  auto expr = expr::ParseCondition(a.where.value);
-  return expr.ok() ? expr::Print(*expr) : a.where.value;
+// The canonical text of a condition when it is bound, else the text as written.
+std::string ConditionText(const OpenedProject& opened, const AudienceConfig& a) {
+  const expr::BoundAudience* bound =
+      opened.conditions ? opened.conditions->FindAudience(a.name.value) : nullptr;
+  return bound != nullptr ? bound->text : a.where.value;
 }
 
 // The compiled SQL reads traits from <output_schema>.profiles, which the traits step creates.
@@ -72,13 +71,13 @@ Result<AudienceList> ListAudiences(const OpenedProject& opened) {
       r.size = it == sizes->end() ? 0 : it->second;
     }
     r.description = a.description ? a.description->value : "";
-    r.condition = ConditionText(a);
+    r.condition = ConditionText(opened, a);
   }
   return out;
 }
 
 Result<std::string> AudienceSql(const OpenedProject& opened, const std::string& name) {
-  ZCDP_RETURN_IF_ERROR(RequireCatalog(opened));
+  ZCDP_RETURN_IF_ERROR(RequireConditions(opened));
   ZCDP_RETURN_IF_ERROR(CheckAudienceName(opened.project, name));
   const audience::Compiler compiler = AudienceCompiler(opened);
   return compiler.AudienceSql(name);

@@ -17,11 +17,15 @@ Result<std::vector<PlannedStep>> PlanSteps() {
 Result<AudiencesPlan> PlanAudiences(const OpenedProject& opened) {
   const Project& project = opened.project;
   Warehouse& wh = *opened.warehouse;
+  ZCDP_RETURN_IF_ERROR(RequireConditions(opened));
+  const expr::BoundProject& bound = *opened.conditions;
   AudiencesPlan out;
-  ZCDP_ASSIGN_OR_RETURN(out.profiles_sql, ProfilesSql(project, wh.dialect(), opened.as_of_micros));
+  ZCDP_ASSIGN_OR_RETURN(out.profiles_sql,
+                        ProfilesSql(project, wh.dialect(), bound, opened.as_of_micros));
   ZCDP_ASSIGN_OR_RETURN(out.evaluated, OutputTableExists(project, wh, "audience_membership"));
-  ZCDP_ASSIGN_OR_RETURN(out.audiences, audience::PlanAudiences(project, wh, opened.as_of_micros, "",
-                                                               audience::TraitValues::kInline));
+  ZCDP_ASSIGN_OR_RETURN(out.audiences,
+                        audience::PlanAudiences(project, bound, wh, opened.as_of_micros, "",
+                                                audience::TraitValues::kInline));
   return out;
 }
 

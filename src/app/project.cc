@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "zcdp/common/clock.h"
-#include "zcdp/expr/check.h"
+#include "zcdp/expr/catalog.h"
 #include "zcdp/model/validate.h"
 #include "zcdp/sql/dialect.h"
 
@@ -20,11 +20,11 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Acce
   return OpenWarehouse(options);
 }
 
-// Parses and type-checks audience conditions and trait filters against the sources' columns.
-// Returns the catalog, or nothing when a source cannot be described (ValidateAgainstWarehouse
-// has then said why; checking names against a partial catalog would only add noise).
-std::optional<expr::Catalog> CheckConditions(const Project& project, Warehouse& wh,
-                                             Diagnostics& diags) {
+// Parses and binds audience conditions and trait filters against the sources' columns.
+// Returns nothing when a source cannot be described (ValidateAgainstWarehouse has then said
+// why; checking names against a partial catalog would only add noise).
+std::optional<expr::BoundProject> BindConditions(const Project& project, Warehouse& wh,
+                                                 Diagnostics& diags) {
   Result<expr::Catalog> catalog = expr::LoadCatalog(project, wh);
   if (!catalog.ok()) {
     if (!diags.has_errors()) {
@@ -32,8 +32,7 @@ std::optional<expr::Catalog> CheckConditions(const Project& project, Warehouse& 
     }
     return std::nullopt;
   }
-  expr::CheckProjectConditions(project, *catalog, diags);
-  return std::move(*catalog);
+  return expr::BindProject(project, *catalog, diags);
 }
 
 constexpr const char* kProjectHasErrors = "the project has errors";
@@ -52,10 +51,10 @@ Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access,
   // even a new, empty DuckDB file).
   ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Warehouse> conn,
                         OpenWarehouseFor(*project, validate ? Access::kReadOnly : access));
-  std::optional<expr::Catalog> catalog;
+  std::optional<expr::BoundProject> conditions;
   if (validate) {
     ValidateAgainstWarehouse(*project, *conn, *diags);
-    catalog = CheckConditions(*project, *conn, *diags);
+    conditions = BindConditions(*project, *conn, *diags);
   }
   if (diags->has_errors()) return ProjectHasErrors();
   if (validate && access == Access::kReadWrite) {
@@ -65,7 +64,7 @@ Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access,
   OpenedProject out;
   out.project = std::move(*project);
   out.warehouse = std::move(conn);
-  out.catalog = std::move(catalog);
+  out.conditions = std::move(conditions);
   out.as_of_micros = SystemClock::Instance().NowMicros();
   return out;
 }
@@ -74,15 +73,15 @@ bool IsProjectInvalid(const Status& status) {
   return status.code() == StatusCode::kInvalidArgument && status.message() == kProjectHasErrors;
 }
 
-Status RequireCatalog(const OpenedProject& opened) {
-  if (opened.catalog) return Status::Ok();
-  return Status::Internal("the project was validated without a catalog");
+Status RequireConditions(const OpenedProject& opened) {
+  if (opened.conditions) return Status::Ok();
+  return Status::Internal("the project was opened without binding its conditions");
 }
 
 audience::Compiler AudienceCompiler(const OpenedProject& opened) {
   const Project& p = opened.project;
   const Dialect& d = opened.warehouse->dialect();
-  return audience::Compiler(p, d, *opened.catalog, opened.as_of_micros, "",
+  return audience::Compiler(p, d, *opened.conditions, opened.as_of_micros, "",
                             p.profiles.materialize ? audience::TraitValues::kProfilesRelation
                                                    : audience::TraitValues::kInline);
 }

@@ -1,7 +1,6 @@
 #include "zcdp/audiences/compile.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -12,30 +11,19 @@
 namespace zcdp::audience {
 
 using expr::AggregateFn;
+using expr::BoundAggregate;
+using expr::BoundCondition;
+using expr::BoundExpr;
 using expr::CompareOp;
-using expr::EventQuery;
-using expr::Expr;
 using expr::Join;
 using expr::LiteralKind;
 using expr::NodeKind;
-using expr::Operand;
-using expr::Window;
 
-namespace {
-
-// One aggregate (or exists) of a condition, computed per profile in a subquery per source.
-struct Aggregate {
-  const Expr* node;    // the kExists node, or the node whose operand is the aggregate
-  std::string column;  // "a<N>"
-};
-
-}  // namespace
-
-Compiler::Compiler(const Project& project, const Dialect& dialect, const expr::Catalog& catalog,
+Compiler::Compiler(const Project& project, const Dialect& dialect, const expr::BoundProject& bound,
                    int64_t as_of_micros, std::string profiles_relation, TraitValues traits)
     : p_(project),
       d_(dialect),
-      catalog_(catalog),
+      bound_(bound),
       as_of_(as_of_micros),
       profiles_(std::move(profiles_relation)),
       inline_traits_(profiles_.empty() && traits == TraitValues::kInline) {
@@ -45,50 +33,20 @@ Compiler::Compiler(const Project& project, const Dialect& dialect, const expr::C
   }
 }
 
-namespace {
-
-// Walks a condition (not into filters), collecting its aggregates and trait references.
-void Collect(const Expr& e, std::vector<Aggregate>& aggs, std::vector<std::string>& traits) {
-  switch (e.kind) {
-    case NodeKind::kAnd:
-    case NodeKind::kOr:
-    case NodeKind::kNot:
-      for (const auto& c : e.children) Collect(c, aggs, traits);
-      return;
-    case NodeKind::kInAudience:
-      return;
-    case NodeKind::kExists:
-      aggs.push_back({&e, "a" + std::to_string(aggs.size() + 1)});
-      return;
-    default:
-      if (e.operand.kind == Operand::Kind::kAggregate) {
-        aggs.push_back({&e, "a" + std::to_string(aggs.size() + 1)});
-      } else if (std::find(traits.begin(), traits.end(), e.operand.name) == traits.end()) {
-        traits.push_back(e.operand.name);
-      }
-  }
-}
-
-const EventQuery& EventOf(const Expr& e) {
-  return e.kind == NodeKind::kExists ? e.event : e.operand.event;
-}
-
-}  // namespace
-
 class ConditionBuilder {
  public:
   ConditionBuilder(const Compiler& c, std::set<std::string>& stack) : c_(c), stack_(stack) {}
 
-  Result<std::string> Build(const Expr& condition) {
-    std::vector<std::string> traits;
-    Collect(condition, aggs_, traits);
+  Result<std::string> Build(const BoundCondition& condition) {
+    condition_ = &condition;
+    const std::vector<std::string>& traits = condition.traits;
     const bool uses_traits = !traits.empty();
     const Dialect& d = c_.dialect();
     const std::string schema = d.QuoteIdentifier(c_.project().warehouse.output_schema);
     std::string profiles = c_.profiles_relation();
     if (uses_traits && c_.inline_traits()) {
       ZCDP_ASSIGN_OR_RETURN(std::string select,
-                            ProfilesSql(c_.project(), d, c_.as_of_micros(), traits));
+                            ProfilesSql(c_.project(), d, c_.bound(), c_.as_of_micros(), traits));
       profiles = "(" + select + ")";
     }
     std::string ctes;
@@ -96,7 +54,7 @@ class ConditionBuilder {
     std::vector<std::string> aliases;
     ZCDP_RETURN_IF_ERROR(AddSourceJoins(ctes, joins, aliases));
     std::string driver;
-    const Expr* required = RequiredAudience(condition);
+    const BoundExpr* required = RequiredAudience(condition.root);
     if (required != nullptr && stack_.count(required->audience) == 0) {
       // Members must be in that audience: start from its members, traits joined to them.
       ZCDP_ASSIGN_OR_RETURN(std::string sub, c_.AudienceSqlWithin(required->audience, stack_));
@@ -104,8 +62,8 @@ class ConditionBuilder {
       driven_by_ = required;  // holds for every driver row: not tested again
       if (uses_traits && c_.inline_traits()) {
         // The traits of those members only.
-        ZCDP_ASSIGN_OR_RETURN(std::string select,
-                              ProfilesSql(c_.project(), d, c_.as_of_micros(), traits, driver));
+        ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(c_.project(), d, c_.bound(),
+                                                              c_.as_of_micros(), traits, driver));
         driver = "(" + select + ")";
       } else if (uses_traits) {
         joins = " LEFT JOIN " + profiles + " tr ON tr.profile_id = p.profile_id" + joins;
@@ -113,20 +71,20 @@ class ConditionBuilder {
       }
     } else if (uses_traits) {
       driver = profiles;
-    } else if (!DefaultHolds(condition, 0)) {
+    } else if (!DefaultHolds(condition.root, 0)) {
       // A profile without rows in any source fails the condition: only profiles with rows
       // (or in a referenced audience) can be members, so there is no need to list them all.
       std::vector<std::string> parts;
       parts.reserve(aliases.size());
       for (const auto& a : aliases) parts.push_back("SELECT zcdp_profile_id FROM " + a);
-      ZCDP_RETURN_IF_ERROR(AddAudienceMembers(condition, parts));
+      ZCDP_RETURN_IF_ERROR(AddAudienceMembers(condition.root, parts));
       if (!parts.empty()) driver = "(" + Join(parts, " UNION ") + ")";
     }
     if (driver.empty()) {
       driver = "(SELECT DISTINCT profile_id FROM " + schema + "." +
                d.QuoteIdentifier("identity_graph") + ")";
     }
-    ZCDP_ASSIGN_OR_RETURN(std::string where, Predicate(condition));
+    ZCDP_ASSIGN_OR_RETURN(std::string where, Predicate(condition.root));
     // Columns of a UNION driver are named after its first part: rename to profile_id.
     const std::string select = "SELECT p.profile_id FROM (SELECT * FROM " + driver +
                                " d) p(profile_id)" + joins + " WHERE " + where;
@@ -134,42 +92,36 @@ class ConditionBuilder {
   }
 
  private:
-  // One LEFT JOIN per source read by the condition's aggregates, each aggregate a column
-  // computed with FILTER over its window and filter.
   // Whether `e` holds for a profile with no rows in any source (counts and sums 0, the other
   // aggregates missing). True when unsure (traits, unparsable or deep references).
-  bool DefaultHolds(const Expr& e, int depth) const {
+  bool DefaultHolds(const BoundExpr& e, int depth) const {
     switch (e.kind) {
       case NodeKind::kAnd:
         return std::all_of(e.children.begin(), e.children.end(),
-                           [&](const Expr& c) { return DefaultHolds(c, depth); });
+                           [&](const BoundExpr& c) { return DefaultHolds(c, depth); });
       case NodeKind::kOr:
         return std::any_of(e.children.begin(), e.children.end(),
-                           [&](const Expr& c) { return DefaultHolds(c, depth); });
+                           [&](const BoundExpr& c) { return DefaultHolds(c, depth); });
       case NodeKind::kNot:
         return !DefaultHolds(e.children.at(0), depth);
       case NodeKind::kExists:
         return false;
       case NodeKind::kInAudience: {
         if (depth > 16) return true;
-        for (const auto& a : c_.project().audiences) {
-          if (a.name.value != e.audience) continue;
-          auto sub = expr::ParseCondition(a.where.value);
-          return !sub.ok() || DefaultHolds(*sub, depth + 1);
-        }
-        return true;
+        const expr::BoundAudience* sub = c_.bound().FindAudience(e.audience);
+        return sub == nullptr || DefaultHolds(sub->condition.root, depth + 1);
       }
       default:
         break;
     }
-    if (e.operand.kind != Operand::Kind::kAggregate) return true;
-    const bool zero = e.operand.fn == AggregateFn::kCount || e.operand.fn == AggregateFn::kSum;
+    if (e.operand != BoundExpr::Operand::kAggregate) return true;
+    const bool zero = Agg(e).ZeroWhenNoRows();
     if (e.kind == NodeKind::kIsNull) return zero ? e.negated : !e.negated;
     if (!zero) return false;  // a comparison with a missing value is false
     std::vector<double> v;
     for (const auto& lit : e.literals) {
       if (lit.kind != LiteralKind::kNumber) return true;
-      v.push_back(std::strtod(lit.text.c_str(), nullptr));
+      v.push_back(lit.number);
     }
     switch (e.kind) {
       case NodeKind::kCompare:
@@ -199,17 +151,17 @@ class ConditionBuilder {
 
   // An in_audience(x) that must hold for the whole condition to hold (the condition itself,
   // or one of its top-level `and` terms), or nullptr.
-  static const Expr* RequiredAudience(const Expr& e) {
+  static const BoundExpr* RequiredAudience(const BoundExpr& e) {
     if (e.kind == NodeKind::kInAudience) return &e;
     if (e.kind != NodeKind::kAnd) return nullptr;
     for (const auto& c : e.children) {
-      if (const Expr* r = RequiredAudience(c)) return r;
+      if (const BoundExpr* r = RequiredAudience(c)) return r;
     }
     return nullptr;
   }
 
   // The member queries of the audiences `e` refers to, for the driver of its profiles.
-  Status AddAudienceMembers(const Expr& e, std::vector<std::string>& parts) const {
+  Status AddAudienceMembers(const BoundExpr& e, std::vector<std::string>& parts) const {
     if (e.kind == NodeKind::kInAudience && stack_.count(e.audience) == 0) {
       ZCDP_ASSIGN_OR_RETURN(std::string sub, c_.AudienceSqlWithin(e.audience, stack_));
       parts.push_back("SELECT profile_id FROM (" + sub + ") m");
@@ -218,11 +170,22 @@ class ConditionBuilder {
     return Status::Ok();
   }
 
+  const BoundAggregate& Agg(const BoundExpr& e) const {
+    return condition_->aggregates.at(static_cast<size_t>(e.aggregate));
+  }
+
+  // The column an aggregate's value is computed in: "a<N>", in the order written.
+  static std::string AggColumn(size_t index) { return "a" + std::to_string(index + 1); }
+
+  // One LEFT JOIN per source read by the condition's aggregates, each aggregate a column
+  // computed with FILTER over its window and filter.
   Status AddSourceJoins(std::string& ctes, std::string& joins, std::vector<std::string>& aliases) {
-    std::map<std::string, std::vector<const Aggregate*>> by_source;
-    for (const auto& a : aggs_) by_source[EventOf(*a.node).source].push_back(&a);
+    std::map<std::string, std::vector<size_t>> by_source;
+    for (size_t i = 0; i < condition_->aggregates.size(); ++i) {
+      by_source[condition_->aggregates[i].source].push_back(i);
+    }
     int n = 0;
-    for (const auto& [name, aggs] : by_source) {
+    for (const auto& [name, indexes] : by_source) {
       const SourceConfig* source = c_.project().FindSource(name);
       if (source == nullptr) return Status::Invalid("unknown source " + name);
       const std::string alias = "s" + std::to_string(++n);
@@ -231,10 +194,11 @@ class ConditionBuilder {
       // the aggregates' conditions (none when one aggregate reads every row).
       std::vector<std::string> any;
       bool all_rows = false;
-      for (const Aggregate* a : aggs) {
-        columns += ", " + AggregateSql(*a, *source) + " AS " + a->column;
-        agg_source_alias_[a->column] = alias;
-        const std::string cond = RowCondition(*a, *source);
+      for (size_t i : indexes) {
+        const BoundAggregate& a = condition_->aggregates[i];
+        columns += ", " + AggregateSql(a) + " AS " + AggColumn(i);
+        agg_source_alias_[i] = alias;
+        const std::string cond = RowCondition(a);
         all_rows = all_rows || cond.empty();
         if (!cond.empty()) any.push_back("(" + cond + ")");
       }
@@ -249,26 +213,24 @@ class ConditionBuilder {
   }
 
   // The window and filter of an aggregate over its source's rows, "" when it reads all.
-  std::string RowCondition(const Aggregate& a, const SourceConfig& source) const {
+  std::string RowCondition(const BoundAggregate& a) const {
     const Dialect& d = c_.dialect();
-    const EventQuery& ev = EventOf(*a.node);
     std::vector<std::string> conds;
-    if (ev.window.kind != Window::Kind::kNone && source.timestamp) {
-      conds.push_back(expr::WindowSql(ev.window, "r." + d.QuoteIdentifier(source.timestamp->value),
-                                      c_.as_of_micros(), d));
+    if (a.window.kind != expr::Window::Kind::kNone && !a.timestamp.empty()) {
+      conds.push_back(
+          expr::WindowSql(a.window, "r." + d.QuoteIdentifier(a.timestamp), c_.as_of_micros(), d));
     }
-    if (!ev.filter.empty()) conds.push_back(expr::FilterSql(ev.filter.front(), "r", d));
+    if (!a.filter.empty()) conds.push_back(expr::FilterSql(a.filter.front(), "r", d));
     return Join(conds, " AND ");
   }
 
-  std::string AggregateSql(const Aggregate& a, const SourceConfig& source) const {
+  std::string AggregateSql(const BoundAggregate& a) const {
     const Dialect& d = c_.dialect();
-    const EventQuery& ev = EventOf(*a.node);
-    const std::string cond = RowCondition(a, source);
-    const std::string col = ev.column.empty() ? "" : "r." + d.QuoteIdentifier(ev.column);
+    const std::string cond = RowCondition(a);
+    const std::string col = a.column.empty() ? "" : "r." + d.QuoteIdentifier(a.column);
     std::string fn = "count(" + (col.empty() ? std::string("*") : col) + ")";
-    if (a.node->kind != NodeKind::kExists) {
-      switch (a.node->operand.fn) {
+    if (!a.exists) {
+      switch (a.fn) {
         case AggregateFn::kCount:
           break;
         case AggregateFn::kSum:
@@ -289,16 +251,13 @@ class ConditionBuilder {
   }
 
   // The value of an aggregate per profile: count and sum of no rows are 0.
-  std::string AggregateValue(const Expr& e) const {
-    const auto it =
-        std::find_if(aggs_.begin(), aggs_.end(), [&](const Aggregate& a) { return a.node == &e; });
-    const std::string ref = agg_source_alias_.at(it->column) + "." + it->column;
-    const bool zero_default = e.kind == NodeKind::kExists || e.operand.fn == AggregateFn::kCount ||
-                              e.operand.fn == AggregateFn::kSum;
-    return zero_default ? "COALESCE(" + ref + ", 0)" : ref;
+  std::string AggregateValue(const BoundExpr& e) const {
+    const auto index = static_cast<size_t>(e.aggregate);
+    const std::string ref = agg_source_alias_.at(index) + "." + AggColumn(index);
+    return Agg(e).ZeroWhenNoRows() ? "COALESCE(" + ref + ", 0)" : ref;
   }
 
-  Result<std::string> Predicate(const Expr& e) {
+  Result<std::string> Predicate(const BoundExpr& e) {
     const Dialect& d = c_.dialect();
     switch (e.kind) {
       case NodeKind::kAnd:
@@ -325,9 +284,9 @@ class ConditionBuilder {
         return "(p.profile_id IN (" + sub + "))";
       }
       default: {
-        const std::string lhs = e.operand.kind == Operand::Kind::kAggregate
+        const std::string lhs = e.operand == BoundExpr::Operand::kAggregate
                                     ? AggregateValue(e)
-                                    : trait_alias_ + "." + d.QuoteIdentifier(e.operand.name);
+                                    : trait_alias_ + "." + d.QuoteIdentifier(e.name);
         return expr::LeafSql(e, lhs, d);
       }
     }
@@ -335,13 +294,13 @@ class ConditionBuilder {
 
   const Compiler& c_;
   std::set<std::string>& stack_;
-  std::vector<Aggregate> aggs_;
-  std::map<std::string, std::string> agg_source_alias_;
-  std::string trait_alias_ = "p";    // the relation trait columns are read from
-  const Expr* driven_by_ = nullptr;  // the in_audience whose members drive the query
+  const BoundCondition* condition_ = nullptr;       // the condition being built
+  std::map<size_t, std::string> agg_source_alias_;  // aggregate index -> its source's alias
+  std::string trait_alias_ = "p";                   // the relation trait columns are read from
+  const BoundExpr* driven_by_ = nullptr;            // the in_audience whose members drive the query
 };
 
-Result<std::string> Compiler::ConditionSql(const Expr& condition) const {
+Result<std::string> Compiler::ConditionSql(const BoundCondition& condition) const {
   std::set<std::string> stack;
   return ConditionBuilder(*this, stack).Build(condition);
 }
@@ -353,17 +312,18 @@ Result<std::string> Compiler::AudienceSql(std::string_view name) const {
 
 Result<std::string> Compiler::AudienceSqlWithin(std::string_view name,
                                                 std::set<std::string>& stack) const {
-  const AudienceConfig* audience = nullptr;
-  for (const auto& a : p_.audiences) {
-    if (a.name.value == name) audience = &a;
-  }
-  if (audience == nullptr) return Status::NotFound("unknown audience '" + std::string(name) + "'");
-  auto condition = expr::ParseCondition(audience->where.value);
-  if (!condition.ok()) {
-    return Status::Invalid("audience '" + std::string(name) + "': " + condition.status().message());
+  const expr::BoundAudience* audience = bound_.FindAudience(name);
+  if (audience == nullptr) {
+    const bool declared =
+        std::any_of(p_.audiences.begin(), p_.audiences.end(),
+                    [&](const AudienceConfig& a) { return a.name.value == name; });
+    if (!declared) return Status::NotFound("unknown audience '" + std::string(name) + "'");
+    return Status::Invalid(
+        "audience '" + std::string(name) +
+        "' did not bind: its condition has a problem (zcdp validate says which)");
   }
   stack.insert(std::string(name));
-  auto sql = ConditionBuilder(*this, stack).Build(*condition);
+  auto sql = ConditionBuilder(*this, stack).Build(audience->condition);
   stack.erase(std::string(name));
   return sql;
 }

@@ -1,14 +1,9 @@
 #include "zcdp/audiences/membership.h"
 
 #include "zcdp/audiences/compile.h"
-#include "zcdp/expr/check.h"
 #include "zcdp/step/output_tables.h"
 
 namespace zcdp::audience {
-
-using expr::AudienceOrder;
-using expr::Catalog;
-using expr::LoadCatalog;
 
 namespace {
 
@@ -121,12 +116,12 @@ Result<StepCounts> RunAudiences(StepContext& ctx) {
   Warehouse& wh = ctx.warehouse;
   const MembershipSql m(ctx.project, wh.dialect());
   for (const auto& sql : m.CreateTables()) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
-  ZCDP_ASSIGN_OR_RETURN(std::vector<std::string> order, AudienceOrder(ctx.project));
-  ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(ctx.project, wh));
+  ZCDP_ASSIGN_OR_RETURN(const expr::BoundProject* bound, ctx.BoundConditions());
+  const std::vector<std::string> order = bound->Order();
   // A materialised profiles table is read as is; over the view, each audience computes only
   // the traits it reads.
   const Compiler compiler(
-      ctx.project, wh.dialect(), catalog, ctx.as_of_micros, "",
+      ctx.project, wh.dialect(), *bound, ctx.as_of_micros, "",
       ctx.project.profiles.materialize ? TraitValues::kProfilesRelation : TraitValues::kInline);
   StepCounts counts;
   ZCDP_ASSIGN_OR_RETURN(counts["retired_members"],
@@ -164,18 +159,17 @@ Step AudiencesStep() {
           RunAudiences};
 }
 
-Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project, Warehouse& wh,
+Result<std::vector<AudiencePlan>> PlanAudiences(const Project& project,
+                                                const expr::BoundProject& bound, Warehouse& wh,
                                                 int64_t as_of_micros,
                                                 const std::string& profiles_relation,
                                                 TraitValues traits) {
   const MembershipSql m(project, wh.dialect());
   const Dialect& d = wh.dialect();
-  ZCDP_ASSIGN_OR_RETURN(std::vector<std::string> order, AudienceOrder(project));
-  ZCDP_ASSIGN_OR_RETURN(Catalog catalog, LoadCatalog(project, wh));
-  const Compiler compiler(project, d, catalog, as_of_micros, profiles_relation, traits);
+  const Compiler compiler(project, d, bound, as_of_micros, profiles_relation, traits);
   ZCDP_ASSIGN_OR_RETURN(bool has_members, OutputTableExists(project, wh, "audience_membership"));
   std::vector<AudiencePlan> plans;
-  for (const auto& name : order) {
+  for (const auto& name : bound.Order()) {
     AudiencePlan plan;
     plan.name = name;
     ZCDP_ASSIGN_OR_RETURN(plan.sql, compiler.AudienceSql(name));

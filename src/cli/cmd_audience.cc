@@ -23,7 +23,7 @@ struct AudienceOptions {
 int OpenChecked(const GlobalOptions& global, OpenedProject* opened) {
   const int code = OpenProject(global.project, Access::kReadOnly, /*validate=*/true, opened);
   if (code != kExitOk) return code;
-  const Status checked = app::RequireCatalog(*opened);
+  const Status checked = app::RequireConditions(*opened);
   return checked.ok() ? kExitOk : Fail(checked);
 }
 

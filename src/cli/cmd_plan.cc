@@ -90,7 +90,7 @@ int RunPlan(const GlobalOptions& global, bool show_sql) {
   OpenedProject opened;
   const int code = OpenProject(global.project, Access::kReadOnly, /*validate=*/true, &opened);
   if (code != kExitOk) return code;
-  if (Status checked = app::RequireCatalog(opened); !checked.ok()) return Fail(checked);
+  if (Status checked = app::RequireConditions(opened); !checked.ok()) return Fail(checked);
   std::printf("plan for %s (nothing is written)\n", opened.project.file.c_str());
   if (const int steps = PrintSteps(); steps != kExitOk) return steps;
   Result<bool> has_identity =

@@ -12,7 +12,7 @@ std::string SqlOp(CompareOp op) {
 
 std::string Definite(const std::string& predicate) { return "COALESCE(" + predicate + ", FALSE)"; }
 
-std::string LeafSql(const Expr& e, const std::string& lhs, const Dialect& d) {
+std::string LeafSql(const BoundExpr& e, const std::string& lhs, const Dialect& d) {
   const auto lit = [&](size_t i) { return LiteralSql(e.literals.at(i), d); };
   switch (e.kind) {
     case NodeKind::kCompare:
@@ -39,31 +39,26 @@ std::string Join(const std::vector<std::string>& parts, const std::string& sep) 
   return out;
 }
 
-std::string LiteralSql(const Literal& literal, const Dialect& d) {
+std::string LiteralSql(const BoundLiteral& literal, const Dialect& d) {
   switch (literal.kind) {
     case LiteralKind::kNumber:
       return literal.text;  // validated by the parser: -?[0-9]+(\.[0-9]+)?
     case LiteralKind::kString:
       return d.QuoteString(literal.text);
     case LiteralKind::kBool:
-      return literal.text == "true" ? "TRUE" : "FALSE";
+      return literal.boolean ? "TRUE" : "FALSE";
     case LiteralKind::kDate:
       return d.Cast(d.QuoteString(literal.text), SqlType::kDate);
-    case LiteralKind::kDuration: {
-      auto duration = ParseDuration(literal.text);
-      return duration.ok() ? d.IntervalLiteral(*duration) : "NULL";
-    }
+    case LiteralKind::kDuration:
+      return d.IntervalLiteral(literal.duration);
   }
   return "NULL";
 }
 
-std::string WindowSql(const Window& window, std::string_view ts, int64_t as_of_micros,
+std::string WindowSql(const BoundWindow& window, std::string_view ts, int64_t as_of_micros,
                       const Dialect& d) {
   const std::string as_of = d.TimestampLiteral(as_of_micros);
-  const auto bound = [&](const std::string& text) {
-    auto duration = ParseDuration(text);
-    return duration.ok() ? d.TimestampMinus(as_of, *duration) : "NULL";
-  };
+  const auto bound = [&](const Duration& duration) { return d.TimestampMinus(as_of, duration); };
   const std::string t = d.Cast(ts, SqlType::kTimestamp);
   switch (window.kind) {
     case Window::Kind::kNone:
@@ -76,7 +71,7 @@ std::string WindowSql(const Window& window, std::string_view ts, int64_t as_of_m
   return "TRUE";
 }
 
-std::string FilterSql(const Expr& e, std::string_view alias, const Dialect& d) {
+std::string FilterSql(const BoundExpr& e, std::string_view alias, const Dialect& d) {
   switch (e.kind) {
     case NodeKind::kAnd:
     case NodeKind::kOr: {
@@ -88,9 +83,9 @@ std::string FilterSql(const Expr& e, std::string_view alias, const Dialect& d) {
       return "(NOT " + FilterSql(e.children.at(0), alias, d) + ")";
     case NodeKind::kExists:
     case NodeKind::kInAudience:
-      return "FALSE";  // rejected by CheckFilter
+      return "FALSE";  // refused by BindFilter
     default:
-      return LeafSql(e, std::string(alias) + "." + d.QuoteIdentifier(e.operand.name), d);
+      return LeafSql(e, std::string(alias) + "." + d.QuoteIdentifier(e.name), d);
   }
 }
 

@@ -1,3 +1,5 @@
+#include <memory>
+
 #include "zcdp/common/log.h"
 #include "zcdp/run/pipeline.h"
 
@@ -35,6 +37,7 @@ Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project,
   summary.started_micros = options.clock->NowMicros();
   ZCDP_ASSIGN_OR_RETURN(summary.run_id, record.Start(summary.started_micros));
   summary.status = RunStatus::kSucceeded;
+  const auto conditions = std::make_shared<BoundConditionsCache>();
   for (size_t i = 0; i < order.size() && summary.status == RunStatus::kSucceeded; ++i) {
     const Step& step = *order[i];
     LogDebug("run " + std::to_string(summary.run_id) + ": step " + step.name);
@@ -42,8 +45,9 @@ Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project,
       if (options.on_progress) options.on_progress(step.name, f);
     };
     auto cancelled = [&options] { return options.cancelled && options.cancelled(); };
-    StepContext ctx{project, wh,       summary.run_id, summary.started_micros, options.full_refresh,
-                    report,  cancelled};
+    StepContext ctx{
+        project, wh,        summary.run_id, summary.started_micros, options.full_refresh,
+        report,  cancelled, conditions};
     report(0.0);
     StepOutcome outcome;
     if (cancelled()) {

@@ -15,9 +15,9 @@ using expr::Join;
 // traits over the others.
 class ProfilesBuilder {
  public:
-  ProfilesBuilder(const Project& p, const Dialect& d, int64_t as_of,
-                  const std::vector<std::string>& only, std::string base)
-      : p_(p), d_(d), as_of_(as_of), base_(std::move(base)) {
+  ProfilesBuilder(const Project& p, const Dialect& d, const expr::BoundProject& bound,
+                  int64_t as_of, const std::vector<std::string>& only, std::string base)
+      : p_(p), d_(d), bound_(bound), as_of_(as_of), base_(std::move(base)) {
     for (const auto& t : p.traits) {
       const bool wanted =
           only.empty() || std::find(only.begin(), only.end(), t.name.value) != only.end();
@@ -98,21 +98,17 @@ class ProfilesBuilder {
 
   // The window and `where` of an aggregate trait over its source's rows, or "TRUE".
   Result<std::string> FilterOf(const TraitConfig& t) const {
+    if (t.where && bound_.TraitFilter(t.name.value) == nullptr) {
+      return Status::Invalid("trait '" + t.name.value +
+                             "': its where did not bind (zcdp validate says why)");
+    }
+    const expr::BoundTraitFilter* filter = bound_.TraitFilter(t.name.value);
+    if (filter == nullptr) return std::string("TRUE");
     std::vector<std::string> conds;
-    const SourceConfig* s = t.source ? p_.FindSource(t.source->value) : nullptr;
-    if (t.window && s != nullptr && s->timestamp) {
-      expr::Window w;
-      w.kind = expr::Window::Kind::kWithin;
-      w.from = t.window->value;
-      conds.push_back(expr::WindowSql(w, Col(s->timestamp->value), as_of_, d_));
+    if (filter->window.kind != expr::Window::Kind::kNone) {
+      conds.push_back(expr::WindowSql(filter->window, Col(filter->timestamp), as_of_, d_));
     }
-    if (t.where) {
-      auto filter = expr::ParseCondition(t.where->value);
-      if (!filter.ok()) {
-        return Status::Invalid("trait '" + t.name.value + "': where: " + filter.status().message());
-      }
-      conds.push_back(expr::FilterSql(*filter, "r", d_));
-    }
+    if (!filter->where.empty()) conds.push_back(expr::FilterSql(filter->where.front(), "r", d_));
     return conds.empty() ? std::string("TRUE") : Join(conds, " AND ");
   }
 
@@ -188,6 +184,7 @@ class ProfilesBuilder {
 
   const Project& p_;
   const Dialect& d_;
+  const expr::BoundProject& bound_;
   int64_t as_of_;  // windows count back from this instant (micros since the epoch, UTC)
   int columns_ = 0;
   int joins_ = 0;
@@ -195,16 +192,15 @@ class ProfilesBuilder {
   std::vector<PendingColumn> pending_;
   std::map<std::string, std::string> select_;  // quoted trait name -> expression
   std::vector<const TraitConfig*> traits_;
-  std::string base_;  // the relation of profile ids to compute traits for ("" for all)     // the
-                      // traits to compute, in project order
+  std::string base_;  // the relation of profile ids to compute traits for ("" for all)
 };
 
 }  // namespace
 
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
-                                int64_t as_of_micros, const std::vector<std::string>& traits,
-                                const std::string& base) {
-  return ProfilesBuilder(project, dialect, as_of_micros, traits, base).Build();
+                                const expr::BoundProject& bound, int64_t as_of_micros,
+                                const std::vector<std::string>& traits, const std::string& base) {
+  return ProfilesBuilder(project, dialect, bound, as_of_micros, traits, base).Build();
 }
 
 }  // namespace zcdp

@@ -23,7 +23,8 @@ Result<StepCounts> RunTraits(StepContext& ctx) {
   Warehouse& wh = ctx.warehouse;
   const Dialect& d = wh.dialect();
   const std::string& schema = ctx.project.warehouse.output_schema;
-  ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(ctx.project, d, ctx.as_of_micros));
+  ZCDP_ASSIGN_OR_RETURN(const expr::BoundProject* bound, ctx.BoundConditions());
+  ZCDP_ASSIGN_OR_RETURN(std::string select, ProfilesSql(ctx.project, d, *bound, ctx.as_of_micros));
   ctx.progress(0.1);
   // Switching between a view and a table: drop the other kind first.
   ZCDP_ASSIGN_OR_RETURN(std::optional<TableInfo> now,

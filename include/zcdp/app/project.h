@@ -10,7 +10,7 @@
 
 #include "zcdp/audiences/compile.h"
 #include "zcdp/common/status.h"
-#include "zcdp/expr/catalog.h"
+#include "zcdp/expr/bound.h"
 #include "zcdp/model/diagnostic.h"
 #include "zcdp/model/project.h"
 #include "zcdp/step/output_tables.h"
@@ -22,9 +22,10 @@ namespace zcdp::app {
 struct OpenedProject {
   Project project;
   std::unique_ptr<Warehouse> warehouse;
-  // What audience conditions may name, from the described sources. Set when the project was
-  // opened with `validate` (its conditions and trait filters then passed the type check).
-  std::optional<expr::Catalog> catalog;
+  // The project's audience conditions and trait filters, bound against the described sources
+  // (expr::BindProject). Set when the project was opened with `validate`; they then bound
+  // without a problem.
+  std::optional<expr::BoundProject> conditions;
   // The instant (microseconds since the epoch, UTC) that windows count back from in what is
   // evaluated for this opening: the system clock at OpenProject; a face may set it (the
   // CLI's --as-of). One instant for everything asked of one opening.
@@ -46,12 +47,13 @@ Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access,
 // True for the error OpenProject returns when `*diags` holds errors (they say what is wrong).
 bool IsProjectInvalid(const Status& status);
 
-// Internal unless `opened` was opened with `validate` (then it has a catalog).
-Status RequireCatalog(const OpenedProject& opened);
+// Internal unless `opened` was opened with `validate` (then it has bound conditions).
+Status RequireConditions(const OpenedProject& opened);
 
 // The audience compiler as `zcdp run` uses it: traits computed inline (only those an
 // audience reads) over the profiles view, or read from the materialised profiles table.
-// Windows count back from opened.as_of_micros. `opened` must have a catalog.
+// Windows count back from opened.as_of_micros. `opened` must have bound conditions, and
+// outlive the compiler.
 audience::Compiler AudienceCompiler(const OpenedProject& opened);
 
 // What `zcdp validate` reports for a valid project.

@@ -34,13 +34,12 @@ struct AudiencePlan {
   std::string sql;       // the membership query
 };
 
-// Plans every audience of the project, reading traits through `profiles_relation` (the
-// profiles view when empty; `zcdp plan` passes the traits SELECT so nothing is stale).
-// Read-only: runs SELECTs only.
-// With kInline, each audience computes just the traits it reads instead. Windows count back
-// from `as_of_micros` (since the epoch, UTC).
+// Plans every audience of the project (`bound` is its BindProject), reading traits through
+// `profiles_relation` (the profiles view when empty; `zcdp plan` passes the traits SELECT so
+// nothing is stale). Read-only: runs SELECTs only. With kInline, each audience computes just the
+// traits it reads instead. Windows count back from `as_of_micros` (since the epoch, UTC).
 Result<std::vector<AudiencePlan>> PlanAudiences(
-    const Project& project, Warehouse& wh, int64_t as_of_micros,
+    const Project& project, const expr::BoundProject& bound, Warehouse& wh, int64_t as_of_micros,
     const std::string& profiles_relation = "", TraitValues traits = TraitValues::kProfilesRelation);
 
 }  // namespace zcdp::audience

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "zcdp/common/status.h"
+#include "zcdp/expr/bound.h"
 #include "zcdp/model/project.h"
 #include "zcdp/sql/dialect.h"
 #include "zcdp/step/step.h"
@@ -16,11 +17,13 @@ namespace zcdp {
 // count, count_distinct and sum are 0 for a profile without rows; the others are NULL.
 // With `base` (a relation with a profile_id column), one row per profile of it instead.
 // With `traits`, only those columns (all of them when an sql trait over other traits is
-// among them). Fails with InvalidArgument when a trait's `where` does not parse.
+// among them). Trait windows and `where` filters come bound in `bound` (BindProject of
+// `project`); fails with InvalidArgument for a trait whose `where` did not bind.
 // Trait windows count back from `as_of_micros` (since the epoch, UTC): the run's instant.
 // The project must have passed validation (trait sources and columns exist).
 Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
-                                int64_t as_of_micros, const std::vector<std::string>& traits = {},
+                                const expr::BoundProject& bound, int64_t as_of_micros,
+                                const std::vector<std::string>& traits = {},
                                 const std::string& base = "");
 
 // Step "traits" (after "identity"): (re)creates <output_schema>.profiles from ProfilesSql,

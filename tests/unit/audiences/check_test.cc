@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "zcdp/audiences/compile.h"
+#include "zcdp/traits/traits.h"
 
 namespace zcdp::audience {
 namespace {
@@ -43,9 +44,26 @@ struct Fixture {
     CheckProjectConditions(*project, catalog, out);
     return out.ToString();
   }
+  // The project's conditions, bound; fails the test on a problem.
+  const BoundProject& Bound() {
+    Diagnostics out("t.yaml");
+    bound = BindProject(*project, catalog, out);
+    EXPECT_FALSE(out.has_errors()) << out.ToString();
+    return bound;
+  }
+  // An ad-hoc condition bound against the project.
+  BoundCondition Condition(const std::string& text) {
+    auto parsed = ParseCondition(text);
+    EXPECT_TRUE(parsed.ok()) << text << ": " << parsed.status().message();
+    std::vector<Problem> problems;
+    BoundCondition out = BindCondition(*parsed, *project, catalog, &problems);
+    EXPECT_TRUE(problems.empty()) << text << ": " << problems.front().message;
+    return out;
+  }
   Diagnostics diags;
   std::optional<Project> project;
   Catalog catalog;
+  BoundProject bound;
 };
 
 struct Case {
@@ -116,17 +134,22 @@ TEST(CheckTest, CyclesAreRejectedAndNamed) {
       "  - {name: c, where: \"in_audience(a)\"}\n"
       "  - {name: d, where: \"ltv > 1\"}\n");
   ASSERT_TRUE(f.project);
-  auto order = AudienceOrder(*f.project);
-  ASSERT_FALSE(order.ok());
-  EXPECT_NE(order.status().message().find("cycle: a -> b -> c -> a"), std::string::npos)
-      << order.status().message();
-  EXPECT_NE(f.Check().find("cycle"), std::string::npos);
+  auto all = BindAll(*f.project, f.catalog);
+  ASSERT_FALSE(all.ok());
+  EXPECT_NE(all.status().message().find("cycle: a -> b -> c -> a"), std::string::npos)
+      << all.status().message();
+  EXPECT_EQ(f.Check().find("cycle"), f.Check().rfind("cycle")) << "the cycle is named once";
+  // The audiences on the cycle are left out; the others still bind and compile.
+  Diagnostics diags("t.yaml");
+  const BoundProject bound = BindProject(*f.project, f.catalog, diags);
+  EXPECT_EQ(bound.Order(), (std::vector<std::string>{"d"}));
   auto d = MakeDialect("duckdb");
   ASSERT_TRUE(d.ok());
-  const Compiler compiler(*f.project, **d, f.catalog, /*as_of_micros=*/0);
+  const Compiler compiler(*f.project, **d, bound, /*as_of_micros=*/0);
   auto sql = compiler.AudienceSql("a");
   ASSERT_FALSE(sql.ok());
-  EXPECT_NE(sql.status().message().find("refers back to itself"), std::string::npos);
+  EXPECT_NE(sql.status().message().find("did not bind"), std::string::npos);
+  EXPECT_TRUE(compiler.AudienceSql("d").ok());
 }
 
 TEST(CheckTest, DependenciesComeFirst) {
@@ -135,9 +158,31 @@ TEST(CheckTest, DependenciesComeFirst) {
       "  - {name: top, where: \"in_audience(mid) and in_audience(base)\"}\n"
       "  - {name: mid, where: \"in_audience(base)\"}\n"
       "  - {name: base, where: \"ltv > 1\"}\n");
-  auto order = AudienceOrder(*f.project);
-  ASSERT_TRUE(order.ok()) << order.status().message();
-  EXPECT_EQ(*order, (std::vector<std::string>{"base", "mid", "top"}));
+  EXPECT_EQ(f.Bound().Order(), (std::vector<std::string>{"base", "mid", "top"}));
+}
+
+// The compilers read the bound conditions only: once bound, the project's condition text is
+// not parsed again, so changing it afterwards changes nothing they emit.
+TEST(CompileTest, ConditionsAreParsedOnceWhenBound) {
+  Fixture f(
+      "audiences:\n"
+      "  - {name: a, where: \"ltv > 10 and count(orders within 30d) >= 2\"}\n"
+      "  - {name: b, where: \"in_audience(a) or country = 'IT'\"}\n");
+  auto d = MakeDialect("duckdb");
+  ASSERT_TRUE(d.ok());
+  const Compiler compiler(*f.project, **d, f.Bound(), /*as_of_micros=*/0);
+  auto before_a = compiler.AudienceSql("a");
+  auto before_b = compiler.AudienceSql("b");
+  auto profiles = ProfilesSql(*f.project, **d, f.bound, 0);
+  ASSERT_TRUE(before_a.ok() && before_b.ok() && profiles.ok());
+  for (auto& a : f.project->audiences) a.where.value = "this does not parse (";
+  for (auto& t : f.project->traits) {
+    if (t.where) t.where->value = "nor this (";
+  }
+  EXPECT_EQ(*compiler.AudienceSql("a"), *before_a);
+  EXPECT_EQ(*compiler.AudienceSql("b"), *before_b);
+  EXPECT_EQ(*ProfilesSql(*f.project, **d, f.bound, 0), *profiles);
+  EXPECT_NE(before_a->find("count(*) FILTER"), std::string::npos) << *before_a;
 }
 
 // User values reach SQL only through the dialect's quoting: a literal that tries to close
@@ -145,14 +190,12 @@ TEST(CheckTest, DependenciesComeFirst) {
 TEST(CompileTest, LiteralsCannotEscapeTheirQuotes) {
   Fixture f("");
   auto d = MakeDialect("duckdb");
-  const Compiler compiler(*f.project, **d, f.catalog, /*as_of_micros=*/0);
+  const Compiler compiler(*f.project, **d, f.Bound(), /*as_of_micros=*/0);
   for (const std::string value :
        {"'; DROP TABLE crm.customers; --", "a''b", "\\'", "Ève \xF0\x9F\x98\x80", "x\")--"}) {
     std::string quoted;
     for (char ch : value) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
-    auto condition = ParseCondition("country = '" + quoted + "'");
-    ASSERT_TRUE(condition.ok()) << value << ": " << condition.status().message();
-    auto sql = compiler.ConditionSql(*condition);
+    auto sql = compiler.ConditionSql(f.Condition("country = '" + quoted + "'"));
     ASSERT_TRUE(sql.ok());
     EXPECT_NE(sql->find((*d)->QuoteString(value)), std::string::npos) << *sql;
   }
@@ -161,10 +204,8 @@ TEST(CompileTest, LiteralsCannotEscapeTheirQuotes) {
 TEST(CompileTest, NamesAreQuotedIdentifiers) {
   Fixture f("");
   auto d = MakeDialect("duckdb");
-  const Compiler compiler(*f.project, **d, f.catalog, /*as_of_micros=*/0);
-  auto condition = ParseCondition("count(orders where status = 'x') > 1");
-  ASSERT_TRUE(condition.ok());
-  auto sql = compiler.ConditionSql(*condition);
+  const Compiler compiler(*f.project, **d, f.Bound(), /*as_of_micros=*/0);
+  auto sql = compiler.ConditionSql(f.Condition("count(orders where status = 'x') > 1"));
   ASSERT_TRUE(sql.ok());
   EXPECT_NE(sql->find("r.\"status\" = 'x'"), std::string::npos) << *sql;
   EXPECT_NE(sql->find("\"source_orders\""), std::string::npos) << *sql;

@@ -72,16 +72,16 @@ TEST(AudienceSqlGolden, EveryDialectMatchesItsGoldenFile) {
   ASSERT_TRUE(project && !diags.has_errors()) << diags.ToString();
   const Catalog catalog = GoldenCatalog(*project);
   Diagnostics check("golden.yaml");
-  CheckProjectConditions(*project, catalog, check);
+  const BoundProject bound = BindProject(*project, catalog, check);
   ASSERT_FALSE(check.has_errors()) << check.ToString();
   for (const auto& name : DialectNames()) {
     auto d = MakeDialect(name);
     ASSERT_TRUE(d.ok());
     std::string out;
-    auto profiles = ProfilesSql(*project, **d, kGoldenAsOf);
+    auto profiles = ProfilesSql(*project, **d, bound, kGoldenAsOf);
     ASSERT_TRUE(profiles.ok()) << profiles.status().message();
     out += "-- profiles\n" + *profiles + ";\n\n";
-    const Compiler compiler(*project, **d, catalog, kGoldenAsOf);
+    const Compiler compiler(*project, **d, bound, kGoldenAsOf);
     for (const auto& a : project->audiences) {
       auto sql = compiler.AudienceSql(a.name.value);
       ASSERT_TRUE(sql.ok()) << a.name.value << ": " << sql.status().message();

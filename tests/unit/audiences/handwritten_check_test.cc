@@ -13,6 +13,7 @@
 
 #include "zcdp/audiences/compile.h"
 #include "zcdp/common/clock.h"
+#include "zcdp/expr/bound.h"
 #include "zcdp/expr/catalog.h"
 #include "zcdp/generate/generator.h"
 #include "zcdp/model/project.h"
@@ -72,11 +73,13 @@ class HandwrittenCheck : public ::testing::TestWithParam<std::string> {
     warehouse_ = std::move(*wh);
     auto catalog = LoadCatalog(*project_, *warehouse_);
     ASSERT_TRUE(catalog.ok()) << catalog.status().message();
-    catalog_ = std::make_unique<Catalog>(std::move(*catalog));
+    auto bound = expr::BindAll(*project_, *catalog);
+    ASSERT_TRUE(bound.ok()) << bound.status().message();
+    bound_ = std::make_unique<expr::BoundProject>(std::move(*bound));
   }
 
   static void TearDownTestSuite() {
-    catalog_.reset();
+    bound_.reset();
     warehouse_.reset();
     project_.reset();
     fs::remove_all(dir_);
@@ -113,13 +116,13 @@ class HandwrittenCheck : public ::testing::TestWithParam<std::string> {
   static fs::path dir_;
   static std::unique_ptr<Project> project_;
   static std::unique_ptr<Warehouse> warehouse_;
-  static std::unique_ptr<Catalog> catalog_;
+  static std::unique_ptr<expr::BoundProject> bound_;
 };
 
 fs::path HandwrittenCheck::dir_;
 std::unique_ptr<Project> HandwrittenCheck::project_;
 std::unique_ptr<Warehouse> HandwrittenCheck::warehouse_;
-std::unique_ptr<Catalog> HandwrittenCheck::catalog_;
+std::unique_ptr<expr::BoundProject> HandwrittenCheck::bound_;
 
 // The members the run stored equal the hand-written SQL evaluated at the moment of the run
 // (the run evaluates every audience at its as_of instant and stamps new members with it, so
@@ -146,7 +149,7 @@ TEST_P(HandwrittenCheck, StoredMembershipEqualsHandwrittenAtRunTime) {
 TEST_P(HandwrittenCheck, CompiledEqualsHandwrittenNow) {
   const std::string& name = GetParam();
   const int64_t as_of = SystemClock::Instance().NowMicros();
-  const Compiler compiler(*project_, warehouse_->dialect(), *catalog_, as_of);
+  const Compiler compiler(*project_, warehouse_->dialect(), *bound_, as_of);
   auto compiled = compiler.AudienceSql(name);
   ASSERT_TRUE(compiled.ok()) << compiled.status().message();
   const std::set<std::string> from_compiler = ProfileIds(*compiled);
