@@ -3,9 +3,11 @@
 #include <filesystem>
 
 #include "zcdp/common/clock.h"
+#include "zcdp/common/suggest.h"
 #include "zcdp/expr/catalog.h"
 #include "zcdp/model/validate.h"
 #include "zcdp/sql/dialect.h"
+#include "zcdp/step/ownership.h"
 
 namespace zcdp::app {
 namespace {
@@ -35,6 +37,27 @@ std::optional<expr::BoundProject> BindConditions(const Project& project, Warehou
   return expr::BindProject(project, *catalog, diags);
 }
 
+// An output schema holding objects zcdp did not create is refused: zcdp would replace them.
+// So is a share whose view name is taken by an object of the user's.
+void CheckOwnership(const Project& project, Warehouse& wh, Diagnostics& diags) {
+  Result<std::vector<TableInfo>> foreign = ForeignObjects(project, wh);
+  if (!foreign.ok()) {
+    diags.Error(project.warehouse.output_schema_pos,
+                "cannot list the output schema: " + foreign.status().message());
+    return;
+  }
+  for (const auto& m : ForeignObjectMessages(project, *foreign)) {
+    diags.Error(project.warehouse.output_schema_pos, m);
+  }
+  for (const auto& dest : project.destinations) {
+    if (dest.kind != DestinationType::kWarehouseShare || !dest.schema) continue;
+    const Status owned = RequireOwnedOrAbsent(wh, dest.schema->value, dest.name.value);
+    if (!owned.ok())
+      diags.Error(dest.schema->pos,
+                  "destination " + Quote(dest.name.value) + ": " + owned.message());
+  }
+}
+
 constexpr const char* kProjectHasErrors = "the project has errors";
 
 Status ProjectHasErrors() { return Status::Invalid(kProjectHasErrors); }
@@ -54,6 +77,7 @@ Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access,
   std::optional<expr::BoundProject> conditions;
   if (validate) {
     ValidateAgainstWarehouse(*project, *conn, *diags);
+    CheckOwnership(*project, *conn, *diags);
     conditions = BindConditions(*project, *conn, *diags);
   }
   if (diags->has_errors()) return ProjectHasErrors();

@@ -2,6 +2,7 @@
 
 #include "zcdp/common/log.h"
 #include "zcdp/run/pipeline.h"
+#include "zcdp/step/ownership.h"
 
 #include "run/run_record.h"
 
@@ -13,13 +14,21 @@ StepOutcome RunStep(const Step& step, StepContext& ctx, const RunOptions& option
   StepOutcome out;
   out.name = step.name;
   out.started_micros = options.clock->NowMicros();
-  Transaction tx(ctx.warehouse);
-  Status status = tx.Begin();
-  if (status.ok()) {
-    Result<StepCounts> counts = step.run(ctx);
-    status = counts.ok() ? tx.Commit() : counts.status();
-    if (counts.ok()) out.counts = std::move(counts).value();
+  Status status;
+  {
+    Transaction tx(ctx.warehouse);  // rolled back at the end of the block unless committed
+    status = tx.Begin();
+    if (status.ok()) {
+      Result<StepCounts> counts = step.run(ctx);
+      // What the step created is marked as zcdp's in the step's own transaction.
+      status = counts.ok() ? MarkOwnedObjects(ctx.project, ctx.warehouse) : counts.status();
+      if (status.ok()) status = tx.Commit();
+      if (counts.ok()) out.counts = std::move(counts).value();
+    }
   }
+  // A failed step may have created objects outside its transaction (a sync's batches): mark
+  // them too, or the next run would take them for the user's.
+  if (!status.ok()) (void)MarkOwnedObjects(ctx.project, ctx.warehouse);
   out.finished_micros = options.clock->NowMicros();
   out.status = status.ok() ? RunStatus::kSucceeded : RunStatus::kFailed;
   if (!status.ok()) out.error = status.message();
@@ -31,7 +40,10 @@ StepOutcome RunStep(const Step& step, StepContext& ctx, const RunOptions& option
 Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project, Warehouse& wh,
                                const RunOptions& options) {
   ZCDP_ASSIGN_OR_RETURN(std::vector<const Step*> order, pipeline.Order());
+  // Nothing is written while the output schema holds an object zcdp did not create.
+  ZCDP_RETURN_IF_ERROR(RequireOwnedOutputSchema(project, wh));
   ZCDP_RETURN_IF_ERROR(EnsureOutputSchema(project, wh));
+  ZCDP_RETURN_IF_ERROR(MarkOwnedObjects(project, wh));  // the run records, on the first run
   RunRecord record(project, wh);
   RunSummary summary;
   summary.started_micros = options.clock->NowMicros();

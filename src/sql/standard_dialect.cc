@@ -75,6 +75,12 @@ std::string StandardDialect::CreateOrReplaceView(std::string_view schema, std::s
   return "CREATE OR REPLACE VIEW " + QualifiedName(schema, name) + " AS " + std::string(select_sql);
 }
 
+std::string StandardDialect::CommentOn(bool is_view, std::string_view schema, std::string_view name,
+                                       std::string_view text) const {
+  return std::string("COMMENT ON ") + (is_view ? "VIEW " : "TABLE ") + QualifiedName(schema, name) +
+         " IS " + QuoteString(text);
+}
+
 std::string StandardDialect::CreateTableIfNotExists(std::string_view schema, std::string_view name,
                                                     const std::vector<ColumnDef>& columns,
                                                     const std::vector<std::string>& key) const {

@@ -18,6 +18,8 @@ class StandardDialect : public Dialect {
   std::string CreateSchemaIfNotExists(std::string_view schema) const override;
   std::string CreateOrReplaceView(std::string_view schema, std::string_view name,
                                   std::string_view select_sql) const override;
+  std::string CommentOn(bool is_view, std::string_view schema, std::string_view name,
+                        std::string_view text) const override;
   std::string CreateTableIfNotExists(std::string_view schema, std::string_view name,
                                      const std::vector<ColumnDef>& columns,
                                      const std::vector<std::string>& key) const override;

@@ -85,6 +85,9 @@ class Dialect {
   virtual std::string CreateSchemaIfNotExists(std::string_view schema) const = 0;
   virtual std::string CreateOrReplaceView(std::string_view schema, std::string_view name,
                                           std::string_view select_sql) const = 0;
+  // COMMENT ON TABLE|VIEW schema.name IS 'text' (text quoted as a string).
+  virtual std::string CommentOn(bool is_view, std::string_view schema, std::string_view name,
+                                std::string_view text) const = 0;
   // May be several statements on engines without CREATE OR REPLACE TABLE.
   virtual std::vector<std::string> CreateOrReplaceTableAs(std::string_view schema,
                                                           std::string_view name,

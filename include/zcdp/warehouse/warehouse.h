@@ -23,6 +23,7 @@ struct TableInfo {
   std::string schema;
   std::string name;
   bool is_view = false;
+  std::string comment;  // the object's comment (COMMENT ON), "" when it has none
 };
 
 // One batch of rows from a streamed query, read in place from the engine's buffers.

@@ -11,6 +11,7 @@
 #include "zcdp/common/log.h"
 #include "zcdp/sql/dialect.h"
 #include "zcdp/step/output_tables.h"
+#include "zcdp/step/ownership.h"
 
 #include "activation/compile/sync_sql.h"
 #include "activation/sync/checkpoint.h"
@@ -201,8 +202,11 @@ Result<SyncOutcome> SyncShare(const Project& project, Warehouse& wh, const Desti
   out.destination = dest.name.value;
   const std::string& schema = dest.schema->value;
   ZCDP_RETURN_IF_ERROR(wh.Execute(d.CreateSchemaIfNotExists(schema)));
+  // The share's schema may hold the user's objects: never replace one of theirs.
+  ZCDP_RETURN_IF_ERROR(RequireOwnedOrAbsent(wh, schema, dest.name.value));
   ZCDP_RETURN_IF_ERROR(
       wh.Execute(d.CreateOrReplaceView(schema, dest.name.value, sql.ShareViewSelect(dest))));
+  ZCDP_RETURN_IF_ERROR(MarkOwned(wh, schema, dest.name.value, /*is_view=*/true));
   ZCDP_ASSIGN_OR_RETURN(int64_t rows, QueryInt(wh, "SELECT count(*) FROM " +
                                                        d.QualifiedName(schema, dest.name.value)));
   ZCDP_RETURN_IF_ERROR(checkpoints.LedgerShare(rows, now));
@@ -295,7 +299,9 @@ Status CompactState(const SyncSql& sql, Warehouse& wh, const DestinationConfig& 
 }  // namespace
 
 Status EnsureActivationTables(const Project& project, Warehouse& wh) {
-  return ExecuteAll(wh, SyncSql(project, wh.dialect()).CreateTables());
+  // They outlive the step's transaction (the writer connection commits as it goes): created
+  // and marked as zcdp's together.
+  return EnsureOwnedTables(project, wh, {kSyncStateTable, kActivationLogTable, kCopyLedgerTable});
 }
 
 Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,

@@ -284,12 +284,16 @@ Result<std::vector<std::string>> DuckDbWarehouse::ListSchemas() {
 Result<std::vector<TableInfo>> DuckDbWarehouse::ListTables(std::string_view schema) {
   ZCDP_ASSIGN_OR_RETURN(
       QueryResult r,
-      Query("SELECT table_name, table_type FROM information_schema.tables "
-            "WHERE table_catalog = current_database() AND table_schema = $1 ORDER BY table_name",
+      Query("SELECT table_name, FALSE, coalesce(comment, '') FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND schema_name = $1 "
+            "UNION ALL SELECT view_name, TRUE, coalesce(comment, '') FROM duckdb_views() "
+            "WHERE database_name = current_database() AND schema_name = $1 AND NOT internal "
+            "ORDER BY 1",
             {Value::Text(std::string(schema))}));
   std::vector<TableInfo> out;
   for (const auto& row : r.rows) {
-    out.push_back({std::string(schema), row[0].ToString(), row[1].ToString() == "VIEW"});
+    out.push_back(
+        {std::string(schema), row[0].ToString(), row[1] == Value::Bool(true), row[2].ToString()});
   }
   return out;
 }

@@ -321,14 +321,17 @@ Result<std::vector<std::string>> PostgresWarehouse::ListSchemas() {
 Result<std::vector<TableInfo>> PostgresWarehouse::ListTables(std::string_view schema) {
   ZCDP_ASSIGN_OR_RETURN(
       QueryResult r,
-      Query("SELECT c.relname, c.relkind IN ('v', 'm') FROM pg_catalog.pg_class c "
-            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname",
-            {Value::Text(std::string(schema))}));
+      Query(
+          "SELECT c.relname, c.relkind IN ('v', 'm'), "
+          "coalesce(pg_catalog.obj_description(c.oid, 'pg_class'), '') FROM pg_catalog.pg_class c "
+          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+          "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname",
+          {Value::Text(std::string(schema))}));
   std::vector<TableInfo> out;
   out.reserve(r.rows.size());
   for (const auto& row : r.rows) {
-    out.push_back({std::string(schema), row[0].ToString(), row[1] == Value::Bool(true)});
+    out.push_back(
+        {std::string(schema), row[0].ToString(), row[1] == Value::Bool(true), row[2].ToString()});
   }
   return out;
 }

@@ -43,6 +43,12 @@ CREATE OR REPLACE TEMP TABLE temp.main."scratch" AS SELECT 1 AS one;
 -- create numbered scratch table
 CREATE OR REPLACE TEMP TABLE temp.main."pages" AS SELECT * FROM (SELECT k FROM t) zcdp_rows ORDER BY k;
 
+-- comment on a view
+COMMENT ON VIEW "zcdp"."v" IS 'it''s zcdp''s';
+
+-- comment on a table
+COMMENT ON TABLE "zcdp"."t" IS 'zcdp';
+
 -- scratch row number
 SELECT k FROM temp.main."pages" WHERE (rowid + 1) <= 10;
 

@@ -76,6 +76,12 @@ ANALYZE "zcdp"."pages";
 -- refresh statistics
 ANALYZE "zcdp"."t";
 
+-- comment on a view
+COMMENT ON VIEW "zcdp"."v" IS 'it''s zcdp''s';
+
+-- comment on a table
+COMMENT ON TABLE "zcdp"."t" IS 'zcdp';
+
 -- scratch row number
 SELECT k FROM "zcdp"."pages" WHERE zcdp_row <= 10;
 

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "zcdp/step/output_tables.h"
+#include "zcdp/step/ownership.h"
 #include "zcdp/warehouse/warehouse.h"
 
 #include "support/command.h"
@@ -112,6 +115,7 @@ void ExpectOnlyRegisteredObjects(Warehouse& wh, const std::string& schema) {
     }
     EXPECT_NE(entry->kind, OutputKind::kScratch) << t.name << " is scratch but outlived its step";
     EXPECT_EQ(t.is_view, entry->kind == OutputKind::kView) << t.name;
+    EXPECT_TRUE(IsOwned(t)) << t.name << " lacks zcdp's marker: '" << t.comment << "'";
     ExpectRegistryColumns(wh, t, *entry);
   }
 }
@@ -123,6 +127,7 @@ void ExpectShareView(Warehouse& wh) {
   ASSERT_EQ(shared->size(), 1u);
   EXPECT_EQ(shared->at(0).name, "partner_view");
   EXPECT_TRUE(shared->at(0).is_view);
+  EXPECT_TRUE(IsOwned(shared->at(0)));
   const OutputTable* share = nullptr;
   for (const auto& t : OutputTables()) {
     if (t.in_destination_schema) share = &t;
@@ -152,6 +157,77 @@ TEST(OutputRegistry, DuckDbRunCreatesOnlyRegisteredObjects) {
   ASSERT_TRUE(wh.ok()) << wh.status().message();
   ExpectOnlyRegisteredObjects(**wh, "zcdp");
   ExpectShareView(**wh);
+}
+
+// A user's table in the output schema, and a user's view where a share would go: validate
+// refuses both, naming them, and run writes nothing; the user's rows are intact.
+void ExpectUserObjectsUntouched(const std::string& shop,
+                                const std::function<std::unique_ptr<Warehouse>()>& open) {
+  {
+    std::unique_ptr<Warehouse> wh = open();
+    for (const char* sql : {"CREATE SCHEMA IF NOT EXISTS app",
+                            "CREATE TABLE app.profiles AS SELECT 7 AS id, 'mine' AS note",
+                            "CREATE SCHEMA IF NOT EXISTS partner_share",
+                            "CREATE VIEW partner_share.partner_view AS SELECT 'mine' AS note"}) {
+      ASSERT_TRUE(wh->Execute(sql).ok()) << sql;
+    }
+  }
+  const std::string path = shop + "/zcdp.yaml";
+  std::string yaml = ReadFile(path);
+  const size_t at = yaml.find("output_schema: zcdp");
+  ASSERT_NE(at, std::string::npos);
+  yaml.replace(at, std::string("output_schema: zcdp").size(), "output_schema: app");
+  std::ofstream(path) << yaml;
+  auto validate = RunZcdp("validate -p " + ShellQuote(shop));
+  EXPECT_NE(validate.exit_code, 0);
+  EXPECT_NE(validate.err.find("'app.profiles', which zcdp did not create"), std::string::npos)
+      << validate.err;
+  EXPECT_NE(validate.err.find("'partner_share.partner_view' exists and zcdp did not create it"),
+            std::string::npos)
+      << validate.err;
+  auto run = RunZcdp("run -p " + ShellQuote(shop));
+  EXPECT_NE(run.exit_code, 0) << run.out;
+  std::unique_ptr<Warehouse> wh = open();
+  for (const char* q :
+       {"SELECT note FROM app.profiles", "SELECT note FROM partner_share.partner_view"}) {
+    auto rows = wh->Query(q);
+    ASSERT_TRUE(rows.ok()) << rows.status().message();
+    ASSERT_EQ(rows->rows.size(), 1u) << q;
+    EXPECT_EQ(rows->rows[0][0], Value::Text("mine")) << q;
+  }
+  auto app = wh->ListTables("app");
+  ASSERT_TRUE(app.ok());
+  EXPECT_EQ(app->size(), 1u) << "zcdp created nothing beside the user's table";
+}
+
+TEST(OutputRegistry, DuckDbNeverTouchesTheUsersObjects) {
+  TempDir dir;
+  const std::string shop = dir.Sub("shop");
+  auto gen = RunZcdp("generate --out " + ShellQuote(shop) + " --profiles 100 --seed 3");
+  ASSERT_EQ(gen.exit_code, 0) << gen.out << gen.err;
+  AddShare(shop);
+  ExpectUserObjectsUntouched(shop, [&] {
+    auto wh = OpenWarehouse({.path = shop + "/warehouse.duckdb"});
+    EXPECT_TRUE(wh.ok()) << wh.status().message();
+    return std::move(*wh);
+  });
+}
+
+TEST(OutputRegistry, PostgresNeverTouchesTheUsersObjects) {
+  ZCDP_REQUIRE_POSTGRES();
+  testing::TestDatabase db("user_objects");
+  ASSERT_TRUE(db.ok());
+  TempDir dir;
+  const std::string shop = dir.Sub("shop");
+  auto gen = RunZcdp("generate --format postgres --dsn " + ShellQuote(db.dsn()) + " --out " +
+                     ShellQuote(shop) + " --profiles 100 --seed 3");
+  ASSERT_EQ(gen.exit_code, 0) << gen.out << gen.err;
+  AddShare(shop);
+  ExpectUserObjectsUntouched(shop, [&] {
+    auto wh = OpenWarehouse({.type = "postgres", .dsn = db.dsn()});
+    EXPECT_TRUE(wh.ok()) << wh.status().message();
+    return std::move(*wh);
+  });
 }
 
 TEST(OutputRegistry, PostgresRunCreatesOnlyRegisteredObjects) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "zcdp/run/state_dir.h"
+#include "zcdp/step/ownership.h"
 
 namespace zcdp {
 namespace {
@@ -128,6 +129,76 @@ TEST(RunPipeline, AFailedStepRollsBackItsWritesAndStopsTheRun) {
   auto runs = (*wh)->Query("SELECT status FROM zcdp.runs");
   ASSERT_TRUE(runs.ok());
   EXPECT_EQ(runs->rows.at(0).at(0), Value::Text("failed"));
+}
+
+// zcdp never touches what it did not create: a run over an output schema that holds a user's
+// table, or a user's view, writes nothing and leaves the user's rows as they were.
+TEST(RunPipeline, RefusesAnOutputSchemaHoldingObjectsItDidNotCreate) {
+  for (const char* create : {"CREATE TABLE zcdp.profiles AS SELECT 1 AS id, 'mine' AS note",
+                             "CREATE VIEW zcdp.runs AS SELECT 1 AS id, 'mine' AS note",
+                             "CREATE TABLE zcdp.anything_else AS SELECT 1 AS id, 'mine' AS note"}) {
+    SCOPED_TRACE(create);
+    auto wh = OpenWarehouse({.path = ":memory:"});
+    ASSERT_TRUE(wh.ok());
+    ASSERT_TRUE((*wh)->Execute("CREATE SCHEMA zcdp").ok());
+    ASSERT_TRUE((*wh)->Execute(create).ok());
+    std::vector<std::string> log;
+    Pipeline p;
+    ASSERT_TRUE(p.Add({"replaces",
+                       "",
+                       {},
+                       [&log](StepContext& ctx) -> Result<StepCounts> {
+                         log.push_back("ran");
+                         ZCDP_RETURN_IF_ERROR(ctx.warehouse.Execute(
+                             "CREATE OR REPLACE TABLE zcdp.profiles AS SELECT 2 AS id"));
+                         return StepCounts{};
+                       }})
+                    .ok());
+    auto summary = RunPipeline(p, MemoryProject(), **wh);
+    ASSERT_FALSE(summary.ok());
+    EXPECT_EQ(summary.status().code(), StatusCode::kAlreadyExists);
+    EXPECT_NE(summary.status().message().find("which zcdp did not create"), std::string::npos)
+        << summary.status().message();
+    EXPECT_TRUE(log.empty());
+    auto tables = (*wh)->ListTables("zcdp");
+    ASSERT_TRUE(tables.ok());
+    ASSERT_EQ(tables->size(), 1u) << "nothing was created beside the user's object";
+    auto rows = (*wh)->Query("SELECT note FROM zcdp." + tables->at(0).name);
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ(rows->rows.at(0).at(0), Value::Text("mine"));
+  }
+}
+
+// What a run creates carries zcdp's marker, so that the next run may replace it; objects of a
+// zcdp that predates markers (unmarked, next to its own runs table) are adopted.
+TEST(RunPipeline, MarksWhatItCreatesAndAdoptsAnUnmarkedEarlierRun) {
+  auto wh = OpenWarehouse({.path = ":memory:"});
+  ASSERT_TRUE(wh.ok());
+  Pipeline p;
+  ASSERT_TRUE(p.Add({"creates",
+                     "",
+                     {},
+                     [](StepContext& ctx) -> Result<StepCounts> {
+                       ZCDP_RETURN_IF_ERROR(ctx.warehouse.Execute(
+                           "CREATE OR REPLACE TABLE zcdp.profiles AS SELECT 2 AS id"));
+                       return StepCounts{};
+                     }})
+                  .ok());
+  ASSERT_TRUE(RunPipeline(p, MemoryProject(), **wh).ok());
+  auto tables = (*wh)->ListTables("zcdp");
+  ASSERT_TRUE(tables.ok());
+  ASSERT_EQ(tables->size(), 3u);  // profiles, runs, run_steps
+  for (const auto& t : *tables) EXPECT_TRUE(IsOwned(t)) << t.name << ": '" << t.comment << "'";
+  ASSERT_TRUE(RunPipeline(p, MemoryProject(), **wh).ok()) << "replaces what it owns";
+
+  for (const auto& t : *tables) {
+    ASSERT_TRUE((*wh)->Execute("COMMENT ON TABLE zcdp." + t.name + " IS NULL").ok());
+  }
+  auto adopted = RunPipeline(p, MemoryProject(), **wh);
+  ASSERT_TRUE(adopted.ok()) << adopted.status().message();
+  tables = (*wh)->ListTables("zcdp");
+  ASSERT_TRUE(tables.ok());
+  for (const auto& t : *tables) EXPECT_TRUE(IsOwned(t)) << t.name;
 }
 
 TEST(StateDir, LockIsExclusiveAndLastRunHoldsOnlyMetadata) {

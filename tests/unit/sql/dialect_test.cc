@@ -165,6 +165,8 @@ std::string RenderConstructs(const Dialect& d) {
     add("create numbered scratch table", s);
   }
   for (const auto& s : d.RefreshStatistics("zcdp", "t")) add("refresh statistics", s);
+  add("comment on a view", d.CommentOn(true, "zcdp", "v", "it's zcdp's"));
+  add("comment on a table", d.CommentOn(false, "zcdp", "t", "zcdp"));
   add("scratch row number", "SELECT k FROM " + d.ScratchTable("zcdp", "pages") + " WHERE " +
                                 d.ScratchRowNumber() + " <= 10");
   add("create table", d.CreateTableIfNotExists("zcdp", "runs",
