@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <map>
 
 #include "zcdp/common/suggest.h"
 
@@ -68,6 +69,57 @@ void CheckTraits(const Project& p, Diagnostics& d) {
   }
 }
 
+// Whether `name` is one of zcdp's own columns where traits become columns (the profiles
+// relation, source rows as the stages read them): profile_id, and anything zcdp_*.
+bool IsReservedColumn(const std::string& name) {
+  return name == "profile_id" || name.rfind("zcdp_", 0) == 0;
+}
+
+// A trait becomes a column of profiles beside profile_id, and a destination's `fields` name
+// traits and id types alike: a trait may take neither a reserved name nor an id type's.
+void CheckTraitNames(const Project& p, Diagnostics& d) {
+  for (const auto& t : p.traits) {
+    const std::string ctx = Context("trait", t.name);
+    if (IsReservedColumn(t.name.value)) {
+      d.Error(t.name.pos, ctx +
+                              ": the name is zcdp's own column of profiles (profile_id and "
+                              "zcdp_* are reserved): pick another name");
+    } else if (p.FindIdType(t.name.value) != nullptr) {
+      d.Error(t.name.pos, ctx + ": the name is also an id type, so `fields: [" + t.name.value +
+                              "]` would be ambiguous: pick another name for the trait");
+    }
+  }
+}
+
+// The columns a destination's payload or share view has besides its fields.
+const std::vector<std::string> kPayloadColumns = {"record_key", "member_key"};
+
+// Each field leaves under its own name, which may not be one of the columns zcdp adds; in a
+// share a PII field leaves hashed as <name>_sha256, which may not be another field's name.
+// (Two fields under one name are refused where `fields` is read.)
+void CheckFieldNames(const DestinationConfig& dest, const std::string& context, Diagnostics& d) {
+  std::map<std::string, int> line_of;
+  for (const auto& field : dest.fields) line_of.emplace(field.name.value, field.name.pos.line);
+  for (const auto& field : dest.fields) {
+    const std::string& name = field.name.value;
+    if (Contains(kPayloadColumns, name) || IsReservedColumn(name)) {
+      d.Error(field.name.pos, context + ": fields: " + Quote(name) +
+                                  " is a column zcdp adds to every record: send it under another "
+                                  "name (fields: {other_name: " +
+                                  field.from.value + "})");
+    }
+    if (dest.kind != DestinationType::kWarehouseShare) continue;
+    auto hashed = line_of.find(name + "_sha256");
+    if (hashed != line_of.end()) {
+      d.Error(field.name.pos, context + ": fields: " + Quote(name) + " leaves hashed as " +
+                                  Quote(hashed->first) +
+                                  " when it is PII, the name of another "
+                                  "field (line " +
+                                  std::to_string(hashed->second) + "): rename one of them");
+    }
+  }
+}
+
 // The identifiers an audience upload may carry, each hashed by the ad platforms' rules.
 const std::vector<std::string> kUploadFields = {"email", "phone", "first_name", "last_name"};
 
@@ -122,6 +174,7 @@ void CheckDestinations(const Project& p, Diagnostics& d) {
                   "instead");
     }
     CheckDestinationFields(p, dest, context, d);
+    CheckFieldNames(dest, context, d);
     if (dest.purpose && !p.consent) {
       d.Error(dest.purpose->pos,
               context + ": purpose " + Quote(dest.purpose->value) +
@@ -152,6 +205,7 @@ void CheckConsent(const Project& p, Diagnostics& d) {
 void CheckReferences(const Project& project, Diagnostics& diags) {
   CheckIdentifiers(project, diags);
   CheckTraits(project, diags);
+  CheckTraitNames(project, diags);
   CheckDestinations(project, diags);
   CheckConsent(project, diags);
 }

@@ -200,6 +200,28 @@ std::vector<ErrorCase> Cases() {
             "     purpose: ads, fields: [emial]}\n"
             "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
        18, 29, "fields: 'emial' is neither a trait nor an id type (did you mean 'email'?)"},
+      {"TraitNamedProfileId",
+       Plus("traits:\n  - {name: profile_id, source: orders, aggregate: count}\n"), 15, 12,
+       "trait 'profile_id': the name is zcdp's own column of profiles"},
+      {"TraitNamedLikeZcdpColumns",
+       Plus("traits:\n  - {name: zcdp_profile_id, source: orders, aggregate: count}\n"), 15, 12,
+       "(profile_id and zcdp_* are reserved)"},
+      {"TraitNamedAsAnIdType",
+       Plus("traits:\n  - {name: email, source: orders, aggregate: max(customer_email)}\n"), 15, 12,
+       "trait 'email': the name is also an id type"},
+      {"FieldUnderZcdpsColumn",
+       Plus("audiences:\n  - {name: buyers, where: x}\n"
+            "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers,\n"
+            "     purpose: ads, fields: {record_key: email}}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       18, 29, "fields: 'record_key' is a column zcdp adds to every record"},
+      {"ShareFieldClashesWithAHashedOne",
+       Plus("audiences:\n  - {name: buyers, where: x}\n"
+            "destinations:\n  - {name: d, type: warehouse_share, schema: partner, audience: "
+            "buyers,\n"
+            "     purpose: ads, fields: {email: email, email_sha256: user_id}}\n"
+            "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
+       18, 29, "fields: 'email' leaves hashed as 'email_sha256' when it is PII"},
       {"DestinationWithoutPurpose",
        Plus("audiences:\n  - {name: buyers, where: x}\n"
             "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', audience: buyers}\n"),
