@@ -6,9 +6,9 @@
 namespace zcdp::model_detail {
 namespace {
 
-const std::vector<std::string> kTraitKeys = {"name",  "source",     "aggregate", "window",
-                                             "where", "pick",       "column",    "sql",
-                                             "from",  "description"};
+const std::vector<std::string> kTraitKeys = {"name",  "source",      "aggregate", "window",
+                                             "where", "pick",        "column",    "sql",
+                                             "from",  "description", "pii"};
 const std::vector<std::string> kAudienceKeys = {"name", "where", "description"};
 const std::vector<std::string> kAggregates = {
     "count", "sum", "avg", "min", "max", "first", "last", "count_distinct", "most_frequent"};
@@ -125,6 +125,7 @@ void ParseTrait(const Fields& f, YamlReader& r, TraitConfig& t) {
   }
   t.where = r.String(f, "where");
   t.sql = r.String(f, "sql");
+  if (auto pii = r.Enum(f, "pii", {"true", "false"})) t.pii = pii->value == "true";
   ReadFrom(f, r, t);
   if (t.source && t.input_column && !t.sql) t.inputs.push_back({*t.source, *t.input_column});
 }

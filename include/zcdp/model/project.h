@@ -140,6 +140,9 @@ struct TraitConfig {
   std::optional<LocatedString> pick;       // most_recent | most_frequent | source_priority
   std::optional<LocatedString> column;
   std::optional<LocatedString> sql;  // escape hatch
+  // `pii: true|false`: whether the trait's values are personal data, overriding what zcdp
+  // infers from the columns it reads (IsPiiField).
+  std::optional<bool> pii;
   // For picks over several sources: "source.column" entries, highest priority first.
   std::vector<LocatedString> from;
   // Derived by the loader: the function of `aggregate` ("count", "sum", ...), and the source
@@ -240,7 +243,10 @@ struct Project {
 };
 
 // True when the trait or id type `from` carries values of a column tagged `pii`: an id type
-// a source maps a PII column to, or a trait reading a PII column.
+// a source maps a PII column to, or a trait that reads a PII column, whatever its kind: an
+// aggregate or pick over one, an `sql` expression that names one of its source's PII columns
+// (or that zcdp cannot read column names from: `*` beyond count(*), COLUMNS(...)), or an
+// `sql` expression over other traits that names a PII trait. A trait's `pii:` overrides this.
 bool IsPiiField(const Project& project, const std::string& from);
 
 // Resolves `-p/--project`: a directory means DIR/zcdp.yaml, anything else is used as is.

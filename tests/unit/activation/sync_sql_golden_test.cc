@@ -76,6 +76,32 @@ TEST(SyncSqlGolden, EveryDialectMatchesItsGoldenFile) {
   }
 }
 
+// A share hashes every PII field, whatever kind of trait carries it: `sql: "max(email)"`
+// leaves hashed like `pick` over email, and a trait declared `pii: false` leaves as is.
+TEST(SyncSqlGolden, AShareHashesPiiThroughEveryKindOfTrait) {
+  std::string yaml = kProject;
+  const std::string traits = "traits:\n";
+  yaml.insert(
+      yaml.find(traits) + traits.size(),
+      "  - {name: contact, source: customers, sql: \"max(email)\"}\n"
+      "  - {name: has_mail, source: customers, sql: \"max(email) IS NOT NULL\", pii: false}\n");
+  const std::string dests = "destinations:\n";
+  yaml.insert(yaml.find(dests) + dests.size(),
+              "  - {name: contacts, type: warehouse_share, schema: share2, audience: french,\n"
+              "     purpose: ads, fields: [contact, has_mail, first_name]}\n");
+  Diagnostics diags("golden.yaml");
+  auto project = ParseProject(yaml, "golden.yaml", "/golden", diags);
+  ASSERT_TRUE(project && !diags.has_errors()) << diags.ToString();
+  auto d = MakeDialect("duckdb");
+  ASSERT_TRUE(d.ok());
+  const std::string sql =
+      activation::SyncSql(*project, **d).ShareViewSelect(project->destinations[0]);
+  EXPECT_NE(sql.find("AS \"contact_sha256\""), std::string::npos) << sql;
+  EXPECT_EQ(sql.find("m.\"contact\" AS \"contact\""), std::string::npos) << sql;
+  EXPECT_NE(sql.find("AS \"first_name_sha256\""), std::string::npos) << sql;
+  EXPECT_NE(sql.find("AS \"has_mail\""), std::string::npos) << sql;
+}
+
 // The purpose is a user value: it reaches the SQL only as a quoted literal.
 TEST(SyncSqlGolden, PurposeIsQuotedNotConcatenated) {
   Diagnostics diags("golden.yaml");
