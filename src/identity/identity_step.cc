@@ -9,6 +9,7 @@
 
 #include "identity/guardrails.h"
 #include "identity/identity_sql.h"
+#include "identity/phones.h"
 #include "identity/stable_ids.h"
 
 namespace zcdp {
@@ -26,33 +27,6 @@ Status ExecAll(Warehouse& wh, const std::vector<std::string>& statements) {
 }
 
 Result<int64_t> CountOf(Warehouse& wh, const std::string& sql) { return QueryInt(wh, sql); }
-
-// Normalises the phone numbers not seen before through libphonenumber and remembers them in
-// identity_phone_map, so that the warehouse joins instead of re-parsing.
-Result<int64_t> NormalizePhones(Warehouse& wh, const IdentitySql& q, const IdTypeSpec& type) {
-  ZCDP_ASSIGN_OR_RETURN(
-      IdentifierNormalizer norm,
-      IdentifierNormalizer::Create(NormalizeRule::kPhoneE164, type.region, std::nullopt, {}));
-  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream, wh.Stream(q.PhonesToNormalize(type)));
-  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Appender> app,
-                        wh.CreateAppender(q.schema(), "identity_phone_map"));
-  int64_t n = 0;
-  while (true) {
-    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Chunk> chunk, stream->Next());
-    if (chunk == nullptr) break;
-    for (size_t r = 0; r < chunk->row_count(); ++r, ++n) {
-      const std::string_view raw = chunk->GetText(0, r);
-      const auto result = norm.Normalize(raw);
-      ZCDP_RETURN_IF_ERROR(app->AppendText(raw));
-      ZCDP_RETURN_IF_ERROR(app->AppendText(type.region));
-      const auto* value = std::get_if<std::string>(&result);
-      ZCDP_RETURN_IF_ERROR(value ? app->AppendText(*value) : app->AppendNull());
-      ZCDP_RETURN_IF_ERROR(app->EndRow());
-    }
-  }
-  ZCDP_RETURN_IF_ERROR(app->Close());
-  return n;
-}
 
 Status CountSkipped(Warehouse& wh, const IdentitySql& q, const Project& project, StepCounts& out) {
   for (const auto& s : project.sources) {
