@@ -68,6 +68,22 @@ std::string IdentitySql::TypesRelation() const {
   return "(VALUES " + rows + ") AS t(id_type, priority, max_per_profile, threshold)";
 }
 
+std::string IdentitySql::HubLimitsRelation() const {
+  std::string rows;
+  for (const auto& hub : types_) {
+    for (const auto& other : types_) {
+      if (other.name == hub.name) continue;
+      rows += std::string(rows.empty() ? "" : ", ") + "(" + d_.QuoteString(hub.name) + ", " +
+              d_.QuoteString(other.name) + ", " + std::to_string(HubLimit(hub, other)) + ")";
+    }
+  }
+  if (rows.empty()) {
+    const std::string none = d_.Cast("NULL", SqlType::kText);
+    rows = "(" + none + ", " + none + ", " + d_.Cast("NULL", SqlType::kBigInt) + ")";
+  }
+  return "(VALUES " + rows + ") AS h(id_type, other_type, hub_limit)";
+}
+
 std::string IdentitySql::RowKeyExpr(const SourceConfig& source) const {
   return SourceRowKeyExpr(source, d_);
 }
@@ -232,21 +248,28 @@ std::string IdentitySql::RecordIds() const {
 }
 
 std::string IdentitySql::Quarantine() const {
+  // Every other type counts, not only stronger ones: a placeholder email that guests type
+  // with their own phones links only weaker values, and joined every guest (issue 14).
   const std::string pairs =
       "SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value "
       "FROM " +
       T("identity_record_ids") + " a JOIN " + T("identity_record_ids") +
-      " b ON a.source = b.source AND a.row_key = b.row_key AND b.priority < a.priority";
+      " b ON a.source = b.source AND a.row_key = b.row_key AND b.id_type <> a.id_type";
+  const std::string over =
+      "SELECT p.id_type, p.value, p.node, p.other_type, p.linked, row_number() OVER (PARTITION "
+      "BY p.id_type, p.value, p.node ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT "
+      "id_type, value, node, other_type, count(*) AS linked FROM (" +
+      pairs + ") x GROUP BY id_type, value, node, other_type) p JOIN " + HubLimitsRelation() +
+      " ON h.id_type = p.id_type AND h.other_type = p.other_type WHERE p.linked > h.hub_limit";
+  const std::string text_null = d_.Cast("NULL", SqlType::kText);
   const std::string shared =
-      "SELECT p.id_type, p.value AS id_value, p.node, 'shared' AS reason, "
-      "CAST(NULL AS BIGINT) AS records, max(p.linked) AS linked_values FROM (SELECT id_type, "
-      "value, node, other_type, count(*) AS linked FROM (" +
-      pairs + ") x GROUP BY id_type, value, node, other_type) p JOIN " + TypesRelation() +
-      " ON p.id_type = t.id_type WHERE p.linked > t.threshold GROUP BY p.id_type, p.value, p.node";
+      "SELECT id_type, value AS id_value, node, 'shared' AS reason, CAST(NULL AS BIGINT) AS "
+      "records, linked AS linked_values, other_type AS linked_type FROM (" +
+      over + ") o WHERE rn = 1";
   const std::string blocked =
       "SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, "
-      "'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values FROM " +
-      T("identity_values") +
+      "'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values, " +
+      text_null + " AS linked_type FROM " + T("identity_values") +
       " WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value))";
   return JoinStatements(d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_quarantine", shared + "\nUNION ALL\n" + blocked));

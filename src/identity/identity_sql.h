@@ -47,7 +47,9 @@ class IdentitySql {
   std::string Values() const;
   // identity_record_ids: valid values per record, with priority and node id.
   std::string RecordIds() const;
-  // identity_quarantine: blocklisted values and values shared across stronger identifiers.
+  // identity_quarantine: blocklisted values, and hubs: values linked to more distinct values
+  // of another type, stronger or weaker, than HubLimit() (reason 'shared', with the number of
+  // values and their type, the one with the most when several are over their limit).
   std::string Quarantine() const;
   // identity_nodes: every live (not quarantined) identifier with its first/last seen.
   std::string Nodes() const;
@@ -62,6 +64,9 @@ class IdentitySql {
   // The declared id types as a relation: (VALUES ...) AS t(id_type, priority,
   // max_per_profile, threshold).
   std::string TypesRelation() const;
+  // HubLimit() for every ordered pair of distinct id types: (VALUES ...) AS h(id_type,
+  // other_type, hub_limit); one row of NULLs, which joins nothing, for a single type.
+  std::string HubLimitsRelation() const;
 
  private:
   std::string NormalizedExpr() const;

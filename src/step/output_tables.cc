@@ -78,7 +78,7 @@ std::vector<OutputTable> IdentityInputTables() {
              Id("value"), Col("priority", kBigInt), Col("node", kBigInt)}),
       Entry("identity_quarantine", table, "identity", true,
             {Col("id_type", kText), Id("id_value"), Col("node", kBigInt), Col("reason", kText),
-             Col("records", kBigInt), Col("linked_values", kBigInt)}),
+             Col("records", kBigInt), Col("linked_values", kBigInt), Col("linked_type", kText)}),
       Entry("identity_nodes", table, "identity", true,
             {Col("node", kBigInt), Col("id_type", kText), Id("id_value"), Col("first_seen", kTs),
              Col("last_seen", kTs), Col("source_count", kBigInt), Col("records", kBigInt)}),
