@@ -308,6 +308,12 @@ std::string IdentitySql::EdgePairsView() const {
                                 "SELECT a, b FROM " + T("identity_edges"));
 }
 
+std::string IdentitySql::RejectionCounts() const {
+  return "SELECT id_type, count(*) AS observed, sum(CASE WHEN skip_reason IN ('invalid', "
+         "'too_long') THEN 1 ELSE 0 END) AS rejected FROM " +
+         T("identity_values") + " GROUP BY id_type ORDER BY id_type";
+}
+
 std::string IdentitySql::ViolatingComponents() const {
   return JoinStatements(d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_violating",

@@ -56,6 +56,9 @@ class IdentitySql {
   // identity_edges: star edges from each record's strongest identifier, with provenance.
   std::string Edges() const;
   std::string EdgePairsView() const;
+  // Per id type of identity_values: (id_type, observed, rejected), rejected meaning invalid or
+  // too long under the type's rules.
+  std::string RejectionCounts() const;
   // Components breaking a max_per_profile limit: (component).
   std::string ViolatingComponents() const;
   // Edges inside violating components, in the order the guardrail resolves them.

@@ -10,6 +10,7 @@
 #include "identity/guardrails.h"
 #include "identity/identity_sql.h"
 #include "identity/phones.h"
+#include "identity/rejections.h"
 #include "identity/stable_ids.h"
 
 namespace zcdp {
@@ -42,6 +43,17 @@ Status CountSkipped(Warehouse& wh, const IdentitySql& q, const Project& project,
                                  " WHERE skip_reason IS NOT NULL GROUP BY skip_reason"));
   for (const auto& row : r.rows) {
     ZCDP_ASSIGN_OR_RETURN(out["skipped." + row[0].ToString()], row[1].AsInt("a skip count"));
+  }
+  return Status::Ok();
+}
+
+// Warns about each id type most of whose values the type's rules rejected: a wrong
+// default_region or regex otherwise shows only as a skipped count. Adds "warnings".
+Status WarnAboutRejections(Warehouse& wh, const IdentitySql& q, StepCounts& counts) {
+  ZCDP_ASSIGN_OR_RETURN(std::vector<TypeRejections> rejections, ReadRejections(wh, q));
+  for (const std::string& warning : RejectionWarnings(rejections, q.types())) {
+    LogWarn(warning);
+    ++counts["warnings"];
   }
   return Status::Ok();
 }
@@ -154,6 +166,7 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   ZCDP_RETURN_IF_ERROR(ExecAll(
       wh, {q.Values(), q.RecordIds(), q.Quarantine(), q.Nodes(), q.Edges(), q.EdgePairsView()}));
   ZCDP_RETURN_IF_ERROR(CountSkipped(wh, q, ctx.project, counts));
+  ZCDP_RETURN_IF_ERROR(WarnAboutRejections(wh, q, counts));
   ctx.progress(0.5);
   ZCDP_ASSIGN_OR_RETURN(ComponentsStats cc, Components(ctx, q));
   counts["nodes"] = cc.nodes;

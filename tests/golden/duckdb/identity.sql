@@ -33,6 +33,9 @@ CREATE OR REPLACE TABLE "out"."identity_nodes" AS SELECT r.node, r.id_type, r.va
 -- edges
 CREATE OR REPLACE TABLE "out"."identity_edges" AS SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority THEN c.priority ELSE o.priority END AS rank_priority FROM (SELECT source, row_key, node, priority, row_number() OVER (PARTITION BY source, row_key ORDER BY priority, id_type) AS rn FROM (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) l) c JOIN (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node WHERE c.rn = 1 GROUP BY c.node, o.node, o.source, c.priority, o.priority;
 
+-- rejection counts
+SELECT id_type, count(*) AS observed, sum(CASE WHEN skip_reason IN ('invalid', 'too_long') THEN 1 ELSE 0 END) AS rejected FROM "out"."identity_values" GROUP BY id_type ORDER BY id_type;
+
 -- violating components
 CREATE OR REPLACE TABLE "out"."identity_violating" AS SELECT DISTINCT k.component FROM (SELECT c.component, n.id_type, count(*) AS cnt FROM "out"."identity_components" c JOIN "out"."identity_nodes" n ON n.node = c.node GROUP BY c.component, n.id_type) k JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON k.id_type = t.id_type WHERE t.max_per_profile > 0 AND k.cnt > t.max_per_profile;
 

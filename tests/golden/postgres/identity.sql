@@ -113,6 +113,9 @@ ALTER TABLE "out"."identity_edges__zcdp_new" RENAME TO "identity_edges";
 END$zcdp$;
 ANALYZE "out"."identity_edges";
 
+-- rejection counts
+SELECT id_type, count(*) AS observed, sum(CASE WHEN skip_reason IN ('invalid', 'too_long') THEN 1 ELSE 0 END) AS rejected FROM "out"."identity_values" GROUP BY id_type ORDER BY id_type;
+
 -- violating components
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_violating__zcdp_new";
 CREATE TABLE "out"."identity_violating__zcdp_new" AS SELECT DISTINCT k.component FROM (SELECT c.component, n.id_type, count(*) AS cnt FROM "out"."identity_components" c JOIN "out"."identity_nodes" n ON n.node = c.node GROUP BY c.component, n.id_type) k JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON k.id_type = t.id_type WHERE t.max_per_profile > 0 AND k.cnt > t.max_per_profile;

@@ -49,6 +49,7 @@ TEST(IdentitySqlGolden, EveryDialectMatchesItsGoldenFile) {
     parts.emplace_back("quarantine", q.Quarantine());
     parts.emplace_back("nodes", q.Nodes());
     parts.emplace_back("edges", q.Edges());
+    parts.emplace_back("rejection counts", q.RejectionCounts());
     parts.emplace_back("violating components", q.ViolatingComponents());
     parts.emplace_back("violating edges", q.ViolatingEdges());
     parts.emplace_back("assignment", StableIdSql::Assignment(q));
