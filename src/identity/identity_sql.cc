@@ -106,7 +106,8 @@ std::string IdentitySql::SourceSelect(const SourceConfig& s) const {
 
 std::vector<std::string> IdentitySql::CreateIncrementalTables() const {
   return {CreateOutputTable(d_, schema(), "identity_observations"),
-          CreateOutputTable(d_, schema(), "identity_watermarks")};
+          CreateOutputTable(d_, schema(), "identity_watermarks"),
+          CreateOutputTable(d_, schema(), "identity_settled")};
 }
 
 std::string IdentitySql::Fingerprint(const SourceConfig& s) {
@@ -132,17 +133,46 @@ std::vector<std::string> IdentitySql::ReloadSource(const SourceConfig& source) c
   return out;
 }
 
-std::string IdentitySql::AppendSince(const SourceConfig& source) const {
+std::string IdentitySql::OverlapStart(const std::string& watermark) const {
   auto overlap = ParseDuration(project_.identity.incremental_overlap.value);
-  const std::string since =
-      d_.TimestampMinus(d_.Cast(d_.Placeholder(1), SqlType::kTimestamp),
-                        overlap.ok() ? *overlap : Duration{1, Duration::Unit::kDay});
-  return "INSERT INTO " + T("identity_observations") + " SELECT n.* FROM (" + SourceSelect(source) +
-         ") n WHERE n.ts > " + since + " AND NOT EXISTS (SELECT 1 FROM " +
-         T("identity_observations") +
-         " o WHERE o.source = n.source AND o.row_key = n.row_key AND o.id_type = n.id_type AND "
-         "o.ts > " +
-         since + ")";
+  return d_.TimestampMinus(d_.Cast(watermark, SqlType::kTimestamp),
+                           overlap.ok() ? *overlap : Duration{1, Duration::Unit::kDay});
+}
+
+std::vector<std::string> IdentitySql::ReplaceSince(const SourceConfig& source) const {
+  const std::string since = OverlapStart(d_.Placeholder(1));
+  return {"DELETE FROM " + T("identity_observations") +
+              " WHERE source = " + d_.QuoteString(source.name.value) + " AND ts > " + since,
+          "INSERT INTO " + T("identity_observations") + " SELECT n.* FROM (" +
+              SourceSelect(source) + ") n WHERE n.ts > " + since};
+}
+
+std::string IdentitySql::SettledUntil() const {
+  return "SELECT " + OverlapStart(d_.Placeholder(1));
+}
+
+std::string IdentitySql::SettledDigest(const SourceConfig& source) const {
+  const std::string row =
+      "concat_ws('|', n.row_key, n.id_type, n.raw_value, " + d_.Cast("n.ts", SqlType::kText) + ")";
+  // Each hash is reduced below 2^30 so that the sum stays a BIGINT on every engine.
+  return "SELECT count(*) AS row_count, CAST(coalesce(sum(d.h % 1000000007), 0) AS BIGINT) AS "
+         "digest FROM (SELECT " +
+         d_.HashToBigint(row) + " AS h FROM (" + SourceSelect(source) +
+         ") n WHERE n.ts <= " + d_.Cast(d_.Placeholder(1), SqlType::kTimestamp) + ") d";
+}
+
+std::string IdentitySql::ReadSettled() const {
+  return "SELECT settled_until, row_count, digest FROM " + T("identity_settled") +
+         " WHERE source = " + d_.Placeholder(1);
+}
+
+std::vector<std::string> IdentitySql::SaveSettled() const {
+  return d_.Upsert(schema(), "identity_settled", {"source", "settled_until", "row_count", "digest"},
+                   {"source"},
+                   "SELECT " + d_.Cast(d_.Placeholder(1), SqlType::kText) + ", " +
+                       d_.Cast(d_.Placeholder(2), SqlType::kTimestamp) + ", " +
+                       d_.Cast(d_.Placeholder(3), SqlType::kBigInt) + ", " +
+                       d_.Cast(d_.Placeholder(4), SqlType::kBigInt));
 }
 
 std::vector<std::string> IdentitySql::SaveWatermark() const {

@@ -4,14 +4,29 @@ CREATE TABLE IF NOT EXISTS "out"."identity_observations" ("source" TEXT, "row_ke
 -- incremental tables
 CREATE TABLE IF NOT EXISTS "out"."identity_watermarks" ("source" TEXT NOT NULL, "fingerprint" TEXT, "watermark" TIMESTAMP, PRIMARY KEY ("source"));
 
+-- incremental tables
+CREATE TABLE IF NOT EXISTS "out"."identity_settled" ("source" TEXT NOT NULL, "settled_until" TIMESTAMP, "row_count" BIGINT, "digest" BIGINT, PRIMARY KEY ("source"));
+
 -- reload
 DELETE FROM "out"."identity_observations" WHERE source = 'customers';
 
 -- reload
 INSERT INTO "out"."identity_observations" SELECT 'customers' AS source, CAST((hashtextextended(concat_ws('|', CAST("email" AS TEXT), CAST("phone" AS TEXT)), 0) & 9223372036854775807) AS TEXT) AS row_key, CAST(NULL AS TIMESTAMP) AS ts, 'email' AS id_type, CAST("email" AS TEXT) AS raw_value FROM "out"."source_customers" WHERE "email" IS NOT NULL UNION ALL SELECT 'customers' AS source, CAST((hashtextextended(concat_ws('|', CAST("email" AS TEXT), CAST("phone" AS TEXT)), 0) & 9223372036854775807) AS TEXT) AS row_key, CAST(NULL AS TIMESTAMP) AS ts, 'phone' AS id_type, CAST("phone" AS TEXT) AS raw_value FROM "out"."source_customers" WHERE "phone" IS NOT NULL;
 
--- append since
-INSERT INTO "out"."identity_observations" SELECT n.* FROM (SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day') AND NOT EXISTS (SELECT 1 FROM "out"."identity_observations" o WHERE o.source = n.source AND o.row_key = n.row_key AND o.id_type = n.id_type AND o.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day'));
+-- replace since
+DELETE FROM "out"."identity_observations" WHERE source = 'web' AND ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+
+-- replace since
+INSERT INTO "out"."identity_observations" SELECT n.* FROM (SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+
+-- settled until
+SELECT (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+
+-- settled digest
+SELECT count(*) AS row_count, CAST(coalesce(sum(d.h % 1000000007), 0) AS BIGINT) AS digest FROM (SELECT (hashtextextended(concat_ws('|', n.row_key, n.id_type, n.raw_value, CAST(n.ts AS TEXT)), 0) & 9223372036854775807) AS h FROM (SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts <= CAST($1 AS TIMESTAMP)) d;
+
+-- save settled
+INSERT INTO "out"."identity_settled" ("source", "settled_until", "row_count", "digest") SELECT CAST($1 AS TEXT), CAST($2 AS TIMESTAMP), CAST($3 AS BIGINT), CAST($4 AS BIGINT) ON CONFLICT ("source") DO UPDATE SET "settled_until" = excluded."settled_until", "row_count" = excluded."row_count", "digest" = excluded."digest";
 
 -- phones to normalize
 SELECT DISTINCT o.raw_value FROM "out"."identity_observations" o WHERE o.id_type = 'phone' AND NOT EXISTS (SELECT 1 FROM "out"."identity_phone_map" pm WHERE pm.raw_value = o.raw_value AND pm.region = 'FR');
