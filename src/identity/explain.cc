@@ -21,6 +21,13 @@ int64_t IntOf(const Value& v) {
   return n != nullptr ? *n : 0;
 }
 
+const IdTypeSpec* FindSpec(const std::vector<IdTypeSpec>& specs, const std::string& name) {
+  for (const auto& s : specs) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
 Status NeedsRun(const Status& s) {
   if (s.message().find("does not exist") == std::string::npos) return s;
   return Status::NotFound("no identity graph yet: run `zcdp run` first (" + s.message() + ")");
@@ -106,28 +113,72 @@ Status AddConflictReasons(const Project& p, Warehouse& wh, const std::string& pa
   return Status::Ok();
 }
 
+// "linked to 5 distinct phone values (more than 3)", from a quarantine row of reason
+// 'shared' (linked_values, linked_type) and the id types' limits.
+std::string HubDetail(const std::vector<IdTypeSpec>& specs, const std::string& id_type,
+                      const Value& linked_values, const Value& linked_type) {
+  std::string out = "linked to " + std::to_string(IntOf(linked_values)) + " distinct " +
+                    linked_type.ToString() + " values";
+  const IdTypeSpec* hub = FindSpec(specs, id_type);
+  const IdTypeSpec* other = FindSpec(specs, linked_type.ToString());
+  if (hub != nullptr && other != nullptr) {
+    out += " (more than " + std::to_string(HubLimit(*hub, *other)) + ")";
+  }
+  return out;
+}
+
 Status AddQuarantineReasons(const Project& p, Warehouse& wh, const std::string& pa,
                             const std::string& pb, std::vector<std::string>& out) {
   const Dialect& d = wh.dialect();
+  ZCDP_ASSIGN_OR_RETURN(std::vector<IdTypeSpec> specs, IdTypeSpecs(p));
   const std::string recs = "SELECT r.source, r.row_key, g.profile_id FROM " +
                            T(p, d, "identity_record_ids") + " r JOIN " + T(p, d, "identity_graph") +
                            " g ON g.id_type = r.id_type AND g.id_value = r.value";
   const std::string qvals =
-      "SELECT v.source, v.row_key, q.id_type, q.id_value, q.reason FROM " +
+      "SELECT v.source, v.row_key, q.id_type, q.id_value, q.reason, q.linked_values, "
+      "q.linked_type FROM " +
       T(p, d, "identity_values") + " v JOIN " + T(p, d, "identity_quarantine") +
       " q ON q.id_type = v.id_type AND q.id_value = coalesce(v.value, lower(trim(v.raw_value)))";
   ZCDP_ASSIGN_OR_RETURN(
       QueryResult r,
-      wh.Query(
-          "WITH recs AS (" + recs + "), qv AS (" + qvals +
-              ") SELECT DISTINCT qa.id_type, qa.id_value, qa.reason FROM qv qa JOIN recs ra ON "
-              "ra.source = qa.source AND ra.row_key = qa.row_key AND ra.profile_id = $1 JOIN qv "
-              "qb ON qb.id_type = qa.id_type AND qb.id_value = qa.id_value JOIN recs rb ON "
-              "rb.source = qb.source AND rb.row_key = qb.row_key AND rb.profile_id = $2",
-          {Value::Text(pa), Value::Text(pb)}));
+      wh.Query("WITH recs AS (" + recs + "), qv AS (" + qvals +
+                   ") SELECT DISTINCT qa.id_type, qa.id_value, qa.reason, qa.linked_values, "
+                   "qa.linked_type FROM qv qa JOIN recs ra ON ra.source = qa.source AND "
+                   "ra.row_key = qa.row_key AND ra.profile_id = $1 JOIN qv qb ON qb.id_type = "
+                   "qa.id_type AND qb.id_value = qa.id_value JOIN recs rb ON rb.source = "
+                   "qb.source AND rb.row_key = qb.row_key AND rb.profile_id = $2 ORDER BY "
+                   "qa.id_type, qa.id_value",
+               {Value::Text(pa), Value::Text(pb)}));
   for (const auto& row : r.rows) {
-    out.push_back("quarantined value " + row[0].ToString() + ":" + row[1].ToString() + " (" +
-                  row[2].ToString() + ") appears with both and links nothing");
+    std::string reason = "quarantined value " + row[0].ToString() + ":" + row[1].ToString() + " (" +
+                         row[2].ToString() + ") appears with both and links nothing";
+    if (!row[4].is_null())
+      reason += ": a hub " + HubDetail(specs, row[0].ToString(), row[3], row[4]);
+    out.push_back(std::move(reason));
+  }
+  return Status::Ok();
+}
+
+// Why `id` is in no profile, when identity_quarantine holds it (a hub: the quarantine names
+// the type it links too many values of). Adds nothing otherwise.
+Status AddUnlinkedReason(const Project& p, Warehouse& wh, const IdentifierRef& id,
+                         std::vector<std::string>& out) {
+  const Dialect& d = wh.dialect();
+  ZCDP_ASSIGN_OR_RETURN(std::vector<IdTypeSpec> specs, IdTypeSpecs(p));
+  auto r = wh.Query("SELECT reason, records, linked_values, linked_type FROM " +
+                        T(p, d, "identity_quarantine") + " WHERE id_type = " + d.Placeholder(1) +
+                        " AND id_value = " + d.Placeholder(2),
+                    {Value::Text(id.id_type), Value::Text(id.value)});
+  if (!r.ok()) return NeedsRun(r.status());
+  const std::string name = id.id_type + ":" + id.value;
+  for (const auto& row : r->rows) {
+    if (row[3].is_null()) {
+      out.push_back(name + " is quarantined (" + row[0].ToString() + ", " +
+                    std::to_string(IntOf(row[1])) + " records), so it links nothing");
+      continue;
+    }
+    out.push_back(name + " is quarantined as a hub: it is " +
+                  HubDetail(specs, id.id_type, row[2], row[3]) + ", so it links nothing");
   }
   return Status::Ok();
 }
@@ -187,6 +238,8 @@ Result<Explanation> Explain(const Project& project, Warehouse& wh, const Identif
   Explanation out;
   ZCDP_ASSIGN_OR_RETURN(out.profile_a, ProfileOf(project, wh, a));
   ZCDP_ASSIGN_OR_RETURN(out.profile_b, ProfileOf(project, wh, b));
+  if (!out.profile_a) ZCDP_RETURN_IF_ERROR(AddUnlinkedReason(project, wh, a, out.reasons));
+  if (!out.profile_b) ZCDP_RETURN_IF_ERROR(AddUnlinkedReason(project, wh, b, out.reasons));
   if (!out.profile_a || !out.profile_b) return out;
   if (*out.profile_a == *out.profile_b) {
     out.joined = true;

@@ -5,6 +5,11 @@
 
 namespace zcdp {
 
+int64_t HubLimit(const IdTypeSpec& hub, const IdTypeSpec& other) {
+  if (other.priority < hub.priority) return hub.quarantine_threshold;
+  return std::max(hub.quarantine_threshold, other.max_per_profile);
+}
+
 Result<std::vector<IdTypeSpec>> IdTypeSpecs(const Project& project) {
   std::vector<IdTypeSpec> out;
   for (const auto& t : project.identity.id_types) {

@@ -68,6 +68,22 @@ std::string IdentitySql::TypesRelation() const {
   return "(VALUES " + rows + ") AS t(id_type, priority, max_per_profile, threshold)";
 }
 
+std::string IdentitySql::HubLimitsRelation() const {
+  std::string rows;
+  for (const auto& hub : types_) {
+    for (const auto& other : types_) {
+      if (other.name == hub.name) continue;
+      rows += std::string(rows.empty() ? "" : ", ") + "(" + d_.QuoteString(hub.name) + ", " +
+              d_.QuoteString(other.name) + ", " + std::to_string(HubLimit(hub, other)) + ")";
+    }
+  }
+  if (rows.empty()) {
+    const std::string none = d_.Cast("NULL", SqlType::kText);
+    rows = "(" + none + ", " + none + ", " + d_.Cast("NULL", SqlType::kBigInt) + ")";
+  }
+  return "(VALUES " + rows + ") AS h(id_type, other_type, hub_limit)";
+}
+
 std::string IdentitySql::RowKeyExpr(const SourceConfig& source) const {
   return SourceRowKeyExpr(source, d_);
 }
@@ -90,7 +106,8 @@ std::string IdentitySql::SourceSelect(const SourceConfig& s) const {
 
 std::vector<std::string> IdentitySql::CreateIncrementalTables() const {
   return {CreateOutputTable(d_, schema(), "identity_observations"),
-          CreateOutputTable(d_, schema(), "identity_watermarks")};
+          CreateOutputTable(d_, schema(), "identity_watermarks"),
+          CreateOutputTable(d_, schema(), "identity_settled")};
 }
 
 std::string IdentitySql::Fingerprint(const SourceConfig& s) {
@@ -116,17 +133,46 @@ std::vector<std::string> IdentitySql::ReloadSource(const SourceConfig& source) c
   return out;
 }
 
-std::string IdentitySql::AppendSince(const SourceConfig& source) const {
+std::string IdentitySql::OverlapStart(const std::string& watermark) const {
   auto overlap = ParseDuration(project_.identity.incremental_overlap.value);
-  const std::string since =
-      d_.TimestampMinus(d_.Cast(d_.Placeholder(1), SqlType::kTimestamp),
-                        overlap.ok() ? *overlap : Duration{1, Duration::Unit::kDay});
-  return "INSERT INTO " + T("identity_observations") + " SELECT n.* FROM (" + SourceSelect(source) +
-         ") n WHERE n.ts > " + since + " AND NOT EXISTS (SELECT 1 FROM " +
-         T("identity_observations") +
-         " o WHERE o.source = n.source AND o.row_key = n.row_key AND o.id_type = n.id_type AND "
-         "o.ts > " +
-         since + ")";
+  return d_.TimestampMinus(d_.Cast(watermark, SqlType::kTimestamp),
+                           overlap.ok() ? *overlap : Duration{1, Duration::Unit::kDay});
+}
+
+std::vector<std::string> IdentitySql::ReplaceSince(const SourceConfig& source) const {
+  const std::string since = OverlapStart(d_.Placeholder(1));
+  return {"DELETE FROM " + T("identity_observations") +
+              " WHERE source = " + d_.QuoteString(source.name.value) + " AND ts > " + since,
+          "INSERT INTO " + T("identity_observations") + " SELECT n.* FROM (" +
+              SourceSelect(source) + ") n WHERE n.ts > " + since};
+}
+
+std::string IdentitySql::SettledUntil() const {
+  return "SELECT " + OverlapStart(d_.Placeholder(1));
+}
+
+std::string IdentitySql::SettledDigest(const SourceConfig& source) const {
+  const std::string row =
+      "concat_ws('|', n.row_key, n.id_type, n.raw_value, " + d_.Cast("n.ts", SqlType::kText) + ")";
+  // Each hash is reduced below 2^30 so that the sum stays a BIGINT on every engine.
+  return "SELECT count(*) AS row_count, CAST(coalesce(sum(d.h % 1000000007), 0) AS BIGINT) AS "
+         "digest FROM (SELECT " +
+         d_.HashToBigint(row) + " AS h FROM (" + SourceSelect(source) +
+         ") n WHERE n.ts <= " + d_.Cast(d_.Placeholder(1), SqlType::kTimestamp) + ") d";
+}
+
+std::string IdentitySql::ReadSettled() const {
+  return "SELECT settled_until, row_count, digest FROM " + T("identity_settled") +
+         " WHERE source = " + d_.Placeholder(1);
+}
+
+std::vector<std::string> IdentitySql::SaveSettled() const {
+  return d_.Upsert(schema(), "identity_settled", {"source", "settled_until", "row_count", "digest"},
+                   {"source"},
+                   "SELECT " + d_.Cast(d_.Placeholder(1), SqlType::kText) + ", " +
+                       d_.Cast(d_.Placeholder(2), SqlType::kTimestamp) + ", " +
+                       d_.Cast(d_.Placeholder(3), SqlType::kBigInt) + ", " +
+                       d_.Cast(d_.Placeholder(4), SqlType::kBigInt));
 }
 
 std::vector<std::string> IdentitySql::SaveWatermark() const {
@@ -232,21 +278,28 @@ std::string IdentitySql::RecordIds() const {
 }
 
 std::string IdentitySql::Quarantine() const {
+  // Every other type counts, not only stronger ones: a placeholder email that guests type
+  // with their own phones links only weaker values, and joined every guest (issue 14).
   const std::string pairs =
       "SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value "
       "FROM " +
       T("identity_record_ids") + " a JOIN " + T("identity_record_ids") +
-      " b ON a.source = b.source AND a.row_key = b.row_key AND b.priority < a.priority";
+      " b ON a.source = b.source AND a.row_key = b.row_key AND b.id_type <> a.id_type";
+  const std::string over =
+      "SELECT p.id_type, p.value, p.node, p.other_type, p.linked, row_number() OVER (PARTITION "
+      "BY p.id_type, p.value, p.node ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT "
+      "id_type, value, node, other_type, count(*) AS linked FROM (" +
+      pairs + ") x GROUP BY id_type, value, node, other_type) p JOIN " + HubLimitsRelation() +
+      " ON h.id_type = p.id_type AND h.other_type = p.other_type WHERE p.linked > h.hub_limit";
+  const std::string text_null = d_.Cast("NULL", SqlType::kText);
   const std::string shared =
-      "SELECT p.id_type, p.value AS id_value, p.node, 'shared' AS reason, "
-      "CAST(NULL AS BIGINT) AS records, max(p.linked) AS linked_values FROM (SELECT id_type, "
-      "value, node, other_type, count(*) AS linked FROM (" +
-      pairs + ") x GROUP BY id_type, value, node, other_type) p JOIN " + TypesRelation() +
-      " ON p.id_type = t.id_type WHERE p.linked > t.threshold GROUP BY p.id_type, p.value, p.node";
+      "SELECT id_type, value AS id_value, node, 'shared' AS reason, CAST(NULL AS BIGINT) AS "
+      "records, linked AS linked_values, other_type AS linked_type FROM (" +
+      over + ") o WHERE rn = 1";
   const std::string blocked =
       "SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, "
-      "'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values FROM " +
-      T("identity_values") +
+      "'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values, " +
+      text_null + " AS linked_type FROM " + T("identity_values") +
       " WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value))";
   return JoinStatements(d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_quarantine", shared + "\nUNION ALL\n" + blocked));
@@ -283,6 +336,12 @@ std::string IdentitySql::Edges() const {
 std::string IdentitySql::EdgePairsView() const {
   return d_.CreateOrReplaceView(project_.warehouse.output_schema, "identity_edge_pairs",
                                 "SELECT a, b FROM " + T("identity_edges"));
+}
+
+std::string IdentitySql::RejectionCounts() const {
+  return "SELECT id_type, count(*) AS observed, sum(CASE WHEN skip_reason IN ('invalid', "
+         "'too_long') THEN 1 ELSE 0 END) AS rejected FROM " +
+         T("identity_values") + " GROUP BY id_type ORDER BY id_type";
 }
 
 std::string IdentitySql::ViolatingComponents() const {

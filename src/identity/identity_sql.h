@@ -25,7 +25,8 @@ class IdentitySql {
 
   // identity_observations: one row per (source row, identifier) with a non-null raw value,
   // kept across runs; identity_watermarks: per source, its mapping's fingerprint and the
-  // newest timestamp read.
+  // newest timestamp read; identity_settled: per source, the count and digest of its rows
+  // up to the watermark minus the overlap (aggregates of hashes, no values).
   std::vector<std::string> CreateIncrementalTables() const;
   // A fingerprint of how a source is read: a changed mapping means a full re-read.
   static std::string Fingerprint(const SourceConfig& source);
@@ -33,8 +34,18 @@ class IdentitySql {
   std::string ReadWatermark() const;
   // Replaces the source's observations with all of its rows (parameter: the source name).
   std::vector<std::string> ReloadSource(const SourceConfig& source) const;
-  // Adds rows newer than $1 minus the overlap window that are not there yet.
-  std::string AppendSince(const SourceConfig& source) const;
+  // Replaces the source's observations newer than $1 minus the overlap window with its rows
+  // there now (late, changed and deleted rows inside the window included).
+  std::vector<std::string> ReplaceSince(const SourceConfig& source) const;
+  // $1 (the source's watermark) minus the overlap window: the end of its settled rows.
+  std::string SettledUntil() const;
+  // (row_count, digest) of the source's rows with a timestamp at or before $1: a count and a
+  // sum of row hashes, which change when a row there is added, changed or deleted.
+  std::string SettledDigest(const SourceConfig& source) const;
+  // SELECT settled_until, row_count, digest of identity_settled for source $1.
+  std::string ReadSettled() const;
+  // Records (source, settled_until, row_count, digest) from $1..$4.
+  std::vector<std::string> SaveSettled() const;
   // Records the fingerprint and newest timestamp of `source` (parameters: name, fingerprint).
   std::vector<std::string> SaveWatermark() const;
   // Per source: `SELECT <null count per identifier column>` for the skipped-null counts.
@@ -47,13 +58,18 @@ class IdentitySql {
   std::string Values() const;
   // identity_record_ids: valid values per record, with priority and node id.
   std::string RecordIds() const;
-  // identity_quarantine: blocklisted values and values shared across stronger identifiers.
+  // identity_quarantine: blocklisted values, and hubs: values linked to more distinct values
+  // of another type, stronger or weaker, than HubLimit() (reason 'shared', with the number of
+  // values and their type, the one with the most when several are over their limit).
   std::string Quarantine() const;
   // identity_nodes: every live (not quarantined) identifier with its first/last seen.
   std::string Nodes() const;
   // identity_edges: star edges from each record's strongest identifier, with provenance.
   std::string Edges() const;
   std::string EdgePairsView() const;
+  // Per id type of identity_values: (id_type, observed, rejected), rejected meaning invalid or
+  // too long under the type's rules.
+  std::string RejectionCounts() const;
   // Components breaking a max_per_profile limit: (component).
   std::string ViolatingComponents() const;
   // Edges inside violating components, in the order the guardrail resolves them.
@@ -62,12 +78,16 @@ class IdentitySql {
   // The declared id types as a relation: (VALUES ...) AS t(id_type, priority,
   // max_per_profile, threshold).
   std::string TypesRelation() const;
+  // HubLimit() for every ordered pair of distinct id types: (VALUES ...) AS h(id_type,
+  // other_type, hub_limit); one row of NULLs, which joins nothing, for a single type.
+  std::string HubLimitsRelation() const;
 
  private:
   std::string NormalizedExpr() const;
   std::string SkipExpr() const;
   std::string BlockedExpr(const std::string& expr) const;
   std::string RowKeyExpr(const SourceConfig& source) const;
+  std::string OverlapStart(const std::string& watermark) const;
   std::string SourceSelect(const SourceConfig& source) const;
 
   const Project& project_;

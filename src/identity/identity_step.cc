@@ -9,6 +9,8 @@
 
 #include "identity/guardrails.h"
 #include "identity/identity_sql.h"
+#include "identity/phones.h"
+#include "identity/rejections.h"
 #include "identity/stable_ids.h"
 
 namespace zcdp {
@@ -26,33 +28,6 @@ Status ExecAll(Warehouse& wh, const std::vector<std::string>& statements) {
 }
 
 Result<int64_t> CountOf(Warehouse& wh, const std::string& sql) { return QueryInt(wh, sql); }
-
-// Normalises the phone numbers not seen before through libphonenumber and remembers them in
-// identity_phone_map, so that the warehouse joins instead of re-parsing.
-Result<int64_t> NormalizePhones(Warehouse& wh, const IdentitySql& q, const IdTypeSpec& type) {
-  ZCDP_ASSIGN_OR_RETURN(
-      IdentifierNormalizer norm,
-      IdentifierNormalizer::Create(NormalizeRule::kPhoneE164, type.region, std::nullopt, {}));
-  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<QueryStream> stream, wh.Stream(q.PhonesToNormalize(type)));
-  ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Appender> app,
-                        wh.CreateAppender(q.schema(), "identity_phone_map"));
-  int64_t n = 0;
-  while (true) {
-    ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Chunk> chunk, stream->Next());
-    if (chunk == nullptr) break;
-    for (size_t r = 0; r < chunk->row_count(); ++r, ++n) {
-      const std::string_view raw = chunk->GetText(0, r);
-      const auto result = norm.Normalize(raw);
-      ZCDP_RETURN_IF_ERROR(app->AppendText(raw));
-      ZCDP_RETURN_IF_ERROR(app->AppendText(type.region));
-      const auto* value = std::get_if<std::string>(&result);
-      ZCDP_RETURN_IF_ERROR(value ? app->AppendText(*value) : app->AppendNull());
-      ZCDP_RETURN_IF_ERROR(app->EndRow());
-    }
-  }
-  ZCDP_RETURN_IF_ERROR(app->Close());
-  return n;
-}
 
 Status CountSkipped(Warehouse& wh, const IdentitySql& q, const Project& project, StepCounts& out) {
   for (const auto& s : project.sources) {
@@ -72,18 +47,71 @@ Status CountSkipped(Warehouse& wh, const IdentitySql& q, const Project& project,
   return Status::Ok();
 }
 
-// Reads only what is new: events newer than the source's watermark minus the overlap window,
-// unless the source has no timestamp, no watermark yet, or a changed mapping.
+// Warns about each id type most of whose values the type's rules rejected: a wrong
+// default_region or regex otherwise shows only as a skipped count. Adds "warnings".
+Status WarnAboutRejections(Warehouse& wh, const IdentitySql& q, StepCounts& counts) {
+  ZCDP_ASSIGN_OR_RETURN(std::vector<TypeRejections> rejections, ReadRejections(wh, q));
+  for (const std::string& warning : RejectionWarnings(rejections, q.types())) {
+    LogWarn(warning);
+    ++counts["warnings"];
+  }
+  return Status::Ok();
+}
+
+// Why the source's rows up to its settled point (the watermark minus the overlap) are not
+// those the last run recorded: "" when their count and digest are unchanged.
+Result<std::string> SettledChange(Warehouse& wh, const IdentitySql& q, const SourceConfig& s) {
+  ZCDP_ASSIGN_OR_RETURN(QueryResult saved, wh.Query(q.ReadSettled(), {Value::Text(s.name.value)}));
+  if (saved.rows.empty() || saved.rows[0][0].is_null())
+    return std::string("no digest of its rows yet");
+  ZCDP_ASSIGN_OR_RETURN(QueryResult now, wh.Query(q.SettledDigest(s), {saved.rows[0][0]}));
+  if (now.rows.at(0)[0] == saved.rows[0][1] && now.rows[0][1] == saved.rows[0][2])
+    return std::string();
+  return std::string("rows at or before its watermark were added, changed or deleted");
+}
+
+// Records the count and digest of the source's rows up to its new watermark minus the overlap.
+Status SaveSettled(Warehouse& wh, const IdentitySql& q, const SourceConfig& s) {
+  ZCDP_ASSIGN_OR_RETURN(QueryResult wm, wh.Query(q.ReadWatermark(), {Value::Text(s.name.value)}));
+  if (wm.rows.empty() || wm.rows[0][1].is_null()) return Status::Ok();
+  ZCDP_ASSIGN_OR_RETURN(QueryResult until, wh.Query(q.SettledUntil(), {wm.rows[0][1]}));
+  ZCDP_ASSIGN_OR_RETURN(QueryResult digest, wh.Query(q.SettledDigest(s), {until.rows.at(0)[0]}));
+  const std::vector<Value> params = {Value::Text(s.name.value), until.rows[0][0],
+                                     digest.rows.at(0)[0], digest.rows[0][1]};
+  for (const auto& sql : q.SaveSettled()) ZCDP_RETURN_IF_ERROR(wh.Execute(sql, params));
+  return Status::Ok();
+}
+
+// Whether `s` can be read incrementally: it has a timestamp, a watermark under the same
+// mapping, and its rows up to the overlap window are those the last run saw. A late,
+// changed or deleted row before the window means a full re-read (correct, not proportional).
+Result<bool> CanReadIncrementally(StepContext& ctx, const IdentitySql& q, const SourceConfig& s,
+                                  const QueryResult& wm, StepCounts& counts) {
+  const bool candidate = s.timestamp && !ctx.full_refresh && !wm.rows.empty() &&
+                         wm.rows[0][0] == Value::Text(IdentitySql::Fingerprint(s)) &&
+                         !wm.rows[0][1].is_null();
+  if (!candidate) return false;
+  ZCDP_ASSIGN_OR_RETURN(std::string change, SettledChange(ctx.warehouse, q, s));
+  if (change.empty()) return true;
+  LogInfo("identity: source " + s.name.value + ": " + change + "; reading it in full");
+  ++counts["sources.changed"];
+  return false;
+}
+
+// Reads only what is new: the rows of the overlap window before the source's watermark and
+// after it are replaced, unless the source has no timestamp, no watermark yet, a changed
+// mapping, or changed rows before the window.
 Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& counts) {
   Warehouse& wh = ctx.warehouse;
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, q.CreateIncrementalTables()));
   for (const auto& s : ctx.project.sources) {
     const std::string fp = IdentitySql::Fingerprint(s);
     ZCDP_ASSIGN_OR_RETURN(QueryResult wm, wh.Query(q.ReadWatermark(), {Value::Text(s.name.value)}));
-    const bool incremental = s.timestamp && !ctx.full_refresh && !wm.rows.empty() &&
-                             wm.rows[0][0] == Value::Text(fp) && !wm.rows[0][1].is_null();
+    ZCDP_ASSIGN_OR_RETURN(bool incremental, CanReadIncrementally(ctx, q, s, wm, counts));
     if (incremental) {
-      ZCDP_RETURN_IF_ERROR(wh.Execute(q.AppendSince(s), {wm.rows[0][1]}));
+      for (const auto& sql : q.ReplaceSince(s)) {
+        ZCDP_RETURN_IF_ERROR(wh.Execute(sql, {wm.rows[0][1]}));
+      }
       ++counts["sources.incremental"];
     } else {
       ZCDP_RETURN_IF_ERROR(ExecAll(wh, q.ReloadSource(s)));
@@ -92,6 +120,7 @@ Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& coun
     for (const auto& sql : q.SaveWatermark()) {
       ZCDP_RETURN_IF_ERROR(wh.Execute(sql, {Value::Text(s.name.value), Value::Text(fp)}));
     }
+    if (s.timestamp) ZCDP_RETURN_IF_ERROR(SaveSettled(wh, q, s));
   }
   // Rows of sources no longer in the project leave with them.
   std::string names;
@@ -101,7 +130,8 @@ Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& coun
   if (names.empty()) names = "''";
   ZCDP_RETURN_IF_ERROR(ExecAll(
       wh, {"DELETE FROM " + q.T("identity_observations") + " WHERE source NOT IN (" + names + ")",
-           "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" + names + ")"}));
+           "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" + names + ")",
+           "DELETE FROM " + q.T("identity_settled") + " WHERE source NOT IN (" + names + ")"}));
   return ExecAll(wh, wh.dialect().RefreshStatistics(q.schema(), "identity_observations"));
 }
 
@@ -180,6 +210,7 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   ZCDP_RETURN_IF_ERROR(ExecAll(
       wh, {q.Values(), q.RecordIds(), q.Quarantine(), q.Nodes(), q.Edges(), q.EdgePairsView()}));
   ZCDP_RETURN_IF_ERROR(CountSkipped(wh, q, ctx.project, counts));
+  ZCDP_RETURN_IF_ERROR(WarnAboutRejections(wh, q, counts));
   ctx.progress(0.5);
   ZCDP_ASSIGN_OR_RETURN(ComponentsStats cc, Components(ctx, q));
   counts["nodes"] = cc.nodes;

@@ -11,6 +11,10 @@
 //   project                     a zcdp.yaml follows (relative paths resolve to the test's
 //                               temporary directory)
 //   run ok|error                runs zcdp's standard pipeline for the last project
+//   explain <TYPE:VALUE> <TYPE:VALUE>   zcdp explain for the last project, a line "----",
+//                               then the expected lines: "joined by N link(s)" and one
+//                               "type:value -- type:value (source)" per link, or
+//                               "separate" and one line per reason
 //   as_of <UTC timestamp>       later runs are at this instant (a FixedClock; default: now),
 //                               e.g. as_of 2020-06-15T12:00:00Z
 //   require engine <name>       skip the rest of the file on other engines
@@ -25,6 +29,7 @@
 #include <vector>
 
 #include "zcdp/common/clock.h"
+#include "zcdp/identity/explain.h"
 #include "zcdp/model/project.h"
 #include "zcdp/run/pipeline.h"
 #include "zcdp/sql/dialect.h"
@@ -84,6 +89,7 @@ class SqlLogicRunner {
     if (kind == "project") return LoadProject(line, Join(rec, 1, rec.size()));
     if (kind == "run") return RunPipelineRecord(line, arg);
     if (kind == "as_of") return SetAsOf(line, arg);
+    if (kind == "explain") return ExplainRecord(line, arg, option, rec);
     if (kind == "require" && arg == "engine") {
       skip_ = option != wh_.dialect().name();
       return;
@@ -137,6 +143,41 @@ class SqlLogicRunner {
     Diagnostics diags(file_);
     project_ = ParseProject(yaml, file_, tmp_dir_, diags);
     if (!project_ || diags.has_errors()) Fail(line, "project has errors:\n" + diags.ToString());
+  }
+
+  // The explanation of a and b as the lines an `explain` record expects.
+  Result<std::vector<std::string>> ExplainLines(const std::string& a, const std::string& b) {
+    ZCDP_ASSIGN_OR_RETURN(IdentifierRef ra, ResolveIdentifier(*project_, a));
+    ZCDP_ASSIGN_OR_RETURN(IdentifierRef rb, ResolveIdentifier(*project_, b));
+    ZCDP_ASSIGN_OR_RETURN(Explanation e, Explain(*project_, wh_, ra, rb));
+    std::vector<std::string> out;
+    if (!e.joined) {
+      out.push_back("separate");
+      out.insert(out.end(), e.reasons.begin(), e.reasons.end());
+      return out;
+    }
+    out.push_back("joined by " + std::to_string(e.chain.size()) +
+                  (e.chain.size() == 1 ? " link" : " links"));
+    for (const auto& l : e.chain) {
+      out.push_back(l.from_type + ":" + l.from_value + " -- " + l.to_type + ":" + l.to_value +
+                    " (" + l.source + ")");
+    }
+    return out;
+  }
+
+  void ExplainRecord(int line, const std::string& a, const std::string& b,
+                     const std::vector<std::string>& rec) {
+    if (!project_) return Fail(line, "explain before a valid project");
+    const auto sep = std::find(rec.begin(), rec.end(), "----");
+    const std::vector<std::string> expected(sep == rec.end() ? rec.end() : sep + 1, rec.end());
+    Result<std::vector<std::string>> actual = ExplainLines(a, b);
+    if (!actual.ok()) return Fail(line, "explain failed: " + actual.status().message());
+    if (*actual == expected) return;
+    std::string msg = "wrong explanation\nexpected:\n";
+    for (const auto& l : expected) msg += "  " + l + "\n";
+    msg += "actual:\n";
+    for (const auto& l : *actual) msg += "  " + l + "\n";
+    Fail(line, msg);
   }
 
   void SetAsOf(int line, const std::string& text) {

@@ -14,7 +14,7 @@ namespace zcdp {
 //   identity_graph       (id_type, id_value, profile_id, first_seen, last_seen, source_count)
 //   profile_merges       (run_id, absorbed_profile_id, surviving_profile_id, reason)
 //   identity_conflicts   (run_id, edge, rule, profile) dropped by a guardrail
-//   identity_quarantine  (id_type, id_value, reason, records, linked_values)
+//   identity_quarantine  (id_type, id_value, reason, records, linked_values, linked_type)
 //   identity_record_profiles (source, row_key, profile_id): the profile of each source row,
 //                        that of the row's strongest identifier in the graph
 // plus working tables prefixed identity_ (observations, edges, nodes, components).

@@ -129,7 +129,11 @@ class Warehouse {
   // Runs a query and materialises all rows. For small results only.
   virtual Result<QueryResult> Query(std::string_view sql,
                                     const std::vector<Value>& params = {}) = 0;
-  // Runs a query and streams its rows in chunks.
+  // Runs a query and streams its rows in chunks. Until the stream is read to its end or
+  // destroyed it holds the connection: write through another connection (OpenAnother()), or
+  // read the rows first. DuckDB refuses any other call on the connection meanwhile (Internal),
+  // since it would end the stream as if its rows were exhausted; Rollback() still runs, and
+  // the stream's next read then fails. PostgreSQL's cursors allow other calls.
   virtual Result<std::unique_ptr<QueryStream>> Stream(std::string_view sql,
                                                       const std::vector<Value>& params = {}) = 0;
   // Columns a query would return, without running it to completion.

@@ -2,7 +2,15 @@
 
 namespace zcdp {
 
-DuckDbAppender::~DuckDbAppender() { duckdb_appender_destroy(&appender_); }
+DuckDbAppender::~DuckDbAppender() {
+  // Destroying an open appender flushes it, which ends an open stream: the stream then says so.
+  if (!closed_) state_->EndStream();
+  duckdb_appender_destroy(&appender_);
+}
+
+Status DuckDbAppender::Busy(std::string_view what) const {
+  return state_->CheckIdle(std::string(what) + " the appender for " + table_);
+}
 
 Status DuckDbAppender::Error() {
   duckdb_error_data err = duckdb_appender_error_data(appender_);
@@ -17,6 +25,7 @@ Status DuckDbAppender::Error() {
 
 Status DuckDbAppender::Close() {
   if (closed_) return Status::Ok();
+  if (state_->busy()) return Busy("close");
   closed_ = true;
   return Check(duckdb_appender_close(appender_));
 }

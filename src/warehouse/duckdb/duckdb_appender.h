@@ -1,16 +1,23 @@
 #pragma once
 
+#include <memory>
+
 #include <duckdb.h>
 
 #include "zcdp/warehouse/warehouse.h"
 
+#include "warehouse/duckdb/duckdb_connection_state.h"
+
 namespace zcdp {
 
-// Appender over duckdb_appender. Owns the appender handle.
+// Appender over duckdb_appender. Owns the appender handle. EndRow(), Flush() and Close() fail
+// while a stream is open on the connection (`state`): a flush, which DuckDB may start at any
+// row end, would end that stream.
 class DuckDbAppender final : public Appender {
  public:
-  DuckDbAppender(duckdb_appender appender, std::string table)
-      : appender_(appender), table_(std::move(table)) {}
+  DuckDbAppender(duckdb_appender appender, std::string table,
+                 std::shared_ptr<DuckDbConnectionState> state)
+      : appender_(appender), table_(std::move(table)), state_(std::move(state)) {}
   ~DuckDbAppender() override;
   DuckDbAppender(const DuckDbAppender&) = delete;
   DuckDbAppender& operator=(const DuckDbAppender&) = delete;
@@ -28,16 +35,24 @@ class DuckDbAppender final : public Appender {
   Status AppendDate(int32_t days) override {
     return Check(duckdb_append_date(appender_, duckdb_date{days}));
   }
-  Status EndRow() override { return Check(duckdb_appender_end_row(appender_)); }
-  Status Flush() override { return Check(duckdb_appender_flush(appender_)); }
+  Status EndRow() override {
+    if (state_->busy()) return Busy("end a row of");
+    return Check(duckdb_appender_end_row(appender_));
+  }
+  Status Flush() override {
+    if (state_->busy()) return Busy("flush");
+    return Check(duckdb_appender_flush(appender_));
+  }
   Status Close() override;
 
  private:
   Status Check(duckdb_state state) { return state == DuckDBSuccess ? Status::Ok() : Error(); }
   Status Error();
+  Status Busy(std::string_view what) const;
 
   duckdb_appender appender_;
   std::string table_;
+  std::shared_ptr<DuckDbConnectionState> state_;
   bool closed_ = false;
 };
 

@@ -77,20 +77,35 @@ std::vector<ColumnInfo> ResultColumns(duckdb_result* result) {
   return cols;
 }
 
-// Streams a duckdb_result chunk by chunk. Owns the result.
+// Streams a duckdb_result chunk by chunk. Owns the result, and holds the connection (through
+// `state`) until it is read to its end or destroyed.
 class DuckDbStream final : public QueryStream {
  public:
-  explicit DuckDbStream(duckdb_result result) : result_(result) {
+  DuckDbStream(duckdb_result result, std::shared_ptr<DuckDbConnectionState> state,
+               std::string_view sql)
+      : result_(result), state_(std::move(state)), ticket_(state_->OpenStream(sql)) {
     columns_ = ResultColumns(&result_);
   }
-  ~DuckDbStream() override { duckdb_destroy_result(&result_); }
+  ~DuckDbStream() override {
+    state_->CloseStream(ticket_);
+    duckdb_destroy_result(&result_);
+  }
   DuckDbStream(const DuckDbStream&) = delete;
   DuckDbStream& operator=(const DuckDbStream&) = delete;
 
   const std::vector<ColumnInfo>& columns() const override { return columns_; }
   Result<std::unique_ptr<Chunk>> Next() override {
+    if (done_) return std::unique_ptr<Chunk>();
+    // DuckDB reports an ended result as exhausted: tell the caller instead.
+    if (!state_->IsOpen(ticket_)) {
+      return Status::Internal(
+          "query stream was ended by other work on the same DuckDB connection before it was "
+          "read to its end; its remaining rows were not read");
+    }
     duckdb_data_chunk chunk = duckdb_fetch_chunk(result_);
     if (chunk == nullptr) {
+      done_ = true;
+      state_->CloseStream(ticket_);
       const char* err = duckdb_result_error(&result_);
       if (err != nullptr && *err != '\0') return Status::Warehouse(std::string("query: ") + err);
       return std::unique_ptr<Chunk>();
@@ -100,6 +115,9 @@ class DuckDbStream final : public QueryStream {
 
  private:
   duckdb_result result_;
+  std::shared_ptr<DuckDbConnectionState> state_;
+  uint64_t ticket_;
+  bool done_ = false;
   std::vector<ColumnInfo> columns_;
 };
 
@@ -145,6 +163,7 @@ Result<std::unique_ptr<Warehouse>> DuckDbWarehouse::Create(std::shared_ptr<DuckD
 DuckDbWarehouse::~DuckDbWarehouse() { duckdb_disconnect(&conn_); }
 
 Status DuckDbWarehouse::Execute(std::string_view sql) {
+  ZCDP_RETURN_IF_ERROR(state_->CheckIdle("run a statement"));
   duckdb_result result;
   const std::string text(sql);
   const bool failed = duckdb_query(conn_, text.c_str(), &result) != DuckDBSuccess;
@@ -155,6 +174,7 @@ Status DuckDbWarehouse::Execute(std::string_view sql) {
 
 Result<duckdb_prepared_statement> DuckDbWarehouse::Prepare(std::string_view sql,
                                                            const std::vector<Value>& params) {
+  ZCDP_RETURN_IF_ERROR(state_->CheckIdle("run a statement or query"));
   duckdb_prepared_statement stmt = nullptr;
   const std::string text(sql);
   if (duckdb_prepare(conn_, text.c_str(), &stmt) != DuckDBSuccess) {
@@ -200,7 +220,7 @@ Result<std::unique_ptr<QueryStream>> DuckDbWarehouse::Stream(std::string_view sq
     duckdb_destroy_result(&result);
     return status;
   }
-  return std::unique_ptr<QueryStream>(std::make_unique<DuckDbStream>(result));
+  return std::unique_ptr<QueryStream>(std::make_unique<DuckDbStream>(result, state_, sql));
 }
 
 Result<QueryResult> DuckDbWarehouse::Query(std::string_view sql, const std::vector<Value>& params) {
@@ -220,6 +240,7 @@ Result<QueryResult> DuckDbWarehouse::Query(std::string_view sql, const std::vect
 }
 
 Result<std::vector<ColumnInfo>> DuckDbWarehouse::DescribeQuery(std::string_view sql) {
+  ZCDP_RETURN_IF_ERROR(state_->CheckIdle("describe a query"));
   duckdb_prepared_statement stmt = nullptr;
   const std::string text(sql);
   if (duckdb_prepare(conn_, text.c_str(), &stmt) != DuckDBSuccess) {
@@ -242,17 +263,18 @@ Result<std::vector<ColumnInfo>> DuckDbWarehouse::DescribeQuery(std::string_view 
 
 Result<std::unique_ptr<Appender>> DuckDbWarehouse::CreateAppender(std::string_view schema,
                                                                   std::string_view table) {
+  ZCDP_RETURN_IF_ERROR(state_->CheckIdle("open an appender"));
   duckdb_appender appender = nullptr;
   const std::string s(schema);
   const std::string t(table);
   const std::string name = s + "." + t;
   if (duckdb_appender_create_ext(conn_, nullptr, s.c_str(), t.c_str(), &appender) !=
       DuckDBSuccess) {
-    DuckDbAppender failed(appender, name);
+    DuckDbAppender failed(appender, name, state_);
     return Status::Warehouse("cannot append to table " + name + ": it does not exist or " +
                              "cannot be written");
   }
-  return std::unique_ptr<Appender>(std::make_unique<DuckDbAppender>(appender, name));
+  return std::unique_ptr<Appender>(std::make_unique<DuckDbAppender>(appender, name, state_));
 }
 
 Status DuckDbWarehouse::Begin() {
@@ -262,11 +284,14 @@ Status DuckDbWarehouse::Begin() {
 }
 
 Status DuckDbWarehouse::Commit() {
+  ZCDP_RETURN_IF_ERROR(state_->CheckIdle("commit"));
   in_transaction_ = false;  // a failed COMMIT leaves no transaction open either
   return Execute("COMMIT");
 }
 
 Status DuckDbWarehouse::Rollback() {
+  // A rollback cannot wait (Transaction's destructor on an error path): it ends the stream.
+  state_->EndStream();
   in_transaction_ = false;
   return Execute("ROLLBACK");
 }

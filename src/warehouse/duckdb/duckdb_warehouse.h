@@ -7,6 +7,7 @@
 #include "zcdp/warehouse/warehouse.h"
 
 #include "sql/duckdb/duckdb_dialect.h"
+#include "warehouse/duckdb/duckdb_connection_state.h"
 
 namespace zcdp {
 
@@ -28,7 +29,9 @@ class DuckDbDatabase {
   WarehouseOptions options_;
 };
 
-// The embedded DuckDB warehouse: one connection on a shared database.
+// The embedded DuckDB warehouse: one connection on a shared database. While a stream is open
+// on the connection, every other call that would run on it fails with Internal (see
+// DuckDbConnectionState); Rollback() and Cancel() still run, and end the stream.
 class DuckDbWarehouse final : public Warehouse {
  public:
   static Result<std::unique_ptr<Warehouse>> Create(std::shared_ptr<DuckDbDatabase> db);
@@ -62,12 +65,13 @@ class DuckDbWarehouse final : public Warehouse {
 
  private:
   DuckDbWarehouse(std::shared_ptr<DuckDbDatabase> db, duckdb_connection conn)
-      : db_(std::move(db)), conn_(conn) {}
+      : db_(std::move(db)), conn_(conn), state_(std::make_shared<DuckDbConnectionState>()) {}
   // Prepares `sql` and binds `params`. On error the statement is already destroyed.
   Result<duckdb_prepared_statement> Prepare(std::string_view sql, const std::vector<Value>& params);
 
   std::shared_ptr<DuckDbDatabase> db_;
   duckdb_connection conn_;
+  std::shared_ptr<DuckDbConnectionState> state_;  // shared with the streams and appenders
   DuckDbDialect dialect_;
   bool in_transaction_ = false;
 };

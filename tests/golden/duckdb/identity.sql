@@ -4,14 +4,29 @@ CREATE TABLE IF NOT EXISTS "out"."identity_observations" ("source" VARCHAR, "row
 -- incremental tables
 CREATE TABLE IF NOT EXISTS "out"."identity_watermarks" ("source" VARCHAR NOT NULL, "fingerprint" VARCHAR, "watermark" TIMESTAMP, PRIMARY KEY ("source"));
 
+-- incremental tables
+CREATE TABLE IF NOT EXISTS "out"."identity_settled" ("source" VARCHAR NOT NULL, "settled_until" TIMESTAMP, "row_count" BIGINT, "digest" BIGINT, PRIMARY KEY ("source"));
+
 -- reload
 DELETE FROM "out"."identity_observations" WHERE source = 'customers';
 
 -- reload
 INSERT INTO "out"."identity_observations" SELECT 'customers' AS source, CAST(CAST(hash(concat_ws('|', CAST("email" AS VARCHAR), CAST("phone" AS VARCHAR))) >> 1 AS BIGINT) AS VARCHAR) AS row_key, CAST(NULL AS TIMESTAMP) AS ts, 'email' AS id_type, CAST("email" AS VARCHAR) AS raw_value FROM "out"."source_customers" WHERE "email" IS NOT NULL UNION ALL SELECT 'customers' AS source, CAST(CAST(hash(concat_ws('|', CAST("email" AS VARCHAR), CAST("phone" AS VARCHAR))) >> 1 AS BIGINT) AS VARCHAR) AS row_key, CAST(NULL AS TIMESTAMP) AS ts, 'phone' AS id_type, CAST("phone" AS VARCHAR) AS raw_value FROM "out"."source_customers" WHERE "phone" IS NOT NULL;
 
--- append since
-INSERT INTO "out"."identity_observations" SELECT n.* FROM (SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day') AND NOT EXISTS (SELECT 1 FROM "out"."identity_observations" o WHERE o.source = n.source AND o.row_key = n.row_key AND o.id_type = n.id_type AND o.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day'));
+-- replace since
+DELETE FROM "out"."identity_observations" WHERE source = 'web' AND ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+
+-- replace since
+INSERT INTO "out"."identity_observations" SELECT n.* FROM (SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+
+-- settled until
+SELECT (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+
+-- settled digest
+SELECT count(*) AS row_count, CAST(coalesce(sum(d.h % 1000000007), 0) AS BIGINT) AS digest FROM (SELECT CAST(hash(concat_ws('|', n.row_key, n.id_type, n.raw_value, CAST(n.ts AS VARCHAR))) >> 1 AS BIGINT) AS h FROM (SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts <= CAST($1 AS TIMESTAMP)) d;
+
+-- save settled
+INSERT INTO "out"."identity_settled" ("source", "settled_until", "row_count", "digest") SELECT CAST($1 AS VARCHAR), CAST($2 AS TIMESTAMP), CAST($3 AS BIGINT), CAST($4 AS BIGINT) ON CONFLICT ("source") DO UPDATE SET "settled_until" = excluded."settled_until", "row_count" = excluded."row_count", "digest" = excluded."digest";
 
 -- phones to normalize
 SELECT DISTINCT o.raw_value FROM "out"."identity_observations" o WHERE o.id_type = 'phone' AND NOT EXISTS (SELECT 1 FROM "out"."identity_phone_map" pm WHERE pm.raw_value = o.raw_value AND pm.region = 'FR');
@@ -23,15 +38,18 @@ CREATE OR REPLACE TABLE "out"."identity_values" AS SELECT source, row_key, ts, i
 CREATE OR REPLACE TABLE "out"."identity_record_ids" AS SELECT v.source, v.row_key, max(v.ts) AS ts, v.id_type, v.value, t.priority, CAST(hash(v.id_type || ':' || v.value) >> 1 AS BIGINT) AS node FROM "out"."identity_values" v JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON v.id_type = t.id_type WHERE v.skip_reason IS NULL GROUP BY v.source, v.row_key, v.id_type, v.value, t.priority;
 
 -- quarantine
-CREATE OR REPLACE TABLE "out"."identity_quarantine" AS SELECT p.id_type, p.value AS id_value, p.node, 'shared' AS reason, CAST(NULL AS BIGINT) AS records, max(p.linked) AS linked_values FROM (SELECT id_type, value, node, other_type, count(*) AS linked FROM (SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value FROM "out"."identity_record_ids" a JOIN "out"."identity_record_ids" b ON a.source = b.source AND a.row_key = b.row_key AND b.priority < a.priority) x GROUP BY id_type, value, node, other_type) p JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON p.id_type = t.id_type WHERE p.linked > t.threshold GROUP BY p.id_type, p.value, p.node
+CREATE OR REPLACE TABLE "out"."identity_quarantine" AS SELECT id_type, value AS id_value, node, 'shared' AS reason, CAST(NULL AS BIGINT) AS records, linked AS linked_values, other_type AS linked_type FROM (SELECT p.id_type, p.value, p.node, p.other_type, p.linked, row_number() OVER (PARTITION BY p.id_type, p.value, p.node ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT id_type, value, node, other_type, count(*) AS linked FROM (SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value FROM "out"."identity_record_ids" a JOIN "out"."identity_record_ids" b ON a.source = b.source AND a.row_key = b.row_key AND b.id_type <> a.id_type) x GROUP BY id_type, value, node, other_type) p JOIN (VALUES ('user_id', 'email', 20), ('user_id', 'phone', 20), ('user_id', 'anonymous_id', 20), ('email', 'user_id', 20), ('email', 'phone', 20), ('email', 'anonymous_id', 20), ('phone', 'user_id', 20), ('phone', 'email', 20), ('phone', 'anonymous_id', 20), ('anonymous_id', 'user_id', 5), ('anonymous_id', 'email', 5), ('anonymous_id', 'phone', 5)) AS h(id_type, other_type, hub_limit) ON h.id_type = p.id_type AND h.other_type = p.other_type WHERE p.linked > h.hub_limit) o WHERE rn = 1
 UNION ALL
-SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, 'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values FROM "out"."identity_values" WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value));
+SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, 'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values, CAST(NULL AS VARCHAR) AS linked_type FROM "out"."identity_values" WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value));
 
 -- nodes
 CREATE OR REPLACE TABLE "out"."identity_nodes" AS SELECT r.node, r.id_type, r.value AS id_value, min(r.ts) AS first_seen, max(r.ts) AS last_seen, count(DISTINCT r.source) AS source_count, count(*) AS records FROM "out"."identity_record_ids" r WHERE NOT EXISTS (SELECT 1 FROM "out"."identity_quarantine" q WHERE q.node = r.node) GROUP BY r.node, r.id_type, r.value;
 
 -- edges
 CREATE OR REPLACE TABLE "out"."identity_edges" AS SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority THEN c.priority ELSE o.priority END AS rank_priority FROM (SELECT source, row_key, node, priority, row_number() OVER (PARTITION BY source, row_key ORDER BY priority, id_type) AS rn FROM (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) l) c JOIN (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node WHERE c.rn = 1 GROUP BY c.node, o.node, o.source, c.priority, o.priority;
+
+-- rejection counts
+SELECT id_type, count(*) AS observed, sum(CASE WHEN skip_reason IN ('invalid', 'too_long') THEN 1 ELSE 0 END) AS rejected FROM "out"."identity_values" GROUP BY id_type ORDER BY id_type;
 
 -- violating components
 CREATE OR REPLACE TABLE "out"."identity_violating" AS SELECT DISTINCT k.component FROM (SELECT c.component, n.id_type, count(*) AS cnt FROM "out"."identity_components" c JOIN "out"."identity_nodes" n ON n.node = c.node GROUP BY c.component, n.id_type) k JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON k.id_type = t.id_type WHERE t.max_per_profile > 0 AND k.cnt > t.max_per_profile;

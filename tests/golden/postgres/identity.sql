@@ -4,14 +4,29 @@ CREATE TABLE IF NOT EXISTS "out"."identity_observations" ("source" TEXT, "row_ke
 -- incremental tables
 CREATE TABLE IF NOT EXISTS "out"."identity_watermarks" ("source" TEXT NOT NULL, "fingerprint" TEXT, "watermark" TIMESTAMP, PRIMARY KEY ("source"));
 
+-- incremental tables
+CREATE TABLE IF NOT EXISTS "out"."identity_settled" ("source" TEXT NOT NULL, "settled_until" TIMESTAMP, "row_count" BIGINT, "digest" BIGINT, PRIMARY KEY ("source"));
+
 -- reload
 DELETE FROM "out"."identity_observations" WHERE source = 'customers';
 
 -- reload
 INSERT INTO "out"."identity_observations" SELECT 'customers' AS source, CAST((hashtextextended(concat_ws('|', CAST("email" AS TEXT), CAST("phone" AS TEXT)), 0) & 9223372036854775807) AS TEXT) AS row_key, CAST(NULL AS TIMESTAMP) AS ts, 'email' AS id_type, CAST("email" AS TEXT) AS raw_value FROM "out"."source_customers" WHERE "email" IS NOT NULL UNION ALL SELECT 'customers' AS source, CAST((hashtextextended(concat_ws('|', CAST("email" AS TEXT), CAST("phone" AS TEXT)), 0) & 9223372036854775807) AS TEXT) AS row_key, CAST(NULL AS TIMESTAMP) AS ts, 'phone' AS id_type, CAST("phone" AS TEXT) AS raw_value FROM "out"."source_customers" WHERE "phone" IS NOT NULL;
 
--- append since
-INSERT INTO "out"."identity_observations" SELECT n.* FROM (SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day') AND NOT EXISTS (SELECT 1 FROM "out"."identity_observations" o WHERE o.source = n.source AND o.row_key = n.row_key AND o.id_type = n.id_type AND o.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day'));
+-- replace since
+DELETE FROM "out"."identity_observations" WHERE source = 'web' AND ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+
+-- replace since
+INSERT INTO "out"."identity_observations" SELECT n.* FROM (SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+
+-- settled until
+SELECT (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+
+-- settled digest
+SELECT count(*) AS row_count, CAST(coalesce(sum(d.h % 1000000007), 0) AS BIGINT) AS digest FROM (SELECT (hashtextextended(concat_ws('|', n.row_key, n.id_type, n.raw_value, CAST(n.ts AS TEXT)), 0) & 9223372036854775807) AS h FROM (SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS TEXT) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS TEXT) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts <= CAST($1 AS TIMESTAMP)) d;
+
+-- save settled
+INSERT INTO "out"."identity_settled" ("source", "settled_until", "row_count", "digest") SELECT CAST($1 AS TEXT), CAST($2 AS TIMESTAMP), CAST($3 AS BIGINT), CAST($4 AS BIGINT) ON CONFLICT ("source") DO UPDATE SET "settled_until" = excluded."settled_until", "row_count" = excluded."row_count", "digest" = excluded."digest";
 
 -- phones to normalize
 SELECT DISTINCT o.raw_value FROM "out"."identity_observations" o WHERE o.id_type = 'phone' AND NOT EXISTS (SELECT 1 FROM "out"."identity_phone_map" pm WHERE pm.raw_value = o.raw_value AND pm.region = 'FR');
@@ -56,9 +71,9 @@ ANALYZE "out"."identity_record_ids";
 
 -- quarantine
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_quarantine__zcdp_new";
-CREATE TABLE "out"."identity_quarantine__zcdp_new" AS SELECT p.id_type, p.value AS id_value, p.node, 'shared' AS reason, CAST(NULL AS BIGINT) AS records, max(p.linked) AS linked_values FROM (SELECT id_type, value, node, other_type, count(*) AS linked FROM (SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value FROM "out"."identity_record_ids" a JOIN "out"."identity_record_ids" b ON a.source = b.source AND a.row_key = b.row_key AND b.priority < a.priority) x GROUP BY id_type, value, node, other_type) p JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON p.id_type = t.id_type WHERE p.linked > t.threshold GROUP BY p.id_type, p.value, p.node
+CREATE TABLE "out"."identity_quarantine__zcdp_new" AS SELECT id_type, value AS id_value, node, 'shared' AS reason, CAST(NULL AS BIGINT) AS records, linked AS linked_values, other_type AS linked_type FROM (SELECT p.id_type, p.value, p.node, p.other_type, p.linked, row_number() OVER (PARTITION BY p.id_type, p.value, p.node ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT id_type, value, node, other_type, count(*) AS linked FROM (SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value FROM "out"."identity_record_ids" a JOIN "out"."identity_record_ids" b ON a.source = b.source AND a.row_key = b.row_key AND b.id_type <> a.id_type) x GROUP BY id_type, value, node, other_type) p JOIN (VALUES ('user_id', 'email', 20), ('user_id', 'phone', 20), ('user_id', 'anonymous_id', 20), ('email', 'user_id', 20), ('email', 'phone', 20), ('email', 'anonymous_id', 20), ('phone', 'user_id', 20), ('phone', 'email', 20), ('phone', 'anonymous_id', 20), ('anonymous_id', 'user_id', 5), ('anonymous_id', 'email', 5), ('anonymous_id', 'phone', 5)) AS h(id_type, other_type, hub_limit) ON h.id_type = p.id_type AND h.other_type = p.other_type WHERE p.linked > h.hub_limit) o WHERE rn = 1
 UNION ALL
-SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, 'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values FROM "out"."identity_values" WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value));
+SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, 'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values, CAST(NULL AS TEXT) AS linked_type FROM "out"."identity_values" WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value));
 IF to_regclass('"out"."identity_quarantine"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_quarantine"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
     DROP TABLE "out"."identity_quarantine";
@@ -112,6 +127,9 @@ END IF;
 ALTER TABLE "out"."identity_edges__zcdp_new" RENAME TO "identity_edges";
 END$zcdp$;
 ANALYZE "out"."identity_edges";
+
+-- rejection counts
+SELECT id_type, count(*) AS observed, sum(CASE WHEN skip_reason IN ('invalid', 'too_long') THEN 1 ELSE 0 END) AS rejected FROM "out"."identity_values" GROUP BY id_type ORDER BY id_type;
 
 -- violating components
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_violating__zcdp_new";

@@ -88,6 +88,7 @@ TEST_F(AppRunTest, QueryReturnsRowsAndSaysHowToWrite) {
     auto chunk = rows->rows->Next();
     ASSERT_TRUE(chunk.ok() && *chunk != nullptr);
     EXPECT_EQ((*chunk)->GetInt(0, 0), 3);
+    rows->rows.reset();  // a stream holds its DuckDB connection until read or destroyed
     Status refused = RunQuery(opened, "CREATE TABLE crm.x (a INTEGER)", false).status();
     EXPECT_NE(refused.message().find("add --write"), std::string::npos) << refused.message();
   }

@@ -42,13 +42,18 @@ TEST(IdentitySqlGolden, EveryDialectMatchesItsGoldenFile) {
     std::vector<std::pair<std::string, std::string>> parts;
     for (const auto& s : q.CreateIncrementalTables()) parts.emplace_back("incremental tables", s);
     for (const auto& s : q.ReloadSource(project->sources[1])) parts.emplace_back("reload", s);
-    parts.emplace_back("append since", q.AppendSince(project->sources[0]));
+    for (const auto& s : q.ReplaceSince(project->sources[0]))
+      parts.emplace_back("replace since", s);
+    parts.emplace_back("settled until", q.SettledUntil());
+    parts.emplace_back("settled digest", q.SettledDigest(project->sources[0]));
+    for (const auto& s : q.SaveSettled()) parts.emplace_back("save settled", s);
     parts.emplace_back("phones to normalize", q.PhonesToNormalize((*types)[2]));
     parts.emplace_back("values", q.Values());
     parts.emplace_back("record ids", q.RecordIds());
     parts.emplace_back("quarantine", q.Quarantine());
     parts.emplace_back("nodes", q.Nodes());
     parts.emplace_back("edges", q.Edges());
+    parts.emplace_back("rejection counts", q.RejectionCounts());
     parts.emplace_back("violating components", q.ViolatingComponents());
     parts.emplace_back("violating edges", q.ViolatingEdges());
     parts.emplace_back("assignment", StableIdSql::Assignment(q));
