@@ -9,6 +9,7 @@
 #include "zcdp/model/project.h"
 
 #include "cli/cli.h"
+#include "cli/flags.h"
 #include "cli/generate_options.h"
 #include "cli/progress.h"
 
@@ -23,19 +24,21 @@ void AddGeneratorOptions(CLI::App& cmd, GeneratorCliOptions& o, bool with_postgr
                  "number of true persons to generate (1 to 100000000)")
       ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
   cmd.add_option("-s,--seed", o.generator.seed, "random seed; the same seed gives the same data");
-  std::map<std::string, GeneratorFormat> formats = {{"duckdb", GeneratorFormat::kDuckDb},
-                                                    {"parquet", GeneratorFormat::kParquet}};
-  std::string help = "duckdb: one warehouse.duckdb file; parquet: lake/<table>/*.parquet";
+  std::vector<std::pair<std::string, GeneratorFormat>> formats = {
+      {"duckdb", GeneratorFormat::kDuckDb}, {"parquet", GeneratorFormat::kParquet}};
+  std::string help = "duckdb (default): one warehouse.duckdb file; parquet: lake/<table>/*.parquet";
   if (with_postgres) {
-    formats.emplace("postgres", GeneratorFormat::kPostgres);
+    formats.emplace_back("postgres", GeneratorFormat::kPostgres);
     help += "; postgres: the schemas crm, web, shop and marketing of the database --dsn names";
   }
-  cmd.add_option("--format", o.generator.format, help)
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->default_str("duckdb");
+  std::string names;
+  for (const auto& f : formats) names += (names.empty() ? "" : "|") + f.first;
+  AddEnumOption(cmd, "--format", &o.generator.format, formats, help)->type_name(names);
   cmd.add_option("--as-of", o.as_of,
-                 "the shop's 'today' as YYYY-MM-DD (default: today, UTC); events fall in the "
-                 "two years before it");
+                 "the shop's 'today' (default: today, UTC); events fall in the two years "
+                 "before it")
+      ->type_name("YYYY-MM-DD")
+      ->check(CalendarDate());
   cmd.add_option("--threads", o.generator.threads,
                  with_postgres ? "generator threads (default: all cores; postgres: at most 8, "
                                  "one connection each)"
@@ -127,7 +130,7 @@ Status WriteProjectFileOnce(const GeneratorOptions& options) {
 int RunGenerate(GeneratorCliOptions& o) {
   Status resolved = ResolveAsOf(o);
   if (resolved.ok()) resolved = ResolveDsn(o);
-  if (!resolved.ok()) return Fail(resolved);
+  if (!resolved.ok()) return FailUsage(resolved);  // flags that do not go together
   Result<GeneratorStats> stats = GenerateWithProgress(o.generator);
   if (!stats.ok()) return Fail(stats.status());
   PrintGeneratorStats(*stats);

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/flags.h"
+
 namespace zcdp::cli {
 namespace {
 
@@ -143,11 +145,11 @@ Result<int64_t> WriteResult(QueryStream& stream, OutputFormat format, int64_t ma
 }
 
 void AddFormatOption(CLI::App& cmd, OutputFormat& format) {
-  const std::map<std::string, OutputFormat> formats = {
-      {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv}, {"json", OutputFormat::kJson}};
-  cmd.add_option("-f,--format", format, "output format: table, csv or json")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->default_str("table");
+  AddEnumOption<OutputFormat>(
+      cmd, "-f,--format", &format,
+      {{"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv}, {"json", OutputFormat::kJson}},
+      "output format (default table)")
+      ->type_name("table|csv|json");
 }
 
 }  // namespace zcdp::cli

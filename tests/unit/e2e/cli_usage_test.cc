@@ -1,0 +1,118 @@
+// End-to-end: the `zcdp` binary's usage errors, exit codes and quiet mode on a small DuckDB
+// project.
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "zcdp/warehouse/warehouse.h"
+
+#include "support/command.h"
+#include "support/temp_dir.h"
+
+namespace zcdp {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunZcdp;
+using testing::ShellQuote;
+
+// A three-customer shop and its project file, run once.
+class CliUsage : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir("zcdp-usage");
+    auto wh = OpenWarehouse({.path = dir_->Sub("wh.duckdb")});
+    ASSERT_TRUE(wh.ok()) << wh.status().message();
+    ASSERT_TRUE((*wh)
+                    ->Execute("CREATE SCHEMA crm; CREATE TABLE crm.customers (customer_id "
+                              "VARCHAR, email VARCHAR); INSERT INTO crm.customers VALUES "
+                              "('c1', 'a@x.com'), ('c2', 'b@x.com'), ('c3', 'c@x.com')")
+                    .ok());
+    wh->reset();
+    std::ofstream(dir_->Sub("zcdp.yaml"))
+        << "name: usage\nwarehouse: {type: duckdb, path: wh.duckdb}\n"
+           "identity: {id_types: {email: {priority: 1}, crm_id: {priority: 2}}}\n"
+           "sources:\n  - {name: customers, table: crm.customers, primary_key: customer_id, "
+           "identifiers: {email: email, crm_id: customer_id}}\n";
+    const auto run = RunZcdp("run " + P());
+    ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::string P() { return "-p " + ShellQuote(dir_->Sub("")); }
+  static testing::TempDir* dir_;
+};
+testing::TempDir* CliUsage::dir_ = nullptr;
+
+struct UsageCase {
+  std::string args;      // after `zcdp`; "P" is replaced by -p <project>
+  std::string expected;  // a phrase of the message on stderr
+};
+
+// Every malformed flag value or argument is a usage error: exit 2, a message that names the
+// flag or says what was expected, and nothing written.
+TEST_F(CliUsage, MalformedFlagsAndArgumentsExit2WithAClearMessage) {
+  const std::string out = dir_->Sub("generated");
+  const std::vector<UsageCase> cases = {
+      {"ledger P --since", "--since"},
+      {"ledger P --since yesterday", "expected a date (2026-11-01)"},
+      {"ledger P --since 2026-13-45", "expected a date (2026-11-01)"},
+      {"profile P jane@example.com", "expected TYPE:VALUE"},
+      {"profile P :jane@example.com", "expected TYPE:VALUE"},
+      {"explain P email:a@x.com c1", "expected TYPE:VALUE"},
+      {"query P -f xml 'SELECT 1'", "expected one of table, csv, json, got 'xml'"},
+      {"query P -f jsno 'SELECT 1'", "did you mean 'json'?"},
+      {"audience list P --format yaml", "expected one of table, csv, json"},
+      {"--as-of yesterday run P", "--as-of"},
+      {"--log-level loud validate P", "--log-level"},
+      {"generate --out " + out + " --as-of 2026-02-30", "expected a date as YYYY-MM-DD"},
+      {"generate --out " + out + " --format excel", "expected one of duckdb, parquet, postgres"},
+      {"generate --out " + out + " --dsn 'host=x'", "--dsn is only used with --format postgres"},
+      {"generate --out " + out + " --format postgres", "--format postgres needs --dsn"},
+      {"demo --dir " + out + " --as-of 01/11/2026", "expected a date as YYYY-MM-DD"},
+      {"frobnicate", "unknown command 'frobnicate'"},
+      {"P genrate", "unknown command 'genrate' (did you mean 'generate'?)"},
+      {"audience lst P", "unknown audience command 'lst' (did you mean 'list'?)"},
+  };
+  for (const auto& c : cases) {
+    std::string args = c.args;
+    if (const size_t at = args.find(" P"); at != std::string::npos) args.replace(at, 2, " " + P());
+    if (args.rfind("P ", 0) == 0) args.replace(0, 1, P());
+    const auto r = RunZcdp(args);
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_EQ(r.err.find("A subcommand is required"), std::string::npos) << c.args << r.err;
+    EXPECT_FALSE(fs::exists(out)) << c.args;
+  }
+}
+
+// DuckDB's "LINE 1: ..." context under an error is printed once.
+TEST_F(CliUsage, AnEngineErrorsContextIsPrintedOnce) {
+  for (const char* sql : {"SELEC 1", "SELECT nosuch FROM crm.customers"}) {
+    const auto r = RunZcdp("query " + P() + " " + ShellQuote(sql));
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    const size_t first = r.err.find("LINE 1:");
+    ASSERT_NE(first, std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("LINE 1:", first + 1), std::string::npos) << r.err;
+  }
+}
+
+// -q and --log-level quiet|error: `run` prints nothing but errors.
+TEST_F(CliUsage, QuietRunPrintsNothing) {
+  for (const char* flag : {"-q", "--quiet", "--log-level quiet", "--log-level error"}) {
+    const auto r = RunZcdp(std::string("run ") + flag + " " + P());
+    EXPECT_EQ(r.exit_code, 0) << flag << r.err;
+    EXPECT_EQ(r.out, "") << flag;
+    EXPECT_EQ(r.err, "") << flag;
+  }
+  const auto loud = RunZcdp("run " + P());
+  EXPECT_NE(loud.out.find("succeeded"), std::string::npos) << loud.out;
+}
+
+}  // namespace
+}  // namespace zcdp
