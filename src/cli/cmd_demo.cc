@@ -100,7 +100,7 @@ void AddDemoCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       "demo",
       "Generate the demo shop into an embedded DuckDB file, write its project file, validate "
       "it and run every pipeline stage that exists.");
-  cmd->add_option("-d,--dir", o->dir, "demo directory (default ./zcdp-demo)");
+  cmd->add_option("-d,--dir", o->dir, "demo directory (default ./zcdp-demo)")->type_name("DIR");
   AddGeneratorOptions(*cmd, o->gen);
   cmd->callback([action, o] { *action = [o] { return RunDemo(*o); }; });
 }

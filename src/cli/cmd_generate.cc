@@ -22,8 +22,10 @@ namespace fs = std::filesystem;
 void AddGeneratorOptions(CLI::App& cmd, GeneratorCliOptions& o, bool with_postgres) {
   cmd.add_option("-n,--profiles", o.generator.profiles,
                  "number of true persons to generate (1 to 100000000)")
-      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
-  cmd.add_option("-s,--seed", o.generator.seed, "random seed; the same seed gives the same data");
+      ->type_name("N")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}).description(""));
+  cmd.add_option("-s,--seed", o.generator.seed, "random seed; the same seed gives the same data")
+      ->type_name("N");
   std::vector<std::pair<std::string, GeneratorFormat>> formats = {
       {"duckdb", GeneratorFormat::kDuckDb}, {"parquet", GeneratorFormat::kParquet}};
   std::string help = "duckdb (default): one warehouse.duckdb file; parquet: lake/<table>/*.parquet";
@@ -43,7 +45,8 @@ void AddGeneratorOptions(CLI::App& cmd, GeneratorCliOptions& o, bool with_postgr
                  with_postgres ? "generator threads (default: all cores; postgres: at most 8, "
                                  "one connection each)"
                                : "generator threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("N")
+      ->check(CLI::Validator(CLI::NonNegativeNumber).description(""));
 }
 
 Status ResolveAsOf(GeneratorCliOptions& o) {
@@ -150,6 +153,7 @@ void AddGenerateCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   AddGeneratorOptions(*cmd, *o, /*with_postgres=*/true);
   cmd->add_option("-o,--out", o->generator.out_dir,
                   "output directory: the DuckDB file or Parquet lake, truth/ and zcdp.yaml")
+      ->type_name("DIR")
       ->required();
   cmd->add_option("--dsn", o->generator.project_dsn,
                   "with --format postgres: the libpq connection string (\"host=... port=... "

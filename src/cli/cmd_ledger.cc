@@ -44,7 +44,7 @@ void AddLedgerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       "ledger",
       "Summarise where customer data went: per destination, purpose and set of fields, the "
       "payloads sent, records, bytes, and first and last time (from copy_ledger). Read-only.");
-  cmd->add_option("--destination", args->destination, "only this destination");
+  cmd->add_option("--destination", args->destination, "only this destination")->type_name("NAME");
   cmd->add_option("--since", args->since,
                   "only payloads sent since a date or timestamp (UTC), or a duration back from "
                   "now such as 7d")

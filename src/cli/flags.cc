@@ -55,6 +55,17 @@ std::vector<std::string> CommandNames(const CLI::App& app) {
   return names;
 }
 
+// True when `app` has its own option under one of `global`'s names.
+bool Shadowed(const CLI::App& app, const CLI::Option& global) {
+  for (const std::string& name : global.get_lnames()) {
+    if (app.get_option_no_throw("--" + name) != nullptr) return true;
+  }
+  for (const std::string& name : global.get_snames()) {
+    if (app.get_option_no_throw("-" + name) != nullptr) return true;
+  }
+  return false;
+}
+
 // Subcommand help ends with the root command's options: -p and the other global flags.
 class GlobalsFormatter : public CLI::Formatter {
  public:
@@ -66,6 +77,7 @@ class GlobalsFormatter : public CLI::Formatter {
     std::vector<const CLI::Option*> globals;
     for (const CLI::Option* opt : root->get_options()) {
       if (opt == root->get_help_ptr() || opt->get_name() == "--version") continue;
+      if (Shadowed(*app, *opt)) continue;  // the command's own --as-of is the one it reads
       globals.push_back(opt);
     }
     return make_group("Global options (any command)", false, globals) + "\n" + out;

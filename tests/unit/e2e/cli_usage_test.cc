@@ -2,6 +2,8 @@
 // project.
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -112,6 +114,45 @@ TEST_F(CliUsage, QuietRunPrintsNothing) {
   }
   const auto loud = RunZcdp("run " + P());
   EXPECT_NE(loud.out.find("succeeded"), std::string::npos) << loud.out;
+}
+
+// The command words listed under "Subcommands:" in `help`.
+std::vector<std::string> CommandsIn(const std::string& help) {
+  std::vector<std::string> out;
+  const size_t at = help.find("Subcommands:\n");
+  if (at == std::string::npos) return out;
+  std::istringstream lines(help.substr(at + 13));
+  std::string line;
+  while (std::getline(lines, line) && line.rfind("  ", 0) == 0) {
+    std::istringstream words(line);
+    std::string word;
+    words >> word;
+    out.push_back(word);
+  }
+  return out;
+}
+
+// Every command's --help (found from `zcdp --help`, subcommands included) lists -p and the
+// other global flags, and shows no CLI11 internals such as "ENUM:value in {duckdb->0,...}"
+// or "INT:INT in [1 - 100]".
+TEST(CliHelp, EveryCommandListsTheGlobalFlagsAndNoInternals) {
+  std::vector<std::string> commands = CommandsIn(RunZcdp("--help").out);
+  ASSERT_GE(commands.size(), 10u);
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const auto r = RunZcdp(commands[i] + " --help");
+    ASSERT_EQ(r.exit_code, 0) << commands[i] << r.err;
+    for (const std::string& sub : CommandsIn(r.out)) commands.push_back(commands[i] + " " + sub);
+    for (const char* flag : {"-p,--project FILE|DIR", "--log-level debug|info|warn|error|quiet",
+                             "-q,--quiet", "-v,--verbose", "Exit codes:"}) {
+      EXPECT_NE(r.out.find(flag), std::string::npos) << commands[i] << " lacks " << flag << "\n"
+                                                     << r.out;
+    }
+    EXPECT_FALSE(std::regex_search(
+        r.out, std::regex(R"(\b(INT|UINT|TEXT|FLOAT|ENUM|BOOLEAN):|->| in [\[{])")))
+        << commands[i] << "\n"
+        << r.out;
+  }
+  EXPECT_GE(commands.size(), 15u);  // the audience subcommands were reached too
 }
 
 }  // namespace
