@@ -1,6 +1,7 @@
 #include "cli/result_format.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -117,7 +118,12 @@ nlohmann::json ValueToJson(const Value& v) {
   if (v.is_null()) return nullptr;
   if (const bool* b = std::get_if<bool>(&s)) return *b;
   if (const int64_t* i = std::get_if<int64_t>(&s)) return *i;
-  if (const double* d = std::get_if<double>(&s)) return *d;
+  if (const double* d = std::get_if<double>(&s)) {
+    // JSON has no infinity or NaN; null would lose them, so they are strings.
+    if (std::isnan(*d)) return "NaN";
+    if (std::isinf(*d)) return *d > 0 ? "Infinity" : "-Infinity";
+    return *d;
+  }
   return v.ToString();
 }
 

@@ -23,6 +23,7 @@ constexpr TypeName kTypes[] = {
     {DUCKDB_TYPE_UINTEGER, "UINTEGER", ColumnKind::kInteger},
     {DUCKDB_TYPE_UBIGINT, "UBIGINT", ColumnKind::kInteger},
     {DUCKDB_TYPE_HUGEINT, "HUGEINT", ColumnKind::kInteger},
+    {DUCKDB_TYPE_UHUGEINT, "UHUGEINT", ColumnKind::kInteger},
     {DUCKDB_TYPE_FLOAT, "FLOAT", ColumnKind::kFloat},
     {DUCKDB_TYPE_DOUBLE, "DOUBLE", ColumnKind::kFloat},
     {DUCKDB_TYPE_DECIMAL, "DECIMAL", ColumnKind::kDecimal},
@@ -54,6 +55,23 @@ const TypeName* Lookup(duckdb_type t) {
 template <typename T>
 T At(const void* data, size_t row) {
   return static_cast<const T*>(data)[row];
+}
+
+// An integer of up to 128 bits: an Int when it fits in 64 bits, else its exact decimal digits
+// as Text (a double would round it).
+template <typename T>
+Value WideInt(T v) {
+  bool negative = false;
+  if constexpr (static_cast<T>(-1) < static_cast<T>(0)) negative = v < 0;
+  const bool fits = negative ? v >= static_cast<T>(INT64_MIN) : v <= static_cast<T>(INT64_MAX);
+  if (fits) return Value::Int(static_cast<int64_t>(v));
+  std::string digits;
+  while (v != 0) {
+    const int d = static_cast<int>(v % 10);
+    digits.insert(digits.begin(), static_cast<char>('0' + (d < 0 ? -d : d)));
+    v /= 10;
+  }
+  return Value::Text(negative ? "-" + digits : digits);
 }
 
 }  // namespace
@@ -197,16 +215,17 @@ Value DuckDbChunk::Get(size_t column, size_t row) const {
     case DUCKDB_TYPE_UTINYINT:
     case DUCKDB_TYPE_USMALLINT:
     case DUCKDB_TYPE_UINTEGER:
-    case DUCKDB_TYPE_UBIGINT:
       return Value::Int(GetInt(column, row));
+    case DUCKDB_TYPE_UBIGINT:
+      return WideInt(At<uint64_t>(columns_[column].data, row));
     case DUCKDB_TYPE_HUGEINT: {
       // Sums of BIGINT are HUGEINT; they almost always fit in 64 bits.
       const auto h = At<duckdb_hugeint>(columns_[column].data, row);
-      const bool fits = (h.upper == 0 && h.lower <= static_cast<uint64_t>(INT64_MAX)) ||
-                        (h.upper == -1 && h.lower > static_cast<uint64_t>(INT64_MAX));
-      if (fits) return Value::Int(static_cast<int64_t>(h.lower));
-      return Value::Double(static_cast<double>(h.upper) * 18446744073709551616.0 +
-                           static_cast<double>(h.lower));
+      return WideInt((static_cast<__int128>(h.upper) << 64) | static_cast<__int128>(h.lower));
+    }
+    case DUCKDB_TYPE_UHUGEINT: {
+      const auto h = At<duckdb_uhugeint>(columns_[column].data, row);
+      return WideInt((static_cast<unsigned __int128>(h.upper) << 64) | h.lower);
     }
     default:
       break;

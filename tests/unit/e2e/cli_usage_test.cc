@@ -8,10 +8,12 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "zcdp/warehouse/warehouse.h"
 
 #include "support/command.h"
+#include "support/postgres.h"
 #include "support/temp_dir.h"
 
 namespace zcdp {
@@ -153,6 +155,55 @@ TEST(CliHelp, EveryCommandListsTheGlobalFlagsAndNoInternals) {
         << r.out;
   }
   EXPECT_GE(commands.size(), 15u);  // the audience subcommands were reached too
+}
+
+// `query -f json` keeps what JSON numbers cannot hold: infinities and NaN as strings,
+// integers beyond 64 bits (HUGEINT, UHUGEINT, UBIGINT) as their exact digits.
+TEST_F(CliUsage, QueryJsonKeepsNonFiniteAndWideNumbersOnDuckDb) {
+  const auto r = RunZcdp(
+      "query " + P() + " -f json " +
+      ShellQuote("SELECT 'inf'::DOUBLE AS inf, '-inf'::DOUBLE AS ninf, 'nan'::DOUBLE AS nan, "
+                 "'infinity'::REAL AS real_inf, "
+                 "170141183460469231731687303715884105727::HUGEINT AS huge, "
+                 "(-170141183460469231731687303715884105727::HUGEINT - 1) AS neg_huge, "
+                 "340282366920938463463374607431768211455::UHUGEINT AS uhuge, "
+                 "18446744073709551615::UBIGINT AS ubig, 42::HUGEINT AS small"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json row = nlohmann::json::parse(r.out).at(0);
+  EXPECT_EQ(row["inf"], "Infinity") << r.out;
+  EXPECT_EQ(row["ninf"], "-Infinity") << r.out;
+  EXPECT_EQ(row["nan"], "NaN") << r.out;
+  EXPECT_EQ(row["real_inf"], "Infinity") << r.out;
+  EXPECT_EQ(row["huge"], "170141183460469231731687303715884105727") << r.out;
+  EXPECT_EQ(row["neg_huge"], "-170141183460469231731687303715884105728") << r.out;
+  EXPECT_EQ(row["uhuge"], "340282366920938463463374607431768211455") << r.out;
+  EXPECT_EQ(row["ubig"], "18446744073709551615") << r.out;
+  EXPECT_EQ(row["small"], 42) << r.out;
+}
+
+// The same on PostgreSQL: float8 infinities and NaN come out as strings, not null.
+TEST(CliQueryJson, KeepsNonFiniteFloatsOnPostgres) {
+  ZCDP_REQUIRE_POSTGRES();
+  testing::TestDatabase db("qjson");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(testing::Psql(db.dsn(),
+                            "CREATE SCHEMA crm; CREATE TABLE crm.customers "
+                            "(customer_id TEXT, email TEXT);"));
+  testing::TempDir dir("zcdp-qjson");
+  std::ofstream(dir.Sub("zcdp.yaml"))
+      << "name: qjson\nwarehouse: {type: postgres, dsn: '" << db.dsn() << "'}\n"
+      << "identity: {id_types: {email: {priority: 1}}}\n"
+      << "sources:\n  - {name: customers, table: crm.customers, primary_key: customer_id, "
+         "identifiers: {email: email}}\n";
+  const auto r = RunZcdp("query -p " + ShellQuote(dir.Sub("")) + " -f json " +
+                         ShellQuote("SELECT 'Infinity'::float8 AS inf, '-Infinity'::float8 AS "
+                                    "ninf, 'NaN'::float8 AS nan, 1.5::float8 AS x"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json row = nlohmann::json::parse(r.out).at(0);
+  EXPECT_EQ(row["inf"], "Infinity") << r.out;
+  EXPECT_EQ(row["ninf"], "-Infinity") << r.out;
+  EXPECT_EQ(row["nan"], "NaN") << r.out;
+  EXPECT_EQ(row["x"], 1.5) << r.out;
 }
 
 }  // namespace
