@@ -81,8 +81,9 @@ void PrintGeneratorStats(const GeneratorStats& stats) {
   }
 }
 
-// --dsn as given goes into the project file; the generator connects with its ${ENV}
-// references expanded. The written project must load: a literal password is refused there.
+// Checks --dsn and --replace against --format. --dsn as given goes into the project file, so
+// the written project must load: a literal password is refused there. The generator connects
+// with its ${ENV} references expanded (RunGenerate).
 Status ResolveDsn(GeneratorCliOptions& o) {
   GeneratorOptions& g = o.generator;
   if (g.format != GeneratorFormat::kPostgres) {
@@ -95,7 +96,6 @@ Status ResolveDsn(GeneratorCliOptions& o) {
         "--format postgres needs --dsn, a libpq connection string such as \"host=127.0.0.1 "
         "port=5432 dbname=shop user=zcdp\" (secrets as ${ENV_VAR})");
   }
-  ZCDP_ASSIGN_OR_RETURN(g.dsn, ExpandEnvReferences(g.project_dsn, "--dsn"));
   Diagnostics diags("zcdp.yaml");
   (void)ParseProject(DemoProjectYaml(g), "zcdp.yaml", g.out_dir, diags);
   std::string problems;
@@ -134,6 +134,12 @@ int RunGenerate(GeneratorCliOptions& o) {
   Status resolved = ResolveAsOf(o);
   if (resolved.ok()) resolved = ResolveDsn(o);
   if (!resolved.ok()) return FailUsage(resolved);  // flags that do not go together
+  if (o.generator.format == GeneratorFormat::kPostgres) {
+    // An unset ${ENV_VAR} is the environment's, not the command line's, mistake.
+    Result<std::string> dsn = ExpandEnvReferences(o.generator.project_dsn, "--dsn");
+    if (!dsn.ok()) return Fail(dsn.status());
+    o.generator.dsn = std::move(dsn).value();
+  }
   Result<GeneratorStats> stats = GenerateWithProgress(o.generator);
   if (!stats.ok()) return Fail(stats.status());
   PrintGeneratorStats(*stats);

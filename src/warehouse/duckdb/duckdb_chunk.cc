@@ -1,6 +1,8 @@
 #include "warehouse/duckdb/duckdb_chunk.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace zcdp {
@@ -72,6 +74,62 @@ Value WideInt(T v) {
     v /= 10;
   }
   return Value::Text(negative ? "-" + digits : digits);
+}
+
+// "HH:MM:SS" with ".ffffff" when there are microseconds.
+std::string TimeText(int64_t micros) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%02lld:%02lld:%02lld",
+                static_cast<long long>(micros / 3'600'000'000), static_cast<long long>(micros / 60'000'000 % 60),
+                static_cast<long long>(micros / 1'000'000 % 60));
+  std::string out = buf;
+  if (micros % 1'000'000 != 0) {
+    std::snprintf(buf, sizeof(buf), ".%06lld", static_cast<long long>(micros % 1'000'000));
+    out += buf;
+  }
+  return out;
+}
+
+// An ISO-8601 duration, "P1Y2M3DT4H5M6.5S" ("PT0S" for zero); each part keeps its sign, as
+// DuckDB's months, days and microseconds do.
+std::string IntervalText(const duckdb_interval& v) {
+  std::string out = "P";
+  if (v.months / 12 != 0) out += std::to_string(v.months / 12) + "Y";
+  if (v.months % 12 != 0) out += std::to_string(v.months % 12) + "M";
+  if (v.days != 0) out += std::to_string(v.days) + "D";
+  if (v.micros != 0 || out == "P") {
+    out += "T";
+    const int64_t hours = v.micros / 3'600'000'000;
+    const int64_t minutes = v.micros / 60'000'000 % 60;
+    const int64_t micros = v.micros % 60'000'000;
+    if (hours != 0) out += std::to_string(hours) + "H";
+    if (minutes != 0) out += std::to_string(minutes) + "M";
+    if (micros != 0 || (hours == 0 && minutes == 0)) {
+      std::string secs = std::to_string(micros / 1'000'000);
+      if (micros < 0 && micros > -1'000'000) secs = "-0";
+      if (micros % 1'000'000 != 0) {
+        std::string frac = std::to_string(std::abs(micros % 1'000'000));
+        frac.insert(0, 6 - frac.size(), '0');
+        while (frac.back() == '0') frac.pop_back();
+        secs += "." + frac;
+      }
+      out += secs + "S";
+    }
+  }
+  return out;
+}
+
+// The canonical 8-4-4-4-12 text; DuckDB stores a UUID as a HUGEINT with the top bit flipped.
+std::string UuidText(const duckdb_hugeint& h) {
+  const uint64_t upper = static_cast<uint64_t>(h.upper) ^ (uint64_t{1} << 63);
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%08llx-%04llx-%04llx-%04llx-%012llx",
+                static_cast<unsigned long long>(upper >> 32),
+                static_cast<unsigned long long>((upper >> 16) & 0xFFFF),
+                static_cast<unsigned long long>(upper & 0xFFFF),
+                static_cast<unsigned long long>(h.lower >> 48),
+                static_cast<unsigned long long>(h.lower & 0xFFFFFFFFFFFFULL));
+  return buf;
 }
 
 }  // namespace
@@ -227,10 +285,16 @@ Value DuckDbChunk::Get(size_t column, size_t row) const {
       const auto h = At<duckdb_uhugeint>(columns_[column].data, row);
       return WideInt((static_cast<unsigned __int128>(h.upper) << 64) | h.lower);
     }
+    case DUCKDB_TYPE_TIME:
+      return Value::Text(TimeText(At<int64_t>(columns_[column].data, row)));
+    case DUCKDB_TYPE_INTERVAL:
+      return Value::Text(IntervalText(At<duckdb_interval>(columns_[column].data, row)));
+    case DUCKDB_TYPE_UUID:
+      return Value::Text(UuidText(At<duckdb_hugeint>(columns_[column].data, row)));
     default:
       break;
   }
-  // Nested and exotic types: callers that need them cast to VARCHAR in SQL.
+  // Nested types: callers that need them cast to VARCHAR in SQL.
   const TypeName* entry = Lookup(columns_[column].type);
   return Value::Text(std::string("<") + (entry != nullptr ? entry->name : "OTHER") +
                      ": cast to VARCHAR to read>");

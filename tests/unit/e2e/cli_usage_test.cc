@@ -181,6 +181,22 @@ TEST_F(CliUsage, QueryJsonKeepsNonFiniteAndWideNumbersOnDuckDb) {
   EXPECT_EQ(row["small"], 42) << r.out;
 }
 
+// DuckDB TIME, INTERVAL and UUID come out as text (an INTERVAL as an ISO-8601 duration), not
+// as a placeholder.
+TEST_F(CliUsage, QueryJsonRendersTimeIntervalAndUuidOnDuckDb) {
+  const auto r = RunZcdp(
+      "query " + P() + " -f json " +
+      ShellQuote("SELECT TIME '12:34:56.5' AS t, INTERVAL '1 year 2 months 3 days 04:05:06.5' "
+                 "AS iv, INTERVAL '0 seconds' AS zero, "
+                 "'123e4567-e89b-12d3-a456-426614174000'::UUID AS u"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json row = nlohmann::json::parse(r.out).at(0);
+  EXPECT_EQ(row["t"], "12:34:56.500000") << r.out;
+  EXPECT_EQ(row["iv"], "P1Y2M3DT4H5M6.5S") << r.out;
+  EXPECT_EQ(row["zero"], "PT0S") << r.out;
+  EXPECT_EQ(row["u"], "123e4567-e89b-12d3-a456-426614174000") << r.out;
+}
+
 // The same on PostgreSQL: float8 infinities and NaN come out as strings, not null.
 TEST(CliQueryJson, KeepsNonFiniteFloatsOnPostgres) {
   ZCDP_REQUIRE_POSTGRES();
