@@ -80,7 +80,8 @@ Value WideInt(T v) {
 std::string TimeText(int64_t micros) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%02lld:%02lld:%02lld",
-                static_cast<long long>(micros / 3'600'000'000), static_cast<long long>(micros / 60'000'000 % 60),
+                static_cast<long long>(micros / 3'600'000'000),
+                static_cast<long long>(micros / 60'000'000 % 60),
                 static_cast<long long>(micros / 1'000'000 % 60));
   std::string out = buf;
   if (micros % 1'000'000 != 0) {
