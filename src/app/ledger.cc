@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "zcdp/common/clock.h"
 #include "zcdp/common/duration.h"
 #include "zcdp/sql/dialect.h"
 
@@ -14,17 +15,16 @@ Result<std::string> SinceExpr(const Dialect& d, const std::string& since,
   if (Result<Duration> ago = ParseDuration(since); ago.ok()) {
     return d.TimestampMinus(d.CurrentTimestamp(), *ago);
   }
-  const bool looks_like_time = since.size() >= 10 && since[4] == '-' && since[7] == '-' &&
-                               since.find_first_not_of("0123456789-:. T") == std::string::npos;
-  if (!looks_like_time) {
+  Result<int64_t> at = ParseUtcTimestamp(since);
+  if (!at.ok()) {
     return Status::Invalid(
         "--since: expected a date (2026-11-01), a timestamp "
         "(2026-11-01 12:00:00, UTC) or a duration back from now (7d, 12h), "
         "got '" +
         since + "'");
   }
-  params.push_back(Value::Text(since));
-  return d.Cast(d.Placeholder(static_cast<int>(params.size())), SqlType::kTimestamp);
+  params.push_back(Value::Timestamp(*at));
+  return d.Placeholder(static_cast<int>(params.size()));
 }
 
 }  // namespace

@@ -19,9 +19,10 @@ namespace zcdp::cli {
 
 // Exit codes, documented in `zcdp --help` and README.md.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;       // validation errors, a failed step, a failed query
-inline constexpr int kExitUsage = 2;        // bad flags or arguments
-inline constexpr int kExitEnvironment = 3;  // warehouse unreadable or locked, I/O errors
+inline constexpr int kExitFailed = 1;         // validation errors, a failed step, a failed query
+inline constexpr int kExitUsage = 2;          // bad flags or arguments
+inline constexpr int kExitEnvironment = 3;    // warehouse unreadable or locked, I/O errors
+inline constexpr int kExitInterrupted = 130;  // Ctrl-C or SIGTERM stopped a run (128 + SIGINT)
 
 // Options shared by every command.
 struct GlobalOptions {
@@ -53,6 +54,10 @@ void AddAudienceCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddPlanCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddSyncCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddLedgerCommand(CLI::App& app, GlobalOptions& global, Action* action);
+
+// True under -q, --log-level error or --log-level quiet: commands print errors only (no
+// progress, no step lines, no summaries).
+bool Quiet();
 
 // The exit code for a failed operation: environment problems are 3, the rest 1.
 int ExitCodeFor(const Status& status);

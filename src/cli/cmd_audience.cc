@@ -143,7 +143,8 @@ void AddAudienceCommand(CLI::App& app, GlobalOptions& global, Action* action) {
                              global, o, action, RunPreview);
   preview->add_option("name", o->name, "the audience")->required();
   preview->add_option("-n,--limit", o->limit, "members shown (default 20)")
-      ->check(CLI::PositiveNumber);
+      ->type_name("N")
+      ->check(CLI::Validator(CLI::PositiveNumber).description(""));
   AddFormatOption(*preview, o->format);
   CLI::App* sql = AddSub(*cmd, "sql",
                          "Print the SQL that selects an audience's members (one profile_id per "

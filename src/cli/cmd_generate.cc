@@ -9,6 +9,7 @@
 #include "zcdp/model/project.h"
 
 #include "cli/cli.h"
+#include "cli/flags.h"
 #include "cli/generate_options.h"
 #include "cli/progress.h"
 
@@ -21,26 +22,31 @@ namespace fs = std::filesystem;
 void AddGeneratorOptions(CLI::App& cmd, GeneratorCliOptions& o, bool with_postgres) {
   cmd.add_option("-n,--profiles", o.generator.profiles,
                  "number of true persons to generate (1 to 100000000)")
-      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
-  cmd.add_option("-s,--seed", o.generator.seed, "random seed; the same seed gives the same data");
-  std::map<std::string, GeneratorFormat> formats = {{"duckdb", GeneratorFormat::kDuckDb},
-                                                    {"parquet", GeneratorFormat::kParquet}};
-  std::string help = "duckdb: one warehouse.duckdb file; parquet: lake/<table>/*.parquet";
+      ->type_name("N")
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}).description(""));
+  cmd.add_option("-s,--seed", o.generator.seed, "random seed; the same seed gives the same data")
+      ->type_name("N");
+  std::vector<std::pair<std::string, GeneratorFormat>> formats = {
+      {"duckdb", GeneratorFormat::kDuckDb}, {"parquet", GeneratorFormat::kParquet}};
+  std::string help = "duckdb (default): one warehouse.duckdb file; parquet: lake/<table>/*.parquet";
   if (with_postgres) {
-    formats.emplace("postgres", GeneratorFormat::kPostgres);
+    formats.emplace_back("postgres", GeneratorFormat::kPostgres);
     help += "; postgres: the schemas crm, web, shop and marketing of the database --dsn names";
   }
-  cmd.add_option("--format", o.generator.format, help)
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->default_str("duckdb");
+  std::string names;
+  for (const auto& f : formats) names += (names.empty() ? "" : "|") + f.first;
+  AddEnumOption(cmd, "--format", &o.generator.format, formats, help)->type_name(names);
   cmd.add_option("--as-of", o.as_of,
-                 "the shop's 'today' as YYYY-MM-DD (default: today, UTC); events fall in the "
-                 "two years before it");
+                 "the shop's 'today' (default: today, UTC); events fall in the two years "
+                 "before it")
+      ->type_name("YYYY-MM-DD")
+      ->check(CalendarDate());
   cmd.add_option("--threads", o.generator.threads,
                  with_postgres ? "generator threads (default: all cores; postgres: at most 8, "
                                  "one connection each)"
                                : "generator threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("N")
+      ->check(CLI::Validator(CLI::NonNegativeNumber).description(""));
 }
 
 Status ResolveAsOf(GeneratorCliOptions& o) {
@@ -75,8 +81,9 @@ void PrintGeneratorStats(const GeneratorStats& stats) {
   }
 }
 
-// --dsn as given goes into the project file; the generator connects with its ${ENV}
-// references expanded. The written project must load: a literal password is refused there.
+// Checks --dsn and --replace against --format. --dsn as given goes into the project file, so
+// the written project must load: a literal password is refused there. The generator connects
+// with its ${ENV} references expanded (RunGenerate).
 Status ResolveDsn(GeneratorCliOptions& o) {
   GeneratorOptions& g = o.generator;
   if (g.format != GeneratorFormat::kPostgres) {
@@ -89,7 +96,6 @@ Status ResolveDsn(GeneratorCliOptions& o) {
         "--format postgres needs --dsn, a libpq connection string such as \"host=127.0.0.1 "
         "port=5432 dbname=shop user=zcdp\" (secrets as ${ENV_VAR})");
   }
-  ZCDP_ASSIGN_OR_RETURN(g.dsn, ExpandEnvReferences(g.project_dsn, "--dsn"));
   Diagnostics diags("zcdp.yaml");
   (void)ParseProject(DemoProjectYaml(g), "zcdp.yaml", g.out_dir, diags);
   std::string problems;
@@ -127,7 +133,13 @@ Status WriteProjectFileOnce(const GeneratorOptions& options) {
 int RunGenerate(GeneratorCliOptions& o) {
   Status resolved = ResolveAsOf(o);
   if (resolved.ok()) resolved = ResolveDsn(o);
-  if (!resolved.ok()) return Fail(resolved);
+  if (!resolved.ok()) return FailUsage(resolved);  // flags that do not go together
+  if (o.generator.format == GeneratorFormat::kPostgres) {
+    // An unset ${ENV_VAR} is the environment's, not the command line's, mistake.
+    Result<std::string> dsn = ExpandEnvReferences(o.generator.project_dsn, "--dsn");
+    if (!dsn.ok()) return Fail(dsn.status());
+    o.generator.dsn = std::move(dsn).value();
+  }
   Result<GeneratorStats> stats = GenerateWithProgress(o.generator);
   if (!stats.ok()) return Fail(stats.status());
   PrintGeneratorStats(*stats);
@@ -147,6 +159,7 @@ void AddGenerateCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   AddGeneratorOptions(*cmd, *o, /*with_postgres=*/true);
   cmd->add_option("-o,--out", o->generator.out_dir,
                   "output directory: the DuckDB file or Parquet lake, truth/ and zcdp.yaml")
+      ->type_name("DIR")
       ->required();
   cmd->add_option("--dsn", o->generator.project_dsn,
                   "with --format postgres: the libpq connection string (\"host=... port=... "

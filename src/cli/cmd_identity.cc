@@ -6,6 +6,7 @@
 #include "zcdp/app/profile.h"
 
 #include "cli/cli.h"
+#include "cli/flags.h"
 #include "cli/result_format.h"
 
 namespace zcdp::cli {
@@ -96,7 +97,9 @@ void AddProfileCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   auto arg = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "profile", "Print the profile holding an identifier, as JSON (after `zcdp run`).");
-  cmd->add_option("identifier", *arg, "TYPE:VALUE, e.g. email:jane@example.com")->required();
+  cmd->add_option("identifier", *arg, "TYPE:VALUE, e.g. email:jane@example.com")
+      ->required()
+      ->check(IdentifierArg());
   cmd->callback(
       [&global, action, arg] { *action = [&global, arg] { return RunProfile(global, *arg); }; });
 }
@@ -107,7 +110,10 @@ void AddExplainCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       "explain",
       "Show the chain of source rows that joins two identifiers into one profile, or what "
       "(a guardrail, a quarantined value) kept them apart.");
-  cmd->add_option("identifiers", *args, "two identifiers as TYPE:VALUE")->required()->expected(2);
+  cmd->add_option("identifiers", *args, "two identifiers as TYPE:VALUE")
+      ->required()
+      ->expected(2)
+      ->check(IdentifierArg());
   cmd->callback([&global, action, args] {
     *action = [&global, args] { return RunExplain(global, (*args)[0], (*args)[1]); };
   });

@@ -6,6 +6,7 @@
 #include "zcdp/app/ledger.h"
 
 #include "cli/cli.h"
+#include "cli/flags.h"
 #include "cli/result_format.h"
 
 namespace zcdp::cli {
@@ -43,10 +44,12 @@ void AddLedgerCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       "ledger",
       "Summarise where customer data went: per destination, purpose and set of fields, the "
       "payloads sent, records, bytes, and first and last time (from copy_ledger). Read-only.");
-  cmd->add_option("--destination", args->destination, "only this destination");
+  cmd->add_option("--destination", args->destination, "only this destination")->type_name("NAME");
   cmd->add_option("--since", args->since,
                   "only payloads sent since a date or timestamp (UTC), or a duration back from "
-                  "now such as 7d");
+                  "now such as 7d")
+      ->type_name("WHEN")
+      ->check(SinceValue());
   AddFormatOption(*cmd, args->format);
   cmd->callback(
       [&global, action, args] { *action = [&global, args] { return RunLedger(global, *args); }; });

@@ -37,7 +37,8 @@ void AddQueryCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   AddFormatOption(*cmd, q->format);
   cmd->add_flag("--write", q->write, "allow statements that change the warehouse");
   cmd->add_option("--max-rows", q->max_rows, "rows shown in table format (default 1000)")
-      ->check(CLI::PositiveNumber);
+      ->type_name("N")
+      ->check(CLI::Validator(CLI::PositiveNumber).description(""));
   cmd->callback([&global, action, q] { *action = [&global, q] { return RunQuery(global, *q); }; });
 }
 

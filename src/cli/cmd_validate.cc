@@ -14,7 +14,7 @@ int RunValidate(const GlobalOptions& global) {
   if (!summary.ok()) {
     return app::IsProjectInvalid(summary.status()) ? kExitFailed : Fail(summary.status());
   }
-  if (!global.quiet) {
+  if (!Quiet()) {
     std::printf("%s: valid (%zu sources, %zu id types, %zu traits, %zu audiences)\n",
                 summary->file.c_str(), summary->sources, summary->id_types, summary->traits,
                 summary->audiences);

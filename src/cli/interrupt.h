@@ -8,10 +8,10 @@
 namespace zcdp::cli {
 
 // While alive, Ctrl-C (SIGINT) or SIGTERM cancels the statement running on `wh`: its step
-// fails and rolls back as a unit, and the run is recorded as failed. Steps that run outside
-// one statement (a sync) see interrupted() and stop after their current unit of work. A second
-// signal ends the process as usual. The handler only writes to a pipe; a watcher thread calls
-// Cancel(). One instance at a time.
+// fails and rolls back as a unit, and the step and the run are recorded as interrupted. Steps that
+// run outside one statement (a sync) see interrupted() and stop after their current unit of work. A
+// second signal ends the process as usual. The handler only writes to a pipe; a watcher thread
+// calls Cancel(). One instance at a time.
 class CancelOnInterrupt {
  public:
   explicit CancelOnInterrupt(Warehouse& wh);

@@ -4,18 +4,21 @@
 #include "zcdp/common/log.h"
 
 #include "cli/cli.h"
+#include "cli/flags.h"
 
 namespace zcdp::cli {
 namespace {
 
 constexpr const char* kFooter =
-    "Exit codes: 0 success, 1 errors found or a step failed, 2 usage error,\n"
-    "3 environment (warehouse locked or unreadable, I/O).\n"
+    "Exit codes: 0 success, 1 errors found or a step failed, 2 usage error (a bad flag,\n"
+    "value, argument or command), 3 environment (warehouse locked or unreadable, I/O),\n"
+    "130 interrupted (Ctrl-C or SIGTERM stopped a run; recorded as interrupted).\n"
     "Run 'zcdp <command> --help' for a command's options.";
 
 int Main(int argc, char** argv) {
   CLI::App app("zcdp: a zero-copy, warehouse-native Customer Data Platform", "zcdp");
   app.set_version_flag("--version", std::string("zcdp ") + ZCDP_VERSION);
+  app.formatter(HelpFormatter());
   app.footer(kFooter);
   app.require_subcommand(1);
   GlobalOptions global;
@@ -23,13 +26,15 @@ int Main(int argc, char** argv) {
                  "project file, or a directory holding zcdp.yaml (default ./zcdp.yaml)")
       ->option_text("FILE|DIR");
   app.add_option("--log-level", global.log_level, "debug, info, warn, error or quiet")
-      ->check(CLI::IsMember({"debug", "info", "warn", "error", "quiet"}));
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "quiet"}).description(""))
+      ->type_name("debug|info|warn|error|quiet");
   app.add_flag("-v,--verbose", global.verbose, "same as --log-level debug");
   app.add_flag("-q,--quiet", global.quiet, "print errors only");
   app.add_option("--as-of", global.as_of,
                  "evaluate windows and stamp memberships as of this UTC instant instead of now "
                  "(run, plan, audience --live): 2026-12-01 or 2026-12-01T21:00:00Z")
-      ->option_text("TIMESTAMP");
+      ->type_name("TIMESTAMP")
+      ->check(UtcInstant());
   Action action;
   AddDemoCommand(app, global, &action);
   AddGenerateCommand(app, global, &action);
@@ -52,22 +57,20 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
+    const std::string unknown =
+        UnknownCommand(app, std::vector<std::string>(argv + 1, argv + argc));
+    if (unknown.empty()) {
+      app.exit(e);
+      return kExitUsage;
+    }
+    return FailUsage(Status::Invalid(unknown));
   }
   LogLevel level = LogLevel::kInfo;
   ParseLogLevel(global.log_level, &level);
   if (global.verbose) level = LogLevel::kDebug;
   if (global.quiet) level = LogLevel::kError;
   SetLogLevel(level);
-  if (!global.as_of.empty()) {
-    Result<int64_t> as_of = ParseUtcTimestamp(global.as_of);
-    if (!as_of.ok()) {
-      std::fprintf(stderr, "zcdp: error: --as-of: %s\n", as_of.status().message().c_str());
-      return kExitUsage;
-    }
-    SetAsOf(*as_of);
-  }
+  if (!global.as_of.empty()) SetAsOf(ParseUtcTimestamp(global.as_of).value());  // checked
   return action ? action() : kExitUsage;
 }
 

@@ -5,9 +5,11 @@
 
 #include <unistd.h>
 
+#include "zcdp/common/log.h"
+
 namespace zcdp::cli {
 
-Progress::Progress() : enabled_(::isatty(STDOUT_FILENO) == 1) {}
+Progress::Progress() : enabled_(::isatty(STDOUT_FILENO) == 1 && GetLogLevel() < LogLevel::kError) {}
 
 void Progress::Update(const std::string& label, double fraction) {
   if (!enabled_) return;

@@ -4,7 +4,8 @@
 
 namespace zcdp::cli {
 
-// A one-line progress display on stdout, drawn only when stdout is a terminal. Not
+// A one-line progress display on stdout, drawn only when stdout is a terminal and the log
+// level is below error (-q, --log-level error|quiet hide it). Not
 // thread-safe: update it from one thread.
 class Progress {
  public:

@@ -2,6 +2,7 @@
 #include <optional>
 
 #include "zcdp/app/run.h"
+#include "zcdp/common/log.h"
 #include "zcdp/run/pipeline.h"
 
 #include "cli/cli.h"
@@ -9,6 +10,8 @@
 #include "cli/progress.h"
 
 namespace zcdp::cli {
+
+bool Quiet() { return GetLogLevel() >= LogLevel::kError; }
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
@@ -44,6 +47,9 @@ namespace {
 // A finished step's line (name, status, seconds), its counts wrapped to a readable width
 // under it, and its error on stderr.
 void PrintStepOutcome(const StepOutcome& s) {
+  if (!s.error.empty())
+    std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
+  if (Quiet()) return;
   std::printf("  %-10s %-9s %6.2fs\n", s.name.c_str(), std::string(RunStatusName(s.status)).c_str(),
               static_cast<double>(s.finished_micros - s.started_micros) / 1e6);
   std::string line;
@@ -56,8 +62,6 @@ void PrintStepOutcome(const StepOutcome& s) {
     line += (line.empty() ? "" : "  ") + item;
   }
   if (!line.empty()) std::printf("      %s\n", line.c_str());
-  if (!s.error.empty())
-    std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
 }
 
 std::optional<FixedClock> fixed_as_of;  // set by --as-of
@@ -92,10 +96,17 @@ int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pi
   };
   Result<RunSummary> summary = app::RunProject(project, wh, pipeline, options);
   if (!summary.ok()) return Fail(summary.status());
-  std::printf("run %lld %s in %.2fs (record: %s.runs)\n", static_cast<long long>(summary->run_id),
-              std::string(RunStatusName(summary->status)).c_str(),
-              static_cast<double>(summary->finished_micros - summary->started_micros) / 1e6,
-              project.warehouse.output_schema.c_str());
+  if (summary->status == RunStatus::kInterrupted) {
+    std::fprintf(stderr, "zcdp: run %lld interrupted (recorded in %s.runs)\n",
+                 static_cast<long long>(summary->run_id), project.warehouse.output_schema.c_str());
+    return kExitInterrupted;
+  }
+  if (!Quiet()) {
+    std::printf("run %lld %s in %.2fs (record: %s.runs)\n", static_cast<long long>(summary->run_id),
+                std::string(RunStatusName(summary->status)).c_str(),
+                static_cast<double>(summary->finished_micros - summary->started_micros) / 1e6,
+                project.warehouse.output_schema.c_str());
+  }
   return summary->status == RunStatus::kSucceeded ? kExitOk : kExitFailed;
 }
 

@@ -1,9 +1,12 @@
 #include "cli/result_format.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "cli/flags.h"
 
 namespace zcdp::cli {
 namespace {
@@ -115,7 +118,12 @@ nlohmann::json ValueToJson(const Value& v) {
   if (v.is_null()) return nullptr;
   if (const bool* b = std::get_if<bool>(&s)) return *b;
   if (const int64_t* i = std::get_if<int64_t>(&s)) return *i;
-  if (const double* d = std::get_if<double>(&s)) return *d;
+  if (const double* d = std::get_if<double>(&s)) {
+    // JSON has no infinity or NaN; null would lose them, so they are strings.
+    if (std::isnan(*d)) return "NaN";
+    if (std::isinf(*d)) return *d > 0 ? "Infinity" : "-Infinity";
+    return *d;
+  }
   return v.ToString();
 }
 
@@ -143,11 +151,11 @@ Result<int64_t> WriteResult(QueryStream& stream, OutputFormat format, int64_t ma
 }
 
 void AddFormatOption(CLI::App& cmd, OutputFormat& format) {
-  const std::map<std::string, OutputFormat> formats = {
-      {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv}, {"json", OutputFormat::kJson}};
-  cmd.add_option("-f,--format", format, "output format: table, csv or json")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->default_str("table");
+  AddEnumOption<OutputFormat>(
+      cmd, "-f,--format", &format,
+      {{"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv}, {"json", OutputFormat::kJson}},
+      "output format (default table)")
+      ->type_name("table|csv|json");
 }
 
 }  // namespace zcdp::cli

@@ -21,7 +21,8 @@ void AddFormatOption(CLI::App& cmd, OutputFormat& format);
 Result<int64_t> WriteResult(QueryStream& stream, OutputFormat format, int64_t max_rows,
                             std::FILE* out);
 
-// A value as JSON: null, a boolean, an integer, a double, or text (timestamps as ISO-8601).
+// A value as JSON: null, a boolean, an integer, a double ("Infinity", "-Infinity" and "NaN" as
+// strings), or text (timestamps as ISO-8601; integers beyond 64 bits as exact digits).
 nlohmann::json ValueToJson(const Value& v);
 
 // RFC 4180 quoting: quotes a field when it holds a comma, quote, CR or LF.

@@ -56,6 +56,8 @@ std::string_view RunStatusName(RunStatus status) {
       return "succeeded";
     case RunStatus::kFailed:
       return "failed";
+    case RunStatus::kInterrupted:
+      return "interrupted";
   }
   return "unknown";
 }

@@ -70,7 +70,10 @@ Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project,
     } else {
       outcome = RunStep(step, ctx, options);
     }
-    if (outcome.status == RunStatus::kFailed) summary.status = RunStatus::kFailed;
+    // A step cancelled by an interrupt fails; it was stopped, not broken.
+    if (outcome.status == RunStatus::kFailed && cancelled())
+      outcome.status = RunStatus::kInterrupted;
+    if (outcome.status != RunStatus::kSucceeded) summary.status = outcome.status;
     ZCDP_RETURN_IF_ERROR(record.SaveStep(summary.run_id, static_cast<int>(i), outcome));
     if (options.on_step_done) options.on_step_done(outcome);
     summary.steps.push_back(std::move(outcome));

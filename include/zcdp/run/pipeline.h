@@ -32,7 +32,11 @@ class Pipeline {
 // The pipeline of every stage that exists, in the order `zcdp run` runs it.
 Pipeline StandardPipeline();
 
-enum class RunStatus { kRunning, kSucceeded, kFailed };
+// How a run or a step ended, stored by name in <output_schema>.runs and .run_steps. A run is
+// kInterrupted when the user stopped it (RunOptions::cancelled) before it finished: the step
+// that was running rolled back, as a failed step does.
+enum class RunStatus { kRunning, kSucceeded, kFailed, kInterrupted };
+// "running", "succeeded", "failed" or "interrupted".
 std::string_view RunStatusName(RunStatus status);
 
 struct StepOutcome {
@@ -60,7 +64,8 @@ struct RunOptions {
   std::function<void(const std::string& step, double fraction)> on_progress;
   std::function<void(const StepOutcome&)> on_step_done;
   // True once the user asked the run to stop: no further step starts, and steps check it
-  // (StepContext::cancelled). May be empty.
+  // (StepContext::cancelled). A step that fails once it is true, and the run, are recorded as
+  // interrupted. May be empty.
   std::function<bool()> cancelled;
 };
 

@@ -1,6 +1,8 @@
 #include "warehouse/duckdb/duckdb_chunk.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace zcdp {
@@ -23,6 +25,7 @@ constexpr TypeName kTypes[] = {
     {DUCKDB_TYPE_UINTEGER, "UINTEGER", ColumnKind::kInteger},
     {DUCKDB_TYPE_UBIGINT, "UBIGINT", ColumnKind::kInteger},
     {DUCKDB_TYPE_HUGEINT, "HUGEINT", ColumnKind::kInteger},
+    {DUCKDB_TYPE_UHUGEINT, "UHUGEINT", ColumnKind::kInteger},
     {DUCKDB_TYPE_FLOAT, "FLOAT", ColumnKind::kFloat},
     {DUCKDB_TYPE_DOUBLE, "DOUBLE", ColumnKind::kFloat},
     {DUCKDB_TYPE_DECIMAL, "DECIMAL", ColumnKind::kDecimal},
@@ -54,6 +57,80 @@ const TypeName* Lookup(duckdb_type t) {
 template <typename T>
 T At(const void* data, size_t row) {
   return static_cast<const T*>(data)[row];
+}
+
+// An integer of up to 128 bits: an Int when it fits in 64 bits, else its exact decimal digits
+// as Text (a double would round it).
+template <typename T>
+Value WideInt(T v) {
+  bool negative = false;
+  if constexpr (static_cast<T>(-1) < static_cast<T>(0)) negative = v < 0;
+  const bool fits = negative ? v >= static_cast<T>(INT64_MIN) : v <= static_cast<T>(INT64_MAX);
+  if (fits) return Value::Int(static_cast<int64_t>(v));
+  std::string digits;
+  while (v != 0) {
+    const int d = static_cast<int>(v % 10);
+    digits.insert(digits.begin(), static_cast<char>('0' + (d < 0 ? -d : d)));
+    v /= 10;
+  }
+  return Value::Text(negative ? "-" + digits : digits);
+}
+
+// "HH:MM:SS" with ".ffffff" when there are microseconds.
+std::string TimeText(int64_t micros) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%02lld:%02lld:%02lld",
+                static_cast<long long>(micros / 3'600'000'000),
+                static_cast<long long>(micros / 60'000'000 % 60),
+                static_cast<long long>(micros / 1'000'000 % 60));
+  std::string out = buf;
+  if (micros % 1'000'000 != 0) {
+    std::snprintf(buf, sizeof(buf), ".%06lld", static_cast<long long>(micros % 1'000'000));
+    out += buf;
+  }
+  return out;
+}
+
+// An ISO-8601 duration, "P1Y2M3DT4H5M6.5S" ("PT0S" for zero); each part keeps its sign, as
+// DuckDB's months, days and microseconds do.
+std::string IntervalText(const duckdb_interval& v) {
+  std::string out = "P";
+  if (v.months / 12 != 0) out += std::to_string(v.months / 12) + "Y";
+  if (v.months % 12 != 0) out += std::to_string(v.months % 12) + "M";
+  if (v.days != 0) out += std::to_string(v.days) + "D";
+  if (v.micros != 0 || out == "P") {
+    out += "T";
+    const int64_t hours = v.micros / 3'600'000'000;
+    const int64_t minutes = v.micros / 60'000'000 % 60;
+    const int64_t micros = v.micros % 60'000'000;
+    if (hours != 0) out += std::to_string(hours) + "H";
+    if (minutes != 0) out += std::to_string(minutes) + "M";
+    if (micros != 0 || (hours == 0 && minutes == 0)) {
+      std::string secs = std::to_string(micros / 1'000'000);
+      if (micros < 0 && micros > -1'000'000) secs = "-0";
+      if (micros % 1'000'000 != 0) {
+        std::string frac = std::to_string(std::abs(micros % 1'000'000));
+        frac.insert(0, 6 - frac.size(), '0');
+        while (frac.back() == '0') frac.pop_back();
+        secs += "." + frac;
+      }
+      out += secs + "S";
+    }
+  }
+  return out;
+}
+
+// The canonical 8-4-4-4-12 text; DuckDB stores a UUID as a HUGEINT with the top bit flipped.
+std::string UuidText(const duckdb_hugeint& h) {
+  const uint64_t upper = static_cast<uint64_t>(h.upper) ^ (uint64_t{1} << 63);
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%08llx-%04llx-%04llx-%04llx-%012llx",
+                static_cast<unsigned long long>(upper >> 32),
+                static_cast<unsigned long long>((upper >> 16) & 0xFFFF),
+                static_cast<unsigned long long>(upper & 0xFFFF),
+                static_cast<unsigned long long>(h.lower >> 48),
+                static_cast<unsigned long long>(h.lower & 0xFFFFFFFFFFFFULL));
+  return buf;
 }
 
 }  // namespace
@@ -197,21 +274,28 @@ Value DuckDbChunk::Get(size_t column, size_t row) const {
     case DUCKDB_TYPE_UTINYINT:
     case DUCKDB_TYPE_USMALLINT:
     case DUCKDB_TYPE_UINTEGER:
-    case DUCKDB_TYPE_UBIGINT:
       return Value::Int(GetInt(column, row));
+    case DUCKDB_TYPE_UBIGINT:
+      return WideInt(At<uint64_t>(columns_[column].data, row));
     case DUCKDB_TYPE_HUGEINT: {
       // Sums of BIGINT are HUGEINT; they almost always fit in 64 bits.
       const auto h = At<duckdb_hugeint>(columns_[column].data, row);
-      const bool fits = (h.upper == 0 && h.lower <= static_cast<uint64_t>(INT64_MAX)) ||
-                        (h.upper == -1 && h.lower > static_cast<uint64_t>(INT64_MAX));
-      if (fits) return Value::Int(static_cast<int64_t>(h.lower));
-      return Value::Double(static_cast<double>(h.upper) * 18446744073709551616.0 +
-                           static_cast<double>(h.lower));
+      return WideInt((static_cast<__int128>(h.upper) << 64) | static_cast<__int128>(h.lower));
     }
+    case DUCKDB_TYPE_UHUGEINT: {
+      const auto h = At<duckdb_uhugeint>(columns_[column].data, row);
+      return WideInt((static_cast<unsigned __int128>(h.upper) << 64) | h.lower);
+    }
+    case DUCKDB_TYPE_TIME:
+      return Value::Text(TimeText(At<int64_t>(columns_[column].data, row)));
+    case DUCKDB_TYPE_INTERVAL:
+      return Value::Text(IntervalText(At<duckdb_interval>(columns_[column].data, row)));
+    case DUCKDB_TYPE_UUID:
+      return Value::Text(UuidText(At<duckdb_hugeint>(columns_[column].data, row)));
     default:
       break;
   }
-  // Nested and exotic types: callers that need them cast to VARCHAR in SQL.
+  // Nested types: callers that need them cast to VARCHAR in SQL.
   const TypeName* entry = Lookup(columns_[column].type);
   return Value::Text(std::string("<") + (entry != nullptr ? entry->name : "OTHER") +
                      ": cast to VARCHAR to read>");

@@ -1,7 +1,9 @@
 #include "warehouse/duckdb/duckdb_warehouse.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "warehouse/duckdb/duckdb_appender.h"
 #include "warehouse/duckdb/duckdb_chunk.h"
@@ -38,9 +40,28 @@ Status CheckPath(const WarehouseOptions& o) {
   return Status::Ok();
 }
 
+// DuckDB's error text with each paragraph once: some errors (a parser error) carry their
+// "LINE 1: ..." context twice.
+std::string EngineError(const char* err) {
+  if (err == nullptr || *err == '\0') return "unknown error";
+  const std::string text(err);
+  std::vector<std::string> seen;
+  std::string out;
+  for (size_t at = 0; at <= text.size();) {
+    size_t end = text.find("\n\n", at);
+    if (end == std::string::npos) end = text.size();
+    std::string paragraph = text.substr(at, end - at);
+    if (std::find(seen.begin(), seen.end(), paragraph) == seen.end()) {
+      out += (seen.empty() ? "" : "\n\n") + paragraph;
+      seen.push_back(std::move(paragraph));
+    }
+    at = end + 2;
+  }
+  return out;
+}
+
 Status ResultError(duckdb_result* result, std::string_view what) {
-  const char* err = duckdb_result_error(result);
-  return Status::Warehouse(std::string(what) + ": " + (err != nullptr ? err : "unknown error"));
+  return Status::Warehouse(std::string(what) + ": " + EngineError(duckdb_result_error(result)));
 }
 
 Status Bind(duckdb_prepared_statement stmt, idx_t i, const Value& v) {
@@ -63,7 +84,7 @@ Status Bind(duckdb_prepared_statement stmt, idx_t i, const Value& v) {
   };
   if (std::visit(Visitor{stmt, i}, v.storage()) == DuckDBSuccess) return Status::Ok();
   return Status::Invalid("cannot bind parameter " + std::to_string(i) + ": " +
-                         duckdb_prepare_error(stmt));
+                         EngineError(duckdb_prepare_error(stmt)));
 }
 
 std::vector<ColumnInfo> ResultColumns(duckdb_result* result) {
@@ -107,7 +128,9 @@ class DuckDbStream final : public QueryStream {
       done_ = true;
       state_->CloseStream(ticket_);
       const char* err = duckdb_result_error(&result_);
-      if (err != nullptr && *err != '\0') return Status::Warehouse(std::string("query: ") + err);
+      if (err != nullptr && *err != '\0') {
+        return Status::Warehouse(std::string("query: ") + EngineError(err));
+      }
       return std::unique_ptr<Chunk>();
     }
     return std::unique_ptr<Chunk>(std::make_unique<DuckDbChunk>(chunk));
@@ -178,8 +201,8 @@ Result<duckdb_prepared_statement> DuckDbWarehouse::Prepare(std::string_view sql,
   duckdb_prepared_statement stmt = nullptr;
   const std::string text(sql);
   if (duckdb_prepare(conn_, text.c_str(), &stmt) != DuckDBSuccess) {
-    Status status =
-        Status::Warehouse(std::string("statement failed: ") + duckdb_prepare_error(stmt));
+    Status status = Status::Warehouse(std::string("statement failed: ") +
+                                      EngineError(duckdb_prepare_error(stmt)));
     duckdb_destroy_prepare(&stmt);
     return status;
   }
@@ -244,7 +267,7 @@ Result<std::vector<ColumnInfo>> DuckDbWarehouse::DescribeQuery(std::string_view 
   duckdb_prepared_statement stmt = nullptr;
   const std::string text(sql);
   if (duckdb_prepare(conn_, text.c_str(), &stmt) != DuckDBSuccess) {
-    Status status = Status::Warehouse(duckdb_prepare_error(stmt));
+    Status status = Status::Warehouse(EngineError(duckdb_prepare_error(stmt)));
     duckdb_destroy_prepare(&stmt);
     return status;
   }

@@ -301,5 +301,48 @@ TEST(CliE2E, ParquetDemoReadsFilesInPlace) {
   fs::remove_all(dir);
 }
 
+// A second `zcdp demo` keeps a zcdp.yaml the user edited (and says how to regenerate it);
+// --force rewrites it.
+TEST(CliE2E, DemoKeepsAnEditedProjectFileUnlessForced) {
+  const fs::path dir = fs::temp_directory_path() / ("zcdp_edit_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const std::string demo =
+      "demo --profiles 300 --as-of 2026-11-01 --dir " + ShellQuote(dir.string());
+  ASSERT_EQ(RunZcdp(demo).exit_code, 0);
+  const std::string edited = ReadFile(dir / "zcdp.yaml") + "# my edit\n";
+  std::ofstream(dir / "zcdp.yaml") << edited;
+  const auto again = RunZcdp(demo);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(ReadFile(dir / "zcdp.yaml"), edited);
+  EXPECT_NE(again.out.find("kept the project file"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("--force"), std::string::npos) << again.out;
+  const auto forced = RunZcdp(demo + " --force");
+  EXPECT_EQ(forced.exit_code, 0) << forced.out << forced.err;
+  EXPECT_EQ(ReadFile(dir / "zcdp.yaml").find("# my edit"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// A demo with other options never deletes an earlier shop's folders, which may hold the
+// user's files: it refuses and names --force, which replaces them.
+TEST(CliE2E, DemoWithOtherOptionsKeepsTheUsersFilesUnlessForced) {
+  const fs::path dir = fs::temp_directory_path() / ("zcdp_keep_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  const std::string demo =
+      "demo --format parquet --profiles 300 --as-of 2026-11-01 --dir " + ShellQuote(dir.string());
+  ASSERT_EQ(RunZcdp(demo).exit_code, 0);
+  std::ofstream(dir / "lake" / "mine.csv") << "a,b\n1,2\n";
+  const std::string yaml = ReadFile(dir / "zcdp.yaml");
+  const auto other = RunZcdp(demo + " --seed 8");
+  EXPECT_NE(other.exit_code, 0) << other.out;
+  EXPECT_NE(other.err.find("--force"), std::string::npos) << other.err;
+  EXPECT_TRUE(fs::exists(dir / "lake" / "mine.csv"));
+  EXPECT_TRUE(fs::exists(dir / "warehouse.duckdb"));
+  EXPECT_EQ(ReadFile(dir / "zcdp.yaml"), yaml);
+  const auto forced = RunZcdp(demo + " --seed 8 --force");
+  EXPECT_EQ(forced.exit_code, 0) << forced.out << forced.err;
+  EXPECT_NE(forced.out.find("generating a shop"), std::string::npos) << forced.out;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace zcdp

@@ -309,16 +309,16 @@ TEST(PostgresDemo, GenerateRunAndInspectThroughTheCli) {
 TEST(PostgresDemo, ConnectionStringMistakesAreClearAndKeepThePasswordSecret) {
   TempDir dir;
   auto no_dsn = RunZcdp("generate --format postgres --out " + ShellQuote(dir.Sub("a")));
-  EXPECT_EQ(no_dsn.exit_code, 1);
+  EXPECT_EQ(no_dsn.exit_code, 2);  // a usage error
   EXPECT_NE(no_dsn.err.find("needs --dsn"), std::string::npos) << no_dsn.err;
   auto dsn_for_duckdb = RunZcdp("generate --dsn 'host=x' --out " + ShellQuote(dir.Sub("b")));
-  EXPECT_EQ(dsn_for_duckdb.exit_code, 1);
+  EXPECT_EQ(dsn_for_duckdb.exit_code, 2);
   EXPECT_NE(dsn_for_duckdb.err.find("only used with --format postgres"), std::string::npos);
   const std::string secret = "s3cr3t-Pa55word";
   auto literal = RunZcdp("generate --format postgres --dsn " +
                          ShellQuote("host=127.0.0.1 port=1 password=" + secret) + " --out " +
                          ShellQuote(dir.Sub("c")));
-  EXPECT_EQ(literal.exit_code, 1);
+  EXPECT_EQ(literal.exit_code, 2);
   EXPECT_NE(literal.err.find("password=${ENV_VAR}"), std::string::npos) << literal.err;
   EXPECT_EQ((literal.out + literal.err).find(secret), std::string::npos);
   ::unsetenv("ZCDP_AGREE_UNSET_VAR");

@@ -1,5 +1,5 @@
 // Ctrl-C during `zcdp run` on PostgreSQL cancels the running statement on the server: the step
-// fails and rolls back, the run is recorded as failed, and the next run succeeds.
+// rolls back, the run is recorded as interrupted, zcdp exits 130, and the next run succeeds.
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -75,7 +75,7 @@ CREATE VIEW crm.slow AS SELECT c.*, pg_sleep(1)::text AS pause FROM crm.customer
     ADD_FAILURE() << "zcdp run did not stop after SIGINT";
   }
   const std::string stderr_text = testing::ReadFile(err);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << status << "\n" << stderr_text;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 130) << status << "\n" << stderr_text;
   EXPECT_NE(stderr_text.find("interrupted: cancelling the running statement"), std::string::npos)
       << stderr_text;
   EXPECT_NE(stderr_text.find("was cancelled (interrupted)"), std::string::npos) << stderr_text;
@@ -87,7 +87,7 @@ CREATE VIEW crm.slow AS SELECT c.*, pg_sleep(1)::text AS pause FROM crm.customer
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     "AND application_name = 'zcdp';",
                     &out));
-  EXPECT_EQ(out, "failed\n0\n");  // recorded, and no statement left running on the server
+  EXPECT_EQ(out, "interrupted\n0\n");  // recorded, and no statement left running on the server
 
   write_project("crm.customers");
   const testing::CommandResult rerun =

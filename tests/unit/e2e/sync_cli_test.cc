@@ -293,7 +293,8 @@ TEST_F(SyncCliE2E, AKilledSyncIsResumedWithoutLossOrDuplicate) {
   EXPECT_EQ(Count("SELECT count(DISTINCT record_key) FROM zcdp.sync_state"), kMembers);
 }
 
-// Ctrl-C stops a sync after its current batch: the run fails and says so, every
+// Ctrl-C stops a sync after its current batch: the run is recorded as interrupted, zcdp
+// exits 130 (128 + SIGINT) and says so, every
 // acknowledged batch is checkpointed, and the next sync sends only the rest.
 TEST_F(SyncCliE2E, CtrlCStopsASyncAfterItsCurrentBatch) {
   constexpr int kBatch = 4;  // 9 batches
@@ -315,13 +316,14 @@ TEST_F(SyncCliE2E, CtrlCStopsASyncAfterItsCurrentBatch) {
   ::waitpid(pid, &status, 0);
   const std::string output = ReadFile(log);
   ASSERT_TRUE(WIFEXITED(status)) << output;
-  EXPECT_EQ(WEXITSTATUS(status), 1) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << output;
   EXPECT_NE(output.find("interrupted after"), std::string::npos) << output;
   const size_t sent = receiver.request_count();
   EXPECT_LE(sent, 3u);  // the batch in flight is the last one
   EXPECT_EQ(Count("SELECT count(DISTINCT record_key) FROM zcdp.sync_state"),
             static_cast<int64_t>(sent) * kBatch);
-  EXPECT_EQ(Count("SELECT count(*) FROM zcdp.runs WHERE status = 'failed'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM zcdp.runs WHERE status = 'interrupted'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM zcdp.run_steps WHERE status = 'interrupted'"), 1);
 
   const auto rerun = RunZcdp("sync -p " + P());
   ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;

@@ -102,6 +102,39 @@ TEST(RunPipeline, RecordsRunsAndStepCountsInTheOutputSchema) {
   EXPECT_EQ(steps->rows[1][2], Value::Text("1"));
 }
 
+// An interrupt (RunOptions::cancelled) that makes a step fail is recorded as `interrupted`,
+// for the step and the run, in zcdp.runs and zcdp.run_steps; later steps do not run.
+TEST(RunPipeline, AnInterruptedRunIsRecordedAsInterrupted) {
+  auto wh = OpenWarehouse({.path = ":memory:"});
+  ASSERT_TRUE(wh.ok());
+  std::vector<std::string> log;
+  bool interrupted = false;
+  Pipeline p;
+  ASSERT_TRUE(p.Add({"stopped",
+                     "",
+                     {},
+                     [&interrupted](StepContext&) -> Result<StepCounts> {
+                       interrupted = true;  // Ctrl-C arrives while the step runs
+                       return Status::Warehouse("statement was cancelled (interrupted)");
+                     }})
+                  .ok());
+  ASSERT_TRUE(p.Add(MakeStep("after", {"stopped"}, &log)).ok());
+  RunOptions options;
+  options.cancelled = [&interrupted] { return interrupted; };
+  auto summary = RunPipeline(p, MemoryProject(), **wh, options);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_EQ(summary->status, RunStatus::kInterrupted);
+  ASSERT_EQ(summary->steps.size(), 1u);
+  EXPECT_EQ(summary->steps[0].status, RunStatus::kInterrupted);
+  EXPECT_TRUE(log.empty());
+  auto runs = (*wh)->Query("SELECT status FROM zcdp.runs");
+  ASSERT_TRUE(runs.ok());
+  EXPECT_EQ(runs->rows.at(0).at(0), Value::Text("interrupted"));
+  auto steps = (*wh)->Query("SELECT status FROM zcdp.run_steps WHERE step = 'stopped'");
+  ASSERT_TRUE(steps.ok());
+  EXPECT_EQ(steps->rows.at(0).at(0), Value::Text("interrupted"));
+}
+
 TEST(RunPipeline, AFailedStepRollsBackItsWritesAndStopsTheRun) {
   auto wh = OpenWarehouse({.path = ":memory:"});
   ASSERT_TRUE(wh.ok());
