@@ -36,7 +36,7 @@ std::string FormatUtcMicros(int64_t micros) {
   const int64_t in_day = micros - days * kMicrosPerDay;
   const year_month_day ymd{sys_days{std::chrono::days{days}}};
   const int64_t secs = in_day / kMicrosPerSecond;
-  char buf[40];
+  char buf[96];  // room for any int64 fields, so GCC's truncation check holds
   std::snprintf(buf, sizeof(buf), "%04d-%02u-%02u %02lld:%02lld:%02lld.%06lld",
                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                 static_cast<unsigned>(ymd.day()), static_cast<long long>(secs / 3600),
