@@ -11,21 +11,19 @@
 // `-v` log), which say where the time goes. No target: a report.
 // Writes bench/results/engines.json (or FILE, or DIR/engines.json) after every engine run, so
 // that a run stopped part way keeps what it measured.
-#include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <unistd.h>
+
+#include "bench_util.h"
 
 namespace zcdp::bench {
 namespace {
@@ -73,68 +71,6 @@ bool ParseArgs(int argc, char** argv, Args& a) {
   return argc % 2 == 1;
 }
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs a shell command; returns its exit code, its stderr in `err` when given.
-int Run(const std::string& cmd, std::string* err = nullptr) {
-  const std::string err_file =
-      fs::temp_directory_path() / ("zcdp_bench_err_" + std::to_string(::getpid()));
-  const int rc = std::system((cmd + " > /dev/null 2> " + ShellQuote(err_file)).c_str());
-  std::ifstream in(err_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (err != nullptr) *err = ss.str();
-  fs::remove(err_file);
-  if (rc != 0)
-    std::fprintf(stderr, "command failed (%d): %s\n%s\n", rc, cmd.c_str(), ss.str().c_str());
-  return rc;
-}
-
-std::string ReadTrimmed(const fs::path& p) {
-  std::ifstream in(p);
-  std::string s;
-  std::getline(in, s);
-  return s;
-}
-
-std::string LoadAverage() { return ReadTrimmed("/proc/loadavg"); }
-
-nlohmann::json Metric(const std::string& name, double value, const std::string& unit) {
-  return {{"name", name}, {"value", value}, {"unit", unit}};
-}
-
-std::string SizeLabel(long long n) {
-  int e = 0;
-  long long m = n;
-  while (m >= 10 && m % 10 == 0) {
-    m /= 10;
-    ++e;
-  }
-  return m == 1 ? "1e" + std::to_string(e) : std::to_string(n);
-}
-
-// The slowest statements of a `zcdp run -v` log ("zcdp: debug: STEP: 1.234s: SQL...").
-nlohmann::json SlowestStatements(const std::string& log, size_t keep) {
-  static const std::regex line(R"(zcdp: debug: (\w+): ([0-9.]+)s: (.*))");
-  std::vector<std::pair<double, std::string>> all;
-  std::stringstream ss(log);
-  for (std::string l; std::getline(ss, l);) {
-    std::smatch m;
-    if (std::regex_match(l, m, line))
-      all.emplace_back(std::stod(m[2]), m[1].str() + ": " + m[3].str());
-  }
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  nlohmann::json out = nlohmann::json::array();
-  for (size_t i = 0; i < all.size() && i < keep; ++i) {
-    out.push_back({{"seconds", all[i].first}, {"statement", all[i].second}});
-  }
-  return out;
-}
-
 struct EngineRun {
   double load_s = 0, pipeline_s = 0;
   nlohmann::json steps = nlohmann::json::object();
@@ -175,15 +111,6 @@ EngineRun RunEngine(const Args& a, long long n, const std::string& engine, const
   return r;
 }
 
-std::string WithDbName(const std::string& dsn, const std::string& db) {
-  std::stringstream in(dsn);
-  std::string out;
-  for (std::string w; in >> w;) {
-    if (w.rfind("dbname=", 0) != 0) out += w + " ";
-  }
-  return out + "dbname=" + db;
-}
-
 }  // namespace
 }  // namespace zcdp::bench
 
@@ -195,13 +122,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   fs::create_directories(a.dir);
-  const std::string cluster = (fs::temp_directory_path() / "zcdp-bench-pg").string();
-  const std::string script = std::string(ZCDP_SOURCE_DIR) + "/scripts/pg-test-cluster";
-  bool started = false;
+  PgCluster cluster((fs::temp_directory_path() / "zcdp-bench-pg").string());
   if (a.dsn.empty()) {
-    if (Run(script + " start " + ShellQuote(cluster)) != 0) return 1;
-    started = true;
-    a.dsn = ReadTrimmed(fs::path(cluster) / "dsn");
+    a.dsn = cluster.Start();
+    if (a.dsn.empty()) return 1;
   }
   const std::string load_before = LoadAverage();
   nlohmann::json metrics = nlohmann::json::array();
@@ -259,7 +183,7 @@ int main(int argc, char** argv) {
         Metric(label + ": postgres / duckdb pipeline", pg.pipeline_s / duck.pipeline_s, "x"));
     write();
   }
-  if (started) (void)Run(script + " stop " + ShellQuote(cluster));
+  cluster.Stop();
   write();
   std::printf("wrote %s\n", out.c_str());
   return rc;

@@ -135,9 +135,11 @@ Status AddQuarantineReasons(const Project& p, Warehouse& wh, const std::string& 
                            T(p, d, "identity_record_ids") + " r JOIN " + T(p, d, "identity_graph") +
                            " g ON g.id_type = r.id_type AND g.id_value = r.value";
   const std::string qvals =
-      "SELECT v.source, v.row_key, q.id_type, q.id_value, q.reason, q.linked_values, "
+      "SELECT o.source, o.row_key, q.id_type, q.id_value, q.reason, q.linked_values, "
       "q.linked_type FROM " +
-      T(p, d, "identity_values") + " v JOIN " + T(p, d, "identity_quarantine") +
+      T(p, d, "identity_observations") + " o JOIN " + T(p, d, "identity_values") +
+      " v ON v.id_type = o.id_type AND v.raw_value = o.raw_value JOIN " +
+      T(p, d, "identity_quarantine") +
       " q ON q.id_type = v.id_type AND q.id_value = coalesce(v.value, lower(trim(v.raw_value)))";
   ZCDP_ASSIGN_OR_RETURN(
       QueryResult r,

@@ -54,9 +54,10 @@ class IdentitySql {
   std::string CreatePhoneMap() const;
   // Distinct raw values of `type` not yet in the phone map.
   std::string PhonesToNormalize(const IdTypeSpec& type) const;
-  // identity_values: observations with the normalised value or the reason they are skipped.
+  // identity_values: each distinct (id_type, raw_value) observed, with its normalised value
+  // and node id or the reason it is skipped, and how many observations hold it.
   std::string Values() const;
-  // identity_record_ids: valid values per record, with priority and node id.
+  // identity_record_ids: valid values per observation, with priority and node id.
   std::string RecordIds() const;
   // identity_quarantine: blocklisted values, and hubs: values linked to more distinct values
   // of another type, stronger or weaker, than HubLimit() (reason 'shared', with the number of
@@ -64,7 +65,10 @@ class IdentitySql {
   std::string Quarantine() const;
   // identity_nodes: every live (not quarantined) identifier with its first/last seen.
   std::string Nodes() const;
-  // identity_edges: star edges from each record's strongest identifier, with provenance.
+  // identity_record_centers: per record, its strongest live identifier (lowest priority,
+  // then type name, then node): the star's center and the node that places the record.
+  std::string RecordCenters() const;
+  // identity_edges: star edges from each record's center, with provenance.
   std::string Edges() const;
   std::string EdgePairsView() const;
   // Per id type of identity_values: (id_type, observed, rejected), rejected meaning invalid or

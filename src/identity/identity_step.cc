@@ -38,9 +38,10 @@ Status CountSkipped(Warehouse& wh, const IdentitySql& q, const Project& project,
       out["skipped.null"] += n;
     }
   }
-  ZCDP_ASSIGN_OR_RETURN(QueryResult r,
-                        wh.Query("SELECT skip_reason, count(*) FROM " + q.T("identity_values") +
-                                 " WHERE skip_reason IS NOT NULL GROUP BY skip_reason"));
+  ZCDP_ASSIGN_OR_RETURN(
+      QueryResult r,
+      wh.Query("SELECT skip_reason, CAST(sum(observed) AS BIGINT) FROM " + q.T("identity_values") +
+               " WHERE skip_reason IS NOT NULL GROUP BY skip_reason"));
   for (const auto& row : r.rows) {
     ZCDP_ASSIGN_OR_RETURN(out["skipped." + row[0].ToString()], row[1].AsInt("a skip count"));
   }
@@ -207,8 +208,8 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
     if (t.rule != NormalizeRule::kPhoneE164) continue;
     ZCDP_ASSIGN_OR_RETURN(counts["phones_parsed"], NormalizePhones(wh, q, t));
   }
-  ZCDP_RETURN_IF_ERROR(ExecAll(
-      wh, {q.Values(), q.RecordIds(), q.Quarantine(), q.Nodes(), q.Edges(), q.EdgePairsView()}));
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {q.Values(), q.RecordIds(), q.Quarantine(), q.Nodes(),
+                                    q.RecordCenters(), q.Edges(), q.EdgePairsView()}));
   ZCDP_RETURN_IF_ERROR(CountSkipped(wh, q, ctx.project, counts));
   ZCDP_RETURN_IF_ERROR(WarnAboutRejections(wh, q, counts));
   ctx.progress(0.5);

@@ -79,16 +79,14 @@ std::string StableIdSql::Graph(const IdentitySql& q) {
 }
 
 std::string StableIdSql::RecordProfiles(const IdentitySql& q) {
-  // A row belongs to the profile of its strongest identifier still in the graph (a dropped
-  // guardrail edge leaves its weaker identifiers elsewhere; a quarantined one is in none).
+  // A row belongs to the profile of its strongest identifier still in the graph, its star's
+  // center (a dropped guardrail edge leaves its weaker identifiers elsewhere; a quarantined
+  // one is in none): one join, no window over every record id.
   return JoinStatements(q.dialect().CreateOrReplaceTableAs(
       q.schema(), "identity_record_profiles",
-      "SELECT source, row_key, profile_id FROM (SELECT r.source, r.row_key, a.profile_id, "
-      "row_number() OVER (PARTITION BY r.source, r.row_key ORDER BY r.priority, r.node) AS rn "
-      "FROM " +
-          q.T("identity_record_ids") + " r JOIN " + q.T("identity_components") +
-          " c ON c.node = r.node JOIN " + q.T("identity_assignment") +
-          " a ON a.component = c.component) x WHERE rn = 1"));
+      "SELECT r.source, r.row_key, a.profile_id FROM " + q.T("identity_record_centers") +
+          " r JOIN " + q.T("identity_components") + " c ON c.node = r.node JOIN " +
+          q.T("identity_assignment") + " a ON a.component = c.component"));
 }
 
 std::string StableIdSql::DropWorkingTables(const IdentitySql& q) {

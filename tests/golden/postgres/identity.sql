@@ -33,7 +33,7 @@ SELECT DISTINCT o.raw_value FROM "out"."identity_observations" o WHERE o.id_type
 
 -- values
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_values__zcdp_new";
-CREATE TABLE "out"."identity_values__zcdp_new" AS SELECT source, row_key, ts, id_type, raw_value, CASE WHEN skip_reason IS NULL THEN nvalue END AS value, skip_reason FROM (SELECT n.*, CASE WHEN length(n.raw_value) > 1024 THEN 'too_long' WHEN trim(n.raw_value) = '' THEN 'empty' WHEN (lower(trim(n.raw_value)) ~ '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' WHEN CASE n.id_type WHEN 'user_id' THEN FALSE WHEN 'email' THEN NOT (lower(trim(n.raw_value)) ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$') WHEN 'phone' THEN n.phone_value IS NULL WHEN 'anonymous_id' THEN (FALSE OR NOT coalesce((n.nvalue ~ '^[a-z0-9-]+$'), FALSE)) ELSE FALSE END THEN 'invalid' WHEN n.nvalue <> lower(trim(n.raw_value)) AND (n.nvalue ~ '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' END AS skip_reason FROM (SELECT o.*, CASE o.id_type WHEN 'user_id' THEN o.raw_value WHEN 'email' THEN lower(trim(o.raw_value)) WHEN 'phone' THEN pm.value WHEN 'anonymous_id' THEN o.raw_value END AS nvalue, pm.value AS phone_value FROM "out"."identity_observations" o LEFT JOIN "out"."identity_phone_map" pm ON pm.raw_value = o.raw_value AND pm.region = CASE o.id_type WHEN 'phone' THEN 'FR' END) n) s;
+CREATE TABLE "out"."identity_values__zcdp_new" AS SELECT s.id_type, s.raw_value, s.value, s.skip_reason, CASE WHEN s.skip_reason IS NULL THEN (hashtextextended(s.id_type || ':' || s.value, 0) & 9223372036854775807) END AS node, s.observed FROM (SELECT id_type, raw_value, CASE WHEN skip_reason IS NULL THEN nvalue END AS value, skip_reason, observed FROM (SELECT n.*, CASE WHEN length(n.raw_value) > 1024 THEN 'too_long' WHEN trim(n.raw_value) = '' THEN 'empty' WHEN (lower(trim(n.raw_value)) ~ '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' WHEN CASE n.id_type WHEN 'user_id' THEN FALSE WHEN 'email' THEN NOT (lower(trim(n.raw_value)) ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$') WHEN 'phone' THEN n.phone_value IS NULL WHEN 'anonymous_id' THEN (FALSE OR NOT coalesce((n.nvalue ~ '^[a-z0-9-]+$'), FALSE)) ELSE FALSE END THEN 'invalid' WHEN n.nvalue <> lower(trim(n.raw_value)) AND (n.nvalue ~ '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' END AS skip_reason FROM (SELECT o.*, CASE o.id_type WHEN 'user_id' THEN o.raw_value WHEN 'email' THEN lower(trim(o.raw_value)) WHEN 'phone' THEN pm.value WHEN 'anonymous_id' THEN o.raw_value END AS nvalue, pm.value AS phone_value FROM (SELECT id_type, raw_value, count(*) AS observed FROM "out"."identity_observations" GROUP BY id_type, raw_value) o LEFT JOIN "out"."identity_phone_map" pm ON pm.raw_value = o.raw_value AND pm.region = CASE o.id_type WHEN 'phone' THEN 'FR' END) n) k) s;
 IF to_regclass('"out"."identity_values"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_values"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
     DROP TABLE "out"."identity_values";
@@ -52,7 +52,7 @@ ANALYZE "out"."identity_values";
 
 -- record ids
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_record_ids__zcdp_new";
-CREATE TABLE "out"."identity_record_ids__zcdp_new" AS SELECT v.source, v.row_key, max(v.ts) AS ts, v.id_type, v.value, t.priority, (hashtextextended(v.id_type || ':' || v.value, 0) & 9223372036854775807) AS node FROM "out"."identity_values" v JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON v.id_type = t.id_type WHERE v.skip_reason IS NULL GROUP BY v.source, v.row_key, v.id_type, v.value, t.priority;
+CREATE TABLE "out"."identity_record_ids__zcdp_new" AS SELECT o.source, o.row_key, o.ts, o.id_type, v.value, t.priority, v.node FROM "out"."identity_observations" o JOIN "out"."identity_values" v ON v.id_type = o.id_type AND v.raw_value = o.raw_value JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON t.id_type = o.id_type WHERE v.skip_reason IS NULL;
 IF to_regclass('"out"."identity_record_ids"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_record_ids"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
     DROP TABLE "out"."identity_record_ids";
@@ -73,7 +73,7 @@ ANALYZE "out"."identity_record_ids";
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_quarantine__zcdp_new";
 CREATE TABLE "out"."identity_quarantine__zcdp_new" AS SELECT id_type, value AS id_value, node, 'shared' AS reason, CAST(NULL AS BIGINT) AS records, linked AS linked_values, other_type AS linked_type FROM (SELECT p.id_type, p.value, p.node, p.other_type, p.linked, row_number() OVER (PARTITION BY p.id_type, p.value, p.node ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT id_type, value, node, other_type, count(*) AS linked FROM (SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value FROM "out"."identity_record_ids" a JOIN "out"."identity_record_ids" b ON a.source = b.source AND a.row_key = b.row_key AND b.id_type <> a.id_type) x GROUP BY id_type, value, node, other_type) p JOIN (VALUES ('user_id', 'email', 20), ('user_id', 'phone', 20), ('user_id', 'anonymous_id', 20), ('email', 'user_id', 20), ('email', 'phone', 20), ('email', 'anonymous_id', 20), ('phone', 'user_id', 20), ('phone', 'email', 20), ('phone', 'anonymous_id', 20), ('anonymous_id', 'user_id', 5), ('anonymous_id', 'email', 5), ('anonymous_id', 'phone', 5)) AS h(id_type, other_type, hub_limit) ON h.id_type = p.id_type AND h.other_type = p.other_type WHERE p.linked > h.hub_limit) o WHERE rn = 1
 UNION ALL
-SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, 'blocklisted' AS reason, count(*) AS records, CAST(NULL AS BIGINT) AS linked_values, CAST(NULL AS TEXT) AS linked_type FROM "out"."identity_values" WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value));
+SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, 'blocklisted' AS reason, CAST(sum(observed) AS BIGINT) AS records, CAST(NULL AS BIGINT) AS linked_values, CAST(NULL AS TEXT) AS linked_type FROM "out"."identity_values" WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value));
 IF to_regclass('"out"."identity_quarantine"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_quarantine"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
     DROP TABLE "out"."identity_quarantine";
@@ -109,9 +109,28 @@ ALTER TABLE "out"."identity_nodes__zcdp_new" RENAME TO "identity_nodes";
 END$zcdp$;
 ANALYZE "out"."identity_nodes";
 
+-- record centers
+DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_record_centers__zcdp_new";
+CREATE TABLE "out"."identity_record_centers__zcdp_new" AS SELECT source, row_key, node, priority FROM (SELECT r.source, r.row_key, r.node, r.priority, row_number() OVER (PARTITION BY r.source, r.row_key ORDER BY r.priority, r.id_type, r.node) AS rn FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) x WHERE rn = 1;
+IF to_regclass('"out"."identity_record_centers"') IS NOT NULL THEN
+  IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_record_centers"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
+    DROP TABLE "out"."identity_record_centers";
+  ELSIF NOT EXISTS (SELECT attnum, attname, atttypid FROM pg_attribute WHERE attrelid = '"out"."identity_record_centers"'::regclass AND attnum > 0 AND NOT attisdropped EXCEPT SELECT attnum, attname, atttypid FROM pg_attribute WHERE attrelid = '"out"."identity_record_centers__zcdp_new"'::regclass AND attnum > 0 AND NOT attisdropped) AND NOT EXISTS (SELECT attnum, attname, atttypid FROM pg_attribute WHERE attrelid = '"out"."identity_record_centers__zcdp_new"'::regclass AND attnum > 0 AND NOT attisdropped EXCEPT SELECT attnum, attname, atttypid FROM pg_attribute WHERE attrelid = '"out"."identity_record_centers"'::regclass AND attnum > 0 AND NOT attisdropped) THEN
+    TRUNCATE "out"."identity_record_centers";
+    INSERT INTO "out"."identity_record_centers" SELECT * FROM "out"."identity_record_centers__zcdp_new";
+    DROP TABLE "out"."identity_record_centers__zcdp_new";
+    RETURN;
+  ELSE
+    DROP TABLE "out"."identity_record_centers" CASCADE;
+  END IF;
+END IF;
+ALTER TABLE "out"."identity_record_centers__zcdp_new" RENAME TO "identity_record_centers";
+END$zcdp$;
+ANALYZE "out"."identity_record_centers";
+
 -- edges
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_edges__zcdp_new";
-CREATE TABLE "out"."identity_edges__zcdp_new" AS SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority THEN c.priority ELSE o.priority END AS rank_priority FROM (SELECT source, row_key, node, priority, row_number() OVER (PARTITION BY source, row_key ORDER BY priority, id_type) AS rn FROM (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) l) c JOIN (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node WHERE c.rn = 1 GROUP BY c.node, o.node, o.source, c.priority, o.priority;
+CREATE TABLE "out"."identity_edges__zcdp_new" AS SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority THEN c.priority ELSE o.priority END AS rank_priority FROM "out"."identity_record_centers" c JOIN (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node GROUP BY c.node, o.node, o.source, c.priority, o.priority;
 IF to_regclass('"out"."identity_edges"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_edges"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
     DROP TABLE "out"."identity_edges";
@@ -129,7 +148,7 @@ END$zcdp$;
 ANALYZE "out"."identity_edges";
 
 -- rejection counts
-SELECT id_type, count(*) AS observed, sum(CASE WHEN skip_reason IN ('invalid', 'too_long') THEN 1 ELSE 0 END) AS rejected FROM "out"."identity_values" GROUP BY id_type ORDER BY id_type;
+SELECT id_type, CAST(sum(observed) AS BIGINT) AS observed, CAST(sum(CASE WHEN skip_reason IN ('invalid', 'too_long') THEN observed ELSE 0 END) AS BIGINT) AS rejected FROM "out"."identity_values" GROUP BY id_type ORDER BY id_type;
 
 -- violating components
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_violating__zcdp_new";

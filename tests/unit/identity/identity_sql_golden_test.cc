@@ -52,6 +52,7 @@ TEST(IdentitySqlGolden, EveryDialectMatchesItsGoldenFile) {
     parts.emplace_back("record ids", q.RecordIds());
     parts.emplace_back("quarantine", q.Quarantine());
     parts.emplace_back("nodes", q.Nodes());
+    parts.emplace_back("record centers", q.RecordCenters());
     parts.emplace_back("edges", q.Edges());
     parts.emplace_back("rejection counts", q.RejectionCounts());
     parts.emplace_back("violating components", q.ViolatingComponents());
