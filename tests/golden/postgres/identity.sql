@@ -52,7 +52,7 @@ ANALYZE "out"."identity_values";
 
 -- record ids
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_record_ids__zcdp_new";
-CREATE TABLE "out"."identity_record_ids__zcdp_new" AS SELECT o.source, o.row_key, o.ts, o.id_type, v.value, t.priority, v.node FROM "out"."identity_observations" o JOIN "out"."identity_values" v ON v.id_type = o.id_type AND v.raw_value = o.raw_value JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON t.id_type = o.id_type WHERE v.skip_reason IS NULL;
+CREATE TABLE "out"."identity_record_ids__zcdp_new" AS SELECT o.source, o.row_key, o.ts, o.id_type, v.value, t.priority, v.node, (hashtextextended(o.source || '|' || o.row_key, 0) & 9223372036854775807) AS rec FROM "out"."identity_observations" o JOIN "out"."identity_values" v ON v.id_type = o.id_type AND v.raw_value = o.raw_value JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON t.id_type = o.id_type WHERE v.skip_reason IS NULL;
 IF to_regclass('"out"."identity_record_ids"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_record_ids"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
     DROP TABLE "out"."identity_record_ids";
@@ -71,7 +71,7 @@ ANALYZE "out"."identity_record_ids";
 
 -- quarantine
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_quarantine__zcdp_new";
-CREATE TABLE "out"."identity_quarantine__zcdp_new" AS SELECT id_type, value AS id_value, node, 'shared' AS reason, CAST(NULL AS BIGINT) AS records, linked AS linked_values, other_type AS linked_type FROM (SELECT p.id_type, p.value, p.node, p.other_type, p.linked, row_number() OVER (PARTITION BY p.id_type, p.value, p.node ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT id_type, value, node, other_type, count(*) AS linked FROM (SELECT DISTINCT a.id_type, a.value, a.node, b.id_type AS other_type, b.value AS other_value FROM "out"."identity_record_ids" a JOIN "out"."identity_record_ids" b ON a.source = b.source AND a.row_key = b.row_key AND b.id_type <> a.id_type) x GROUP BY id_type, value, node, other_type) p JOIN (VALUES ('user_id', 'email', 20), ('user_id', 'phone', 20), ('user_id', 'anonymous_id', 20), ('email', 'user_id', 20), ('email', 'phone', 20), ('email', 'anonymous_id', 20), ('phone', 'user_id', 20), ('phone', 'email', 20), ('phone', 'anonymous_id', 20), ('anonymous_id', 'user_id', 5), ('anonymous_id', 'email', 5), ('anonymous_id', 'phone', 5)) AS h(id_type, other_type, hub_limit) ON h.id_type = p.id_type AND h.other_type = p.other_type WHERE p.linked > h.hub_limit) o WHERE rn = 1
+CREATE TABLE "out"."identity_quarantine__zcdp_new" AS SELECT o.id_type, v.value AS id_value, o.node, 'shared' AS reason, CAST(NULL AS BIGINT) AS records, o.linked AS linked_values, o.other_type AS linked_type FROM (SELECT p.id_type, p.node, p.other_type, p.linked, row_number() OVER (PARTITION BY p.node ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT node, id_type, other_type, count(*) AS linked FROM (SELECT DISTINCT a.node, a.id_type, b.id_type AS other_type, b.node AS other_node FROM "out"."identity_record_ids" a JOIN "out"."identity_record_ids" b ON a.rec = b.rec AND a.source = b.source AND a.row_key = b.row_key AND b.id_type <> a.id_type) x GROUP BY node, id_type, other_type) p JOIN (VALUES ('user_id', 'email', 20), ('user_id', 'phone', 20), ('user_id', 'anonymous_id', 20), ('email', 'user_id', 20), ('email', 'phone', 20), ('email', 'anonymous_id', 20), ('phone', 'user_id', 20), ('phone', 'email', 20), ('phone', 'anonymous_id', 20), ('anonymous_id', 'user_id', 5), ('anonymous_id', 'email', 5), ('anonymous_id', 'phone', 5)) AS h(id_type, other_type, hub_limit) ON h.id_type = p.id_type AND h.other_type = p.other_type WHERE p.linked > h.hub_limit) o JOIN (SELECT node, min(value) AS value FROM "out"."identity_values" WHERE node IS NOT NULL GROUP BY node) v ON v.node = o.node WHERE o.rn = 1
 UNION ALL
 SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, 'blocklisted' AS reason, CAST(sum(observed) AS BIGINT) AS records, CAST(NULL AS BIGINT) AS linked_values, CAST(NULL AS TEXT) AS linked_type FROM "out"."identity_values" WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value));
 IF to_regclass('"out"."identity_quarantine"') IS NOT NULL THEN
@@ -111,7 +111,7 @@ ANALYZE "out"."identity_nodes";
 
 -- record centers
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_record_centers__zcdp_new";
-CREATE TABLE "out"."identity_record_centers__zcdp_new" AS SELECT source, row_key, node, priority FROM (SELECT r.source, r.row_key, r.node, r.priority, row_number() OVER (PARTITION BY r.source, r.row_key ORDER BY r.priority, r.id_type, r.node) AS rn FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) x WHERE rn = 1;
+CREATE TABLE "out"."identity_record_centers__zcdp_new" AS SELECT rec, source, row_key, node, priority FROM (SELECT r.rec, r.source, r.row_key, r.node, r.priority, row_number() OVER (PARTITION BY r.rec, r.source, r.row_key ORDER BY r.priority, r.id_type, r.node) AS rn FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) x WHERE rn = 1;
 IF to_regclass('"out"."identity_record_centers"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_record_centers"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
     DROP TABLE "out"."identity_record_centers";
@@ -130,7 +130,7 @@ ANALYZE "out"."identity_record_centers";
 
 -- edges
 DO $zcdp$BEGIN DROP TABLE IF EXISTS "out"."identity_edges__zcdp_new";
-CREATE TABLE "out"."identity_edges__zcdp_new" AS SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority THEN c.priority ELSE o.priority END AS rank_priority FROM "out"."identity_record_centers" c JOIN (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) o ON o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node GROUP BY c.node, o.node, o.source, c.priority, o.priority;
+CREATE TABLE "out"."identity_edges__zcdp_new" AS SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority THEN c.priority ELSE o.priority END AS rank_priority FROM "out"."identity_record_centers" c JOIN (SELECT r.* FROM "out"."identity_record_ids" r JOIN "out"."identity_nodes" n ON n.node = r.node) o ON o.rec = c.rec AND o.source = c.source AND o.row_key = c.row_key AND o.node <> c.node GROUP BY c.node, o.node, o.source, c.priority, o.priority;
 IF to_regclass('"out"."identity_edges"') IS NOT NULL THEN
   IF NOT EXISTS (SELECT 1 FROM pg_depend WHERE refobjid = '"out"."identity_edges"'::regclass AND classid = 'pg_rewrite'::regclass) THEN
     DROP TABLE "out"."identity_edges";
