@@ -102,9 +102,9 @@ Status AddConflictReasons(const Project& p, Warehouse& wh, const std::string& pa
                    " ga ON ga.id_type = c.a_type AND ga.id_value = c.a_value JOIN " + g +
                    " gb ON gb.id_type = c.b_type AND gb.id_value = c.b_value WHERE c.run_id = "
                    "(SELECT max(run_id) FROM " +
-                   T(p, d, "identity_conflicts") +
-                   ") AND ((ga.profile_id = $1 AND gb.profile_id = $2) OR (ga.profile_id = $2 AND "
-                   "gb.profile_id = $1))",
+                   T(p, d, "identity_conflicts") + ") AND ((ga.profile_id = " + d.Placeholder(1) +
+                   " AND gb.profile_id = " + d.Placeholder(2) + ") OR (ga.profile_id = " +
+                   d.Placeholder(2) + " AND gb.profile_id = " + d.Placeholder(1) + "))",
                {Value::Text(pa), Value::Text(pb)}));
   for (const auto& row : r.rows) {
     out.push_back("guardrail " + row[0].ToString() + " dropped the link " + row[1].ToString() +
@@ -146,10 +146,12 @@ Status AddQuarantineReasons(const Project& p, Warehouse& wh, const std::string& 
       wh.Query("WITH recs AS (" + recs + "), qv AS (" + qvals +
                    ") SELECT DISTINCT qa.id_type, qa.id_value, qa.reason, qa.linked_values, "
                    "qa.linked_type FROM qv qa JOIN recs ra ON ra.source = qa.source AND "
-                   "ra.row_key = qa.row_key AND ra.profile_id = $1 JOIN qv qb ON qb.id_type = "
-                   "qa.id_type AND qb.id_value = qa.id_value JOIN recs rb ON rb.source = "
-                   "qb.source AND rb.row_key = qb.row_key AND rb.profile_id = $2 ORDER BY "
-                   "qa.id_type, qa.id_value",
+                   "ra.row_key = qa.row_key AND ra.profile_id = " +
+                   d.Placeholder(1) +
+                   " JOIN qv qb ON qb.id_type = qa.id_type AND qb.id_value = qa.id_value JOIN "
+                   "recs rb ON rb.source = qb.source AND rb.row_key = qb.row_key AND "
+                   "rb.profile_id = " +
+                   d.Placeholder(2) + " ORDER BY qa.id_type, qa.id_value",
                {Value::Text(pa), Value::Text(pb)}));
   for (const auto& row : r.rows) {
     std::string reason = "quarantined value " + row[0].ToString() + ":" + row[1].ToString() + " (" +
