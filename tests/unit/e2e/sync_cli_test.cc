@@ -371,6 +371,26 @@ TEST_F(SyncCliE2E, OneFailingDestinationLeavesTheOtherDeliveredAndTheRunPartial)
   EXPECT_EQ(ledger.exit_code, 0) << ledger.err;
 }
 
+// `zcdp run` with a broken sql trait: the other traits, the audience and its destination are
+// computed and delivered; the run is partial, exit 4, and says which trait failed.
+TEST_F(SyncCliE2E, ABrokenTraitMakesTheRunPartialAndTheRestCompletes) {
+  HttpReceiver receiver;
+  WriteProject(kConsent, Hook(receiver, 10));
+  std::string yaml = ReadFile(dir_ / "zcdp.yaml");
+  const std::string traits_at = "traits:\n";
+  yaml.replace(yaml.find(traits_at), traits_at.size(),
+               traits_at + "  - {name: broken, source: customers, sql: \"sum(no_such_column)\"}\n");
+  std::ofstream(dir_ / "zcdp.yaml") << yaml;
+  const auto run = RunZcdp("run -p " + P());
+  EXPECT_EQ(run.exit_code, 4) << run.out << run.err;
+  EXPECT_NE(run.err.find("step traits: trait broken failed"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("partial"), std::string::npos) << run.out;
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs ORDER BY run_id DESC LIMIT 1"), "partial");
+  EXPECT_EQ(Count("SELECT count(*) FROM zcdp.audience_membership WHERE audience = 'gold'"),
+            kCustomers);
+  EXPECT_EQ(receiver.AcceptedRecordKeys().size(), static_cast<size_t>(kMembers));
+}
+
 // Ctrl-C stops a sync after its current batch: the run is recorded as interrupted, zcdp
 // exits 130 (128 + SIGINT) and says so, every
 // acknowledged batch is checkpointed, and the next sync sends only the rest.
