@@ -1,5 +1,9 @@
 #include "zcdp/audiences/membership.h"
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "zcdp/audiences/compile.h"
 #include "zcdp/step/output_tables.h"
 
@@ -112,28 +116,55 @@ Result<int64_t> RetireRemoved(Warehouse& wh, const MembershipSql& m, const Proje
   return n;
 }
 
-Result<StepCounts> RunAudiences(StepContext& ctx) {
+// Why audience `a` is skipped in this pass, or "": it reads a trait that failed in this
+// run, or is in_audience of an audience set aside.
+std::string SkipReason(const StepContext& ctx, const expr::BoundAudience& a,
+                       const std::map<std::string, ItemFailure>& set_aside) {
+  for (const auto& t : a.condition.traits) {
+    if (ctx.failures->Failed("trait", t))
+      return "reads trait '" + t + "', which failed in this run";
+  }
+  for (const auto& r : a.condition.audiences) {
+    if (set_aside.count(r) != 0) return "reads audience '" + r + "', which failed in this run";
+  }
+  return "";
+}
+
+// One pass over the audiences: updates each one not in `set_aside`, adding those skipped for
+// their dependencies to it. When an audience fails, returns its error and sets *failed.
+Result<StepCounts> UpdateAll(StepContext& ctx, const Project& kept, const expr::BoundProject& bound,
+                             std::map<std::string, ItemFailure>& set_aside, std::string* failed) {
   Warehouse& wh = ctx.warehouse;
   const MembershipSql m(ctx.project, wh.dialect());
   for (const auto& sql : m.CreateTables()) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
-  ZCDP_ASSIGN_OR_RETURN(const expr::BoundProject* bound, ctx.BoundConditions());
-  const std::vector<std::string> order = bound->Order();
+  const std::vector<std::string> order = bound.Order();
   // A materialised profiles table is read as is; over the view, each audience computes only
   // the traits it reads.
   const Compiler compiler(
-      ctx.project, wh.dialect(), *bound, ctx.as_of_micros, "",
-      ctx.project.profiles.materialize ? TraitValues::kProfilesRelation : TraitValues::kInline);
+      kept, wh.dialect(), bound, ctx.as_of_micros, "",
+      kept.profiles.materialize ? TraitValues::kProfilesRelation : TraitValues::kInline);
   StepCounts counts;
   ZCDP_ASSIGN_OR_RETURN(counts["retired_members"],
                         RetireRemoved(wh, m, ctx.project, ctx.as_of_micros));
+  int64_t computed = 0;
   for (size_t i = 0; i < order.size(); ++i) {
     const std::string& name = order[i];
-    ZCDP_ASSIGN_OR_RETURN(std::string select, compiler.AudienceSql(name));
-    auto changes = UpdateAudience(wh, m, name, select, ctx.as_of_micros);
-    if (!changes.ok()) return changes.status().WithContext("audience '" + name + "'");
+    if (set_aside.count(name) != 0) continue;
+    if (std::string why = SkipReason(ctx, *bound.FindAudience(name), set_aside); !why.empty()) {
+      set_aside[name] = {"audience", name, why, /*skipped=*/true};
+      continue;
+    }
+    Result<std::string> select = compiler.AudienceSql(name);
+    Result<Changes> changes = select.status();
+    if (select.ok()) changes = UpdateAudience(wh, m, name, *select, ctx.as_of_micros);
+    if (!changes.ok()) {
+      *failed = name;
+      return changes.status().WithContext("audience '" + name + "'");
+    }
     counts[name + ".size"] = changes->size;
     counts[name + ".entered"] = changes->entered;
     counts[name + ".exited"] = changes->exited;
+    ++computed;
     ctx.progress(static_cast<double>(i + 1) / static_cast<double>(order.size()));
   }
   ZCDP_RETURN_IF_ERROR(wh.Execute("DROP TABLE IF EXISTS " + m.Current()));
@@ -145,8 +176,45 @@ Result<StepCounts> RunAudiences(StepContext& ctx) {
       ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
     }
   }
-  counts["audiences"] = static_cast<int64_t>(order.size());
+  counts["audiences"] = computed;
   return counts;
+}
+
+Result<StepCounts> RunAudiences(StepContext& ctx) {
+  ZCDP_ASSIGN_OR_RETURN(const expr::BoundProject* bound, ctx.BoundConditions());
+  // The traits that failed in this run are not in profiles: compile without them.
+  Project kept = ctx.project;
+  std::erase_if(kept.traits,
+                [&](const TraitConfig& t) { return ctx.failures->Failed("trait", t.name.value); });
+  std::map<std::string, ItemFailure> set_aside;
+  for (const auto& a : ctx.project.audiences) {
+    if (bound->FindAudience(a.name.value) != nullptr) continue;
+    set_aside[a.name.value] = {"audience", a.name.value,
+                               "its condition has a problem, or reads an audience that has "
+                               "one (zcdp validate says where)"};
+  }
+  // A failed statement aborts the step's transaction: set its audience aside, roll back and
+  // go again, so that every other audience is computed. Each pass sets one more aside.
+  for (;;) {
+    std::string failed;
+    Result<StepCounts> counts = UpdateAll(ctx, kept, *bound, set_aside, &failed);
+    if (!counts.ok() && failed.empty()) return counts.status();
+    if (!counts.ok()) {
+      set_aside[failed] = {"audience", failed, counts.status().message()};
+      ZCDP_RETURN_IF_ERROR(RestartStepTransaction(ctx.warehouse));
+      continue;
+    }
+    // In project order, so that the record reads like the project file.
+    for (const auto& a : ctx.project.audiences) {
+      auto it = set_aside.find(a.name.value);
+      if (it != set_aside.end()) ctx.failures->Add(it->second);
+    }
+    if (!ctx.project.audiences.empty() && set_aside.size() == ctx.project.audiences.size()) {
+      return Status::Invalid("every audience failed or was skipped; the first: " +
+                             set_aside.begin()->first + ": " + set_aside.begin()->second.error);
+    }
+    return counts;
+  }
 }
 
 }  // namespace

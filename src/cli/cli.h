@@ -19,9 +19,11 @@ namespace zcdp::cli {
 
 // Exit codes, documented in `zcdp --help` and README.md.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;         // validation errors, a failed step, a failed query
-inline constexpr int kExitUsage = 2;          // bad flags or arguments
-inline constexpr int kExitEnvironment = 3;    // warehouse unreadable or locked, I/O errors
+inline constexpr int kExitFailed = 1;       // validation errors, a failed step, a failed query
+inline constexpr int kExitUsage = 2;        // bad flags or arguments
+inline constexpr int kExitEnvironment = 3;  // warehouse unreadable or locked, I/O errors
+// A run committed but set traits, audiences or destinations aside (recorded as partial).
+inline constexpr int kExitPartial = 4;
 inline constexpr int kExitInterrupted = 130;  // Ctrl-C or SIGTERM stopped a run (128 + SIGINT)
 
 // Options shared by every command.

@@ -12,7 +12,9 @@ namespace {
 constexpr const char* kFooter =
     "Exit codes: 0 success, 1 errors found or a step failed, 2 usage error (a bad flag,\n"
     "value, argument or command), 3 environment (warehouse locked or unreadable, I/O),\n"
-    "130 interrupted (Ctrl-C or SIGTERM stopped a run; recorded as interrupted).\n"
+    "4 partial (a run or sync finished, but some traits, audiences or destinations failed\n"
+    "or refused records; recorded as partial), 130 interrupted (Ctrl-C or SIGTERM stopped a\n"
+    "run; recorded as interrupted).\n"
     "Run 'zcdp <command> --help' for a command's options.";
 
 int Main(int argc, char** argv) {

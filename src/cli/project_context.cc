@@ -49,6 +49,10 @@ namespace {
 void PrintStepOutcome(const StepOutcome& s) {
   if (!s.error.empty())
     std::fprintf(stderr, "zcdp: error: step %s: %s\n", s.name.c_str(), s.error.c_str());
+  for (const ItemFailure& f : s.failures) {
+    std::fprintf(stderr, "zcdp: error: step %s: %s %s %s: %s\n", s.name.c_str(), f.kind.c_str(),
+                 f.name.c_str(), f.skipped ? "skipped" : "failed", f.error.c_str());
+  }
   if (Quiet()) return;
   std::printf("  %-10s %-9s %6.2fs\n", s.name.c_str(), std::string(RunStatusName(s.status)).c_str(),
               static_cast<double>(s.finished_micros - s.started_micros) / 1e6);
@@ -107,7 +111,14 @@ int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pi
                 static_cast<double>(summary->finished_micros - summary->started_micros) / 1e6,
                 project.warehouse.output_schema.c_str());
   }
-  return summary->status == RunStatus::kSucceeded ? kExitOk : kExitFailed;
+  switch (summary->status) {
+    case RunStatus::kSucceeded:
+      return kExitOk;
+    case RunStatus::kPartial:
+      return kExitPartial;
+    default:
+      return kExitFailed;
+  }
 }
 
 }  // namespace zcdp::cli

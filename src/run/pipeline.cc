@@ -58,6 +58,10 @@ std::string_view RunStatusName(RunStatus status) {
       return "failed";
     case RunStatus::kInterrupted:
       return "interrupted";
+    case RunStatus::kPartial:
+      return "partial";
+    case RunStatus::kAbandoned:
+      return "abandoned";
   }
   return "unknown";
 }

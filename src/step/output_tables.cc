@@ -48,12 +48,12 @@ std::vector<OutputTable> RunTables() {
       Fixed("runs", OutputKind::kTable, "run", false,
             {NotNull("run_id", kBigInt), NotNull("started_at", kTs), Col("finished_at", kTs),
              NotNull("status", kText), Col("zcdp_version", kText), Col("project", kText),
-             Col("steps", kJson)},
+             Col("steps", kJson), Col("note", kText)},
             {"run_id"}),
       Fixed("run_steps", OutputKind::kTable, "run", false,
             {NotNull("run_id", kBigInt), NotNull("step", kText), Col("position", kBigInt),
              Col("started_at", kTs), Col("finished_at", kTs), Col("status", kText),
-             Col("counts", kJson), Col("error", kText)},
+             Col("counts", kJson), Col("error", kText), Col("failures", kJson)},
             {"run_id", "step"}),
   };
 }

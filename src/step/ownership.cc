@@ -6,14 +6,21 @@
 namespace zcdp {
 namespace {
 
+// The columns of `runs` before markers existed: its registry columns up to `steps` (those
+// after it, such as `note`, came later and are added by EnsureOutputSchema).
+constexpr size_t kLegacyRunsColumns = 7;
+
 // True when `runs` is the run-records table of a zcdp that predates markers: unmarked, with
-// exactly the registry's columns.
+// the registry's columns in order (those added since may be missing).
 bool IsLegacyRunsTable(const Project& project, Warehouse& wh, const TableInfo& t) {
   if (t.name != "runs" || t.is_view || IsOwned(t)) return false;
   const OutputTable* runs = FindOutputTable("runs");
   Result<std::vector<ColumnInfo>> columns =
       wh.DescribeTable(project.warehouse.output_schema, "runs");
-  if (runs == nullptr || !columns.ok() || columns->size() != runs->columns.size()) return false;
+  if (runs == nullptr || !columns.ok() || columns->size() < kLegacyRunsColumns ||
+      columns->size() > runs->columns.size()) {
+    return false;
+  }
   for (size_t i = 0; i < columns->size(); ++i) {
     if ((*columns)[i].name != runs->columns[i].name) return false;
   }

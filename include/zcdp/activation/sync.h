@@ -86,7 +86,10 @@ Result<SyncOutcome> SyncDestination(const Project& project, Warehouse& wh,
                                     const SyncOptions& options = {});
 
 // Step "sync" (after "audiences"): syncs every destination of the project. A destination
-// that fails does not stop the others; the step fails afterwards, naming them.
+// that fails, or whose destination refused records, does not stop the others: it is a
+// failed item of the step (StepContext::failures), which is then partial; one whose audience
+// failed in this run is skipped. The step fails when no destination delivered anything and
+// one failed, or when interrupted.
 Step SyncStep(const SyncOptions& options = {});
 
 }  // namespace zcdp::activation

@@ -21,7 +21,9 @@ namespace zcdp::audience {
 // instant, whatever the warehouse's clock or time zone. Counts per audience:
 // "<name>.size", "<name>.entered", "<name>.exited".
 // Over the profiles view each audience computes only the traits it reads; a materialised
-// profiles table is read as is.
+// profiles table is read as is. An audience that fails, or that did not bind, is a failed
+// item of the step (StepContext::failures) and keeps its earlier members; one that reads a
+// failed trait or audience is skipped. The others are computed.
 Step AudiencesStep();
 
 // What the next run would do to one audience, computed without writing anything.

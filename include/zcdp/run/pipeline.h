@@ -34,9 +34,12 @@ Pipeline StandardPipeline();
 
 // How a run or a step ended, stored by name in <output_schema>.runs and .run_steps. A run is
 // kInterrupted when the user stopped it (RunOptions::cancelled) before it finished: the step
-// that was running rolled back, as a failed step does.
-enum class RunStatus { kRunning, kSucceeded, kFailed, kInterrupted };
-// "running", "succeeded", "failed" or "interrupted".
+// that was running rolled back, as a failed step does. A step is kPartial when it committed
+// but set some traits, audiences or destinations aside (StepOutcome::failures); a run is
+// kPartial when a step was and none failed. A run is kAbandoned when its process died while
+// it was running: a later run found it `running` with nobody holding its lease.
+enum class RunStatus { kRunning, kSucceeded, kFailed, kInterrupted, kPartial, kAbandoned };
+// "running", "succeeded", "failed", "interrupted", "partial" or "abandoned".
 std::string_view RunStatusName(RunStatus status);
 
 struct StepOutcome {
@@ -46,6 +49,8 @@ struct StepOutcome {
   int64_t started_micros = 0;
   int64_t finished_micros = 0;
   std::string error;  // empty unless failed
+  // The items this step set aside (failed or skipped), partial or failed alike.
+  std::vector<ItemFailure> failures;
 };
 
 struct RunSummary {
@@ -54,6 +59,8 @@ struct RunSummary {
   int64_t started_micros = 0;
   int64_t finished_micros = 0;
   std::vector<StepOutcome> steps;
+  // Earlier runs this run found dead and recorded as abandoned, oldest first.
+  std::vector<int64_t> abandoned;
 };
 
 struct RunOptions {
@@ -71,13 +78,17 @@ struct RunOptions {
 
 // Runs `pipeline` against the project's warehouse: creates the output schema and zcdp's
 // tables if needed, records the run in <output_schema>.runs and .run_steps, and runs the
-// steps in order, stopping at the first failure (later steps are recorded as not run).
+// steps in order, stopping at the first failed step (later steps are not run). A step that
+// sets items aside (partial) does not stop the run: later steps skip what depends on them.
+// First, earlier runs still `running` whose process is gone are recorded as abandoned
+// (see docs/output-schema.md, "Runs that died"); this run holds its own lease while it runs.
 // Returns the summary, also for a failed run; the Status is an error only when the run
 // record itself cannot be written.
 Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project, Warehouse& wh,
                                const RunOptions& options = {});
 
-// Creates the output schema and zcdp's bookkeeping tables (runs, run_steps) if missing.
+// Creates the output schema and zcdp's bookkeeping tables (runs, run_steps) if missing, and
+// adds the columns a table of an older zcdp lacks.
 Status EnsureOutputSchema(const Project& project, Warehouse& wh);
 
 }  // namespace zcdp

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zcdp/common/status.h"
@@ -23,11 +24,35 @@ namespace zcdp {
 class BoundConditionsCache {
  public:
   // The bound conditions of `project`, binding them on the first call. Fails when a source
-  // cannot be described or a condition has a problem (validation catches both before a run).
+  // cannot be described. An audience or a trait filter with a problem (validation catches
+  // them before a run) is left out of the result, with the audiences that refer to it.
   Result<const expr::BoundProject*> Get(const Project& project, Warehouse& wh);
 
  private:
   std::optional<expr::BoundProject> bound_;
+};
+
+// A trait, audience or destination that failed, or was skipped because what it reads failed,
+// while the rest of its step went on. Holds names and zcdp's or the warehouse's message,
+// never customer values of zcdp's making.
+struct ItemFailure {
+  std::string kind;  // "trait", "audience" or "destination"
+  std::string name;
+  std::string error;     // why it failed, or why it was skipped
+  bool skipped = false;  // not attempted: something it depends on failed in this run
+};
+
+// The item failures of one run, in the order they happened. Steps add theirs and read those
+// of earlier steps to skip dependents. Not thread-safe.
+class RunFailures {
+ public:
+  void Add(ItemFailure failure) { failures_.push_back(std::move(failure)); }
+  // True when the item `kind`/`name` failed or was skipped earlier in the run.
+  bool Failed(std::string_view kind, std::string_view name) const;
+  const std::vector<ItemFailure>& all() const { return failures_; }
+
+ private:
+  std::vector<ItemFailure> failures_;
 };
 
 // What a step sees while it runs.
@@ -47,12 +72,20 @@ struct StepContext {
   std::function<bool()> cancelled;
   // Shared by the steps of one run (the orchestrator passes one); never null.
   std::shared_ptr<BoundConditionsCache> conditions = std::make_shared<BoundConditionsCache>();
+  // The run's item failures (shared by its steps; never null). A step that sets an item
+  // aside adds it here and goes on with the others; it is then recorded as partial.
+  std::shared_ptr<RunFailures> failures = std::make_shared<RunFailures>();
 
   // The project's bound conditions (see BoundConditionsCache::Get).
   Result<const expr::BoundProject*> BoundConditions() {
     return conditions->Get(project, warehouse);
   }
 };
+
+// Rolls back what the running step wrote in its transaction and begins a new one, so that a
+// step can set aside an item whose statement failed (which aborts the transaction on both
+// engines) and go on with the others. Does nothing outside a transaction.
+Status RestartStepTransaction(Warehouse& wh);
 
 // Named counts a step produced ("customers.rows": 12000). Never customer values.
 using StepCounts = std::map<std::string, int64_t>;

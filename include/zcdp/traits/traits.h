@@ -29,7 +29,9 @@ Result<std::string> ProfilesSql(const Project& project, const Dialect& dialect,
 // Step "traits" (after "identity"): (re)creates <output_schema>.profiles from ProfilesSql,
 // as a view (the default) or, with `profiles: {materialize: true}`, as a table. Either way
 // its windows count back from the run's as_of (StepContext::as_of_micros), so the view
-// agrees with the audience membership of the same run until the next run.
+// agrees with the audience membership of the same run until the next run. When the SELECT
+// fails, each trait is probed alone: those that fail (and sql traits that read them) are the
+// step's failed items (StepContext::failures), left out of profiles, and the rest is built.
 Step TraitsStep();
 
 }  // namespace zcdp

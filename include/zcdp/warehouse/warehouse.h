@@ -158,6 +158,16 @@ class Warehouse {
   // async-signal-safe; DuckDB: duckdb_interrupt). A no-op when nothing runs.
   virtual Status Cancel() = 0;
 
+  // Session leases tell another process whether the holder is still alive (a run's lease:
+  // docs/output-schema.md, "Runs that died"). TryLease takes the lease (`space`, `key`) for
+  // as long as this connection lives or until ReleaseLease: true when taken or already held
+  // by this connection, false when another session holds it. A lease dies with its process,
+  // also after kill -9 (PostgreSQL: a session-level advisory lock). Engines whose database
+  // admits one writing process (DuckDB's file lock) have no other session to tell apart:
+  // every lease is free and these do nothing.
+  virtual Result<bool> TryLease(int32_t /*space*/, int32_t /*key*/) { return true; }
+  virtual Status ReleaseLease(int32_t /*space*/, int32_t /*key*/) { return Status::Ok(); }
+
   // Introspection. Schema and table names are matched exactly.
   virtual Result<std::vector<std::string>> ListSchemas() = 0;
   virtual Result<std::vector<TableInfo>> ListTables(std::string_view schema) = 0;

@@ -169,6 +169,22 @@ Status PostgresWarehouse::Cancel() {
   return Status::Ok();
 }
 
+Result<bool> PostgresWarehouse::TryLease(int32_t space, int32_t key) {
+  // A session-level advisory lock: the server releases it when the session ends, however
+  // the client died. Re-taking one this session holds succeeds (and stacks; see Release).
+  ZCDP_ASSIGN_OR_RETURN(int64_t taken,
+                        QueryInt(*this,
+                                 "SELECT CAST(pg_try_advisory_lock(CAST($1 AS INTEGER), "
+                                 "CAST($2 AS INTEGER)) AS INTEGER)",
+                                 {Value::Int(space), Value::Int(key)}));
+  return taken == 1;
+}
+
+Status PostgresWarehouse::ReleaseLease(int32_t space, int32_t key) {
+  return Execute("SELECT pg_advisory_unlock(CAST($1 AS INTEGER), CAST($2 AS INTEGER))",
+                 {Value::Int(space), Value::Int(key)});
+}
+
 Status PostgresWarehouse::Execute(std::string_view sql) {
   const std::string text(sql);
   pg::ResultPtr r(PQexec(conn_, text.c_str()));

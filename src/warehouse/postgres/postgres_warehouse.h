@@ -43,6 +43,8 @@ class PostgresWarehouse final : public Warehouse {
                                                 std::string_view table) override;
 
   Status Cancel() override;
+  Result<bool> TryLease(int32_t space, int32_t key) override;
+  Status ReleaseLease(int32_t space, int32_t key) override;
 
  private:
   PostgresWarehouse(PGconn* conn, WarehouseOptions options)

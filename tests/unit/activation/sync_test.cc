@@ -216,6 +216,11 @@ class SyncTest : public ::testing::TestWithParam<std::string> {
     Result<RunSummary> run = RunPipeline(pipeline, project_, *wh_, options);
     ASSERT_TRUE(run.ok()) << run.status().message();
     ASSERT_EQ(run->status, RunStatus::kSucceeded) << run->steps.back().error;
+    ASSERT_NO_FATAL_FAILURE(LearnProfileIds());
+  }
+
+  // Learns the profile ids of the customers from identity_graph.
+  void LearnProfileIds() {
     Result<QueryResult> ids =
         wh_->Query("SELECT id_value, profile_id FROM zcdp.identity_graph WHERE id_type = 'crm_id'");
     ASSERT_TRUE(ids.ok()) << ids.status().message();
@@ -275,6 +280,11 @@ class SyncTest : public ::testing::TestWithParam<std::string> {
     Result<int64_t> n = QueryInt(*wh_, sql, params);
     EXPECT_TRUE(n.ok()) << n.status().message();
     return n.ok() ? *n : -1;
+  }
+  std::string Text(const std::string& sql) {
+    Result<std::string> t = QueryText(*wh_, sql);
+    EXPECT_TRUE(t.ok()) << t.status().message();
+    return t.ok() ? *t : "";
   }
 
   std::unique_ptr<testing::TestDatabase> db_;
@@ -760,15 +770,95 @@ TEST_P(SyncTest, AMappingToAMissingColumnFailsOnlyItsDestination) {
   ASSERT_TRUE(sync_only.Add(step).ok());
   Result<RunSummary> run = RunPipeline(sync_only, project_, *wh_);
   ASSERT_TRUE(run.ok()) << run.status().message();
-  EXPECT_EQ(run->status, RunStatus::kFailed);
+  // The other destination was delivered: the run is partial, not failed, and names the one.
+  EXPECT_EQ(run->status, RunStatus::kPartial);
   ASSERT_EQ(run->steps.size(), 1u);
-  const std::string& error = run->steps[0].error;
-  EXPECT_NE(error.find("broken"), std::string::npos) << error;
-  EXPECT_NE(error.find("vip_score"), std::string::npos) << error;
-  EXPECT_EQ(error.find("  hook:"), std::string::npos) << error;
+  EXPECT_EQ(run->steps[0].status, RunStatus::kPartial);
+  ASSERT_EQ(run->steps[0].failures.size(), 1u);
+  const ItemFailure& failure = run->steps[0].failures[0];
+  EXPECT_EQ(failure.kind, "destination");
+  EXPECT_EQ(failure.name, "broken");
+  EXPECT_NE(failure.error.find("vip_score"), std::string::npos) << failure.error;
   EXPECT_EQ(broken.request_count(), 0u);
   EXPECT_EQ(Customers(RecordsSince(hook, 0)), kMembers);
   EXPECT_EQ(SyncedCustomers("hook"), kMembers);
+  // The ledger holds what hook got and nothing for the broken one.
+  EXPECT_EQ(Int("SELECT CAST(sum(rows) AS BIGINT) FROM zcdp.copy_ledger WHERE destination = "
+                "'hook'"),
+            static_cast<int64_t>(kMembers.size()));
+  EXPECT_EQ(Int("SELECT count(*) FROM zcdp.copy_ledger WHERE destination = 'broken'"), 0);
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs WHERE run_id = " + std::to_string(run->run_id)),
+            "partial");
+  const json recorded = json::parse(
+      Text("SELECT CAST(failures AS VARCHAR) FROM zcdp.run_steps WHERE step = 'sync' AND "
+           "run_id = " +
+           std::to_string(run->run_id)));
+  ASSERT_EQ(recorded.size(), 1u) << recorded.dump();
+  EXPECT_EQ(recorded[0]["name"], "broken");
+  EXPECT_EQ(recorded[0]["status"], "failed");
+}
+
+// A trait whose SQL does not build fails alone: the other traits are in profiles, the
+// audiences over them are computed and delivered, and what reads the broken trait (an sql
+// trait over it, an audience, that audience's destination) is skipped with the reason.
+TEST_P(SyncTest, ABrokenTraitFailsAloneAndItsDependentsAreSkipped) {
+  HttpReceiver hook, fans;
+  std::string yaml = ProjectYaml(
+      WarehouseBlock(),
+      Webhook("hook", hook, "fields: [first_name]") + "  - {name: fans, type: webhook, url: '" +
+          fans.url() + "', audience: broken_fans, purpose: email_marketing, fields: [tier]}\n");
+  const std::string traits_at = "  - {name: tier, source: customers, pick: most_recent}\n";
+  yaml.replace(yaml.find(traits_at), traits_at.size(),
+               traits_at +
+                   "  - {name: broken, source: customers, sql: \"sum(no_such_column)\"}\n"
+                   "  - {name: loud_tier, sql: \"upper(tier)\"}\n"
+                   "  - {name: loud_broken, sql: \"broken + 1\"}\n");
+  const std::string audiences_at = "  - {name: gold, where: \"tier = 'gold'\"}\n";
+  yaml.replace(yaml.find(audiences_at), audiences_at.size(),
+               audiences_at +
+                   "  - {name: broken_fans, where: \"broken > 0\"}\n"
+                   "  - {name: loud_gold, where: \"loud_tier = 'GOLD'\"}\n"
+                   "  - {name: gold_fans, where: \"in_audience(broken_fans)\"}\n");
+  Diagnostics diags("zcdp.yaml");
+  auto project = ParseProject(yaml, dir_ + "/zcdp.yaml", dir_, diags);
+  ASSERT_TRUE(project && !diags.has_errors()) << diags.ToString();
+  project_ = std::move(*project);
+
+  Result<RunSummary> run = RunPipeline(StandardPipeline(), project_, *wh_);
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  EXPECT_EQ(run->status, RunStatus::kPartial);
+  std::map<std::string, const StepOutcome*> steps;
+  for (const auto& s : run->steps) steps[s.name] = &s;
+  ASSERT_EQ(steps.size(), 5u) << "every step ran";
+  const auto failures_of = [&](const std::string& step) {
+    std::vector<std::string> out;
+    for (const auto& f : steps.at(step)->failures) {
+      out.push_back(f.kind + " " + f.name + (f.skipped ? " skipped" : " failed"));
+    }
+    return out;
+  };
+  EXPECT_EQ(steps["traits"]->status, RunStatus::kPartial);
+  EXPECT_EQ(failures_of("traits"),
+            (std::vector<std::string>{"trait broken failed", "trait loud_broken skipped"}));
+  EXPECT_NE(steps["traits"]->failures[0].error.find("no_such_column"), std::string::npos)
+      << steps["traits"]->failures[0].error;
+  EXPECT_EQ(failures_of("audiences"), (std::vector<std::string>{"audience broken_fans skipped",
+                                                                "audience gold_fans skipped"}));
+  EXPECT_EQ(failures_of("sync"), (std::vector<std::string>{"destination fans skipped"}));
+  // The rest was computed: the traits that work, both good audiences, the delivery.
+  EXPECT_EQ(Int("SELECT count(*) FROM zcdp.profiles WHERE loud_tier = 'GOLD'"), 10);
+  EXPECT_EQ(Int("SELECT count(*) FROM zcdp.audience_membership WHERE audience = 'gold'"), 10);
+  EXPECT_EQ(Int("SELECT count(*) FROM zcdp.audience_membership WHERE audience = 'loud_gold'"), 10);
+  EXPECT_EQ(Int("SELECT count(*) FROM zcdp.audience_membership WHERE audience IN "
+                "('broken_fans', 'gold_fans')"),
+            0);
+  ASSERT_NO_FATAL_FAILURE(LearnProfileIds());
+  EXPECT_EQ(Customers(RecordsSince(hook, 0)), kMembers);
+  EXPECT_EQ(fans.request_count(), 0u);
+  const json recorded = json::parse(
+      Text("SELECT CAST(failures AS VARCHAR) FROM zcdp.run_steps WHERE step = 'traits'"));
+  ASSERT_EQ(recorded.size(), 2u) << recorded.dump();
+  EXPECT_EQ(recorded[1]["error"], "reads trait 'broken', which failed in this run");
 }
 
 // The file names of `dir`, sorted.

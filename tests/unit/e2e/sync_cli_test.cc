@@ -102,12 +102,33 @@ class SyncCliE2E : public ::testing::Test {
     EXPECT_TRUE(n.ok()) << n.status().message();
     return n.ok() ? *n : -1;
   }
+  std::string Text(const std::string& sql) {
+    auto wh = OpenWarehouse({.path = Db(), .read_only = true});
+    EXPECT_TRUE(wh.ok()) << wh.status().message();
+    if (!wh.ok()) return "";
+    auto t = QueryText(**wh, sql);
+    EXPECT_TRUE(t.ok()) << t.status().message();
+    return t.ok() ? *t : "";
+  }
+  // The profile id of every customer: the keys of the records a destination gets.
+  std::set<std::string> ProfileIds() {
+    auto wh = OpenWarehouse({.path = Db(), .read_only = true});
+    EXPECT_TRUE(wh.ok()) << wh.status().message();
+    std::set<std::string> ids;
+    if (!wh.ok()) return ids;
+    auto rows = (*wh)->Query("SELECT DISTINCT profile_id FROM zcdp.identity_graph");
+    EXPECT_TRUE(rows.ok()) << rows.status().message();
+    if (rows.ok()) {
+      for (const auto& r : rows->rows) ids.insert(r[0].ToString());
+    }
+    return ids;
+  }
 
   fs::path dir_;
 };
 
-std::string Hook(const HttpReceiver& receiver, int batch_size) {
-  return "  - {name: hook, type: webhook, url: '" + receiver.url() +
+std::string Hook(const HttpReceiver& receiver, int batch_size, const std::string& name = "hook") {
+  return "  - {name: " + name + ", type: webhook, url: '" + receiver.url() +
          "', audience: gold, purpose: email_marketing, fields: [first_name], batch_size: " +
          std::to_string(batch_size) + "}\n";
 }
@@ -265,9 +286,17 @@ TEST_F(SyncCliE2E, AKilledSyncIsResumedWithoutLossOrDuplicate) {
   ASSERT_EQ(receiver.request_count(), 4u);
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(Count("SELECT count(DISTINCT record_key) FROM zcdp.sync_state"), 3 * kBatch);
+  // The killed sync is left `running` (run 1 was SetUp's run)...
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs WHERE run_id = 2"), "running");
 
   const auto rerun = RunZcdp("sync -p " + P());
   ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
+  // ... until the next one records it as abandoned, with what it had committed.
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs WHERE run_id = 2"), "abandoned");
+  const std::string note = Text("SELECT note FROM zcdp.runs WHERE run_id = 2");
+  EXPECT_NE(note.find("steps committed: none;"), std::string::npos) << note;
+  EXPECT_NE(note.find("checkpointed"), std::string::npos) << note;
+  EXPECT_NE(rerun.err.find("run 2 was still recorded as running"), std::string::npos) << rerun.err;
   // The batch in flight was resent by another run, under the same key and with the same
   // bytes, so that a receiver can drop it (and its signature still matches).
   std::map<std::string, std::string> body_of_key;
@@ -291,6 +320,75 @@ TEST_F(SyncCliE2E, AKilledSyncIsResumedWithoutLossOrDuplicate) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(sends_of_key[requests[i].header("idempotency-key")], 1);
   EXPECT_EQ(sends_of_key[requests[3].header("idempotency-key")], 2);
   EXPECT_EQ(Count("SELECT count(DISTINCT record_key) FROM zcdp.sync_state"), kMembers);
+}
+
+// A webhook that answers 400 to every record: nothing was delivered, so the sync and the run
+// are failed, not succeeded, and zcdp exits 1 naming the refused records.
+TEST_F(SyncCliE2E, AWebhookRefusingEveryRecordFailsTheSyncAndTheRun) {
+  HttpReceiver receiver;
+  receiver.RejectKeys(ProfileIds(), testing::RejectMode::kStatus400);
+  WriteProject(kConsent, Hook(receiver, 10));
+  const auto sync = RunZcdp("sync -p " + P());
+  EXPECT_EQ(sync.exit_code, 1) << sync.out << sync.err;
+  EXPECT_NE(sync.err.find("36 of 36 records refused"), std::string::npos) << sync.err;
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs ORDER BY run_id DESC LIMIT 1"), "failed");
+  // The ledger counts no record delivered (its rows are the records each payload got in).
+  EXPECT_EQ(Count("SELECT CAST(coalesce(sum(rows), 0) AS BIGINT) FROM zcdp.copy_ledger"), 0);
+  EXPECT_GT(receiver.request_count(), 0u);
+  const auto run = RunZcdp("run -p " + P());
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs ORDER BY run_id DESC LIMIT 1"), "failed");
+}
+
+// One destination refuses everything while the other accepts: the other's records are
+// delivered, checkpointed and in the ledger; the run is partial and zcdp exits 4.
+TEST_F(SyncCliE2E, OneFailingDestinationLeavesTheOtherDeliveredAndTheRunPartial) {
+  HttpReceiver good, bad;
+  bad.RejectKeys(ProfileIds(), testing::RejectMode::kStatus400);
+  WriteProject(kConsent, Hook(good, 10) + Hook(bad, 10, "refuser"));
+  const auto sync = RunZcdp("sync -p " + P());
+  EXPECT_EQ(sync.exit_code, 4) << sync.out << sync.err;
+  EXPECT_NE(sync.err.find("destination refuser failed: 36 of 36 records refused"),
+            std::string::npos)
+      << sync.err;
+  EXPECT_EQ(good.AcceptedRecordKeys().size(), static_cast<size_t>(kMembers));
+  EXPECT_EQ(Count("SELECT count(DISTINCT record_key) FROM zcdp.sync_state WHERE destination = "
+                  "'hook'"),
+            kMembers);
+  EXPECT_EQ(Count("SELECT CAST(sum(rows) AS BIGINT) FROM zcdp.copy_ledger WHERE destination = "
+                  "'hook'"),
+            kMembers);
+  EXPECT_EQ(Count("SELECT CAST(coalesce(sum(rows), 0) AS BIGINT) FROM zcdp.copy_ledger WHERE "
+                  "destination = 'refuser'"),
+            0);
+  EXPECT_EQ(Count("SELECT count(*) FROM zcdp.activation_log WHERE destination = 'refuser' AND "
+                  "status = 'failed'"),
+            kMembers);
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs ORDER BY run_id DESC LIMIT 1"), "partial");
+  EXPECT_EQ(Text("SELECT failures->>'$[0].name' FROM zcdp.run_steps ORDER BY run_id DESC LIMIT 1"),
+            "refuser");
+  const auto ledger = RunZcdp("ledger -p " + P() + " --destination refuser");
+  EXPECT_EQ(ledger.exit_code, 0) << ledger.err;
+}
+
+// `zcdp run` with a broken sql trait: the other traits, the audience and its destination are
+// computed and delivered; the run is partial, exit 4, and says which trait failed.
+TEST_F(SyncCliE2E, ABrokenTraitMakesTheRunPartialAndTheRestCompletes) {
+  HttpReceiver receiver;
+  WriteProject(kConsent, Hook(receiver, 10));
+  std::string yaml = ReadFile(dir_ / "zcdp.yaml");
+  const std::string traits_at = "traits:\n";
+  yaml.replace(yaml.find(traits_at), traits_at.size(),
+               traits_at + "  - {name: broken, source: customers, sql: \"sum(no_such_column)\"}\n");
+  std::ofstream(dir_ / "zcdp.yaml") << yaml;
+  const auto run = RunZcdp("run -p " + P());
+  EXPECT_EQ(run.exit_code, 4) << run.out << run.err;
+  EXPECT_NE(run.err.find("step traits: trait broken failed"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("partial"), std::string::npos) << run.out;
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs ORDER BY run_id DESC LIMIT 1"), "partial");
+  EXPECT_EQ(Count("SELECT count(*) FROM zcdp.audience_membership WHERE audience = 'gold'"),
+            kCustomers);
+  EXPECT_EQ(receiver.AcceptedRecordKeys().size(), static_cast<size_t>(kMembers));
 }
 
 // Ctrl-C stops a sync after its current batch: the run is recorded as interrupted, zcdp

@@ -164,6 +164,125 @@ TEST(RunPipeline, AFailedStepRollsBackItsWritesAndStopsTheRun) {
   EXPECT_EQ(runs->rows.at(0).at(0), Value::Text("failed"));
 }
 
+// A step that sets items aside commits the rest: it and the run are partial, later steps
+// still run (and see what failed), and run_steps.failures names each item with its reason.
+TEST(RunPipeline, AStepWithFailedItemsIsPartialAndTheRunGoesOn) {
+  auto wh = OpenWarehouse({.path = ":memory:"});
+  ASSERT_TRUE(wh.ok());
+  bool later_saw_it = false;
+  Pipeline p;
+  ASSERT_TRUE(p.Add({"traits",
+                     "",
+                     {},
+                     [](StepContext& ctx) -> Result<StepCounts> {
+                       ZCDP_RETURN_IF_ERROR(
+                           ctx.warehouse.Execute("CREATE TABLE zcdp.kept (a INT)"));
+                       ctx.failures->Add({"trait", "broken", "no such column"});
+                       return StepCounts{{"traits", 2}};
+                     }})
+                  .ok());
+  ASSERT_TRUE(p.Add({"audiences",
+                     "",
+                     {"traits"},
+                     [&later_saw_it](StepContext& ctx) -> Result<StepCounts> {
+                       later_saw_it = ctx.failures->Failed("trait", "broken");
+                       return StepCounts{};
+                     }})
+                  .ok());
+  auto summary = RunPipeline(p, MemoryProject(), **wh);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_EQ(summary->status, RunStatus::kPartial);
+  ASSERT_EQ(summary->steps.size(), 2u);
+  EXPECT_EQ(summary->steps[0].status, RunStatus::kPartial);
+  ASSERT_EQ(summary->steps[0].failures.size(), 1u);
+  EXPECT_EQ(summary->steps[0].failures[0].name, "broken");
+  EXPECT_EQ(summary->steps[1].status, RunStatus::kSucceeded);
+  EXPECT_TRUE(summary->steps[1].failures.empty());
+  EXPECT_TRUE(later_saw_it);
+  EXPECT_TRUE((*wh)->Query("SELECT * FROM zcdp.kept").ok()) << "the partial step committed";
+  auto runs = (*wh)->Query("SELECT status FROM zcdp.runs");
+  ASSERT_TRUE(runs.ok());
+  EXPECT_EQ(runs->rows.at(0).at(0), Value::Text("partial"));
+  auto steps = (*wh)->Query(
+      "SELECT status, failures->>'$[0].kind', failures->>'$[0].name', failures->>'$[0].status', "
+      "failures->>'$[0].error' FROM zcdp.run_steps WHERE step = 'traits'");
+  ASSERT_TRUE(steps.ok()) << steps.status().message();
+  EXPECT_EQ(steps->rows.at(0),
+            (std::vector<Value>{Value::Text("partial"), Value::Text("trait"), Value::Text("broken"),
+                                Value::Text("failed"), Value::Text("no such column")}));
+}
+
+// A run whose process died stays `running` in zcdp.runs; the next run records it as
+// abandoned, noting which of its steps had committed. On DuckDB the file lock admits one
+// writing process, so a run found running when another starts is dead.
+TEST(RunPipeline, TheNextRunRecordsARunLeftRunningAsAbandoned) {
+  auto wh = OpenWarehouse({.path = ":memory:"});
+  ASSERT_TRUE(wh.ok());
+  std::vector<std::string> log;
+  Pipeline p;
+  ASSERT_TRUE(p.Add(MakeStep("sources", {}, &log)).ok());
+  ASSERT_TRUE(RunPipeline(p, MemoryProject(), **wh).ok());
+  // Run 2 died during its second step: its first had committed.
+  ASSERT_TRUE((*wh)
+                  ->Execute("INSERT INTO zcdp.runs (run_id, started_at, status) VALUES "
+                            "(2, TIMESTAMP '2026-01-01 00:00:00', 'running')")
+                  .ok());
+  ASSERT_TRUE((*wh)
+                  ->Execute("INSERT INTO zcdp.run_steps (run_id, step, position, status) "
+                            "VALUES (2, 'sources', 0, 'succeeded')")
+                  .ok());
+  auto summary = RunPipeline(p, MemoryProject(), **wh);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_EQ(summary->run_id, 3);
+  EXPECT_EQ(summary->abandoned, (std::vector<int64_t>{2}));
+  auto runs = (*wh)->Query("SELECT run_id, status, note FROM zcdp.runs ORDER BY run_id");
+  ASSERT_TRUE(runs.ok()) << runs.status().message();
+  ASSERT_EQ(runs->rows.size(), 3u);
+  EXPECT_EQ(runs->rows[0][1], Value::Text("succeeded"));
+  EXPECT_TRUE(runs->rows[0][2].is_null());
+  EXPECT_EQ(runs->rows[1][1], Value::Text("abandoned"));
+  const std::string note = runs->rows[1][2].ToString();
+  EXPECT_NE(note.find("steps committed: sources;"), std::string::npos) << note;
+  EXPECT_EQ(runs->rows[2][1], Value::Text("succeeded"));
+  // Only once: an abandoned run is not looked at again.
+  auto again = RunPipeline(p, MemoryProject(), **wh);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->abandoned.empty());
+}
+
+// A warehouse whose run tables an older zcdp made gets the columns they lack.
+TEST(RunPipeline, AddsTheColumnsAnOlderRunRegistryLacks) {
+  auto wh = OpenWarehouse({.path = ":memory:"});
+  ASSERT_TRUE(wh.ok());
+  ASSERT_TRUE((*wh)->Execute("CREATE SCHEMA zcdp").ok());
+  ASSERT_TRUE((*wh)
+                  ->Execute("CREATE TABLE zcdp.runs (run_id BIGINT NOT NULL PRIMARY KEY, "
+                            "started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP, status "
+                            "VARCHAR NOT NULL, zcdp_version VARCHAR, project VARCHAR, steps "
+                            "JSON)")
+                  .ok());
+  ASSERT_TRUE((*wh)
+                  ->Execute("INSERT INTO zcdp.runs (run_id, started_at, status) VALUES "
+                            "(1, TIMESTAMP '2026-01-01 00:00:00', 'running')")
+                  .ok());
+  ASSERT_TRUE((*wh)
+                  ->Execute("CREATE TABLE zcdp.run_steps (run_id BIGINT NOT NULL, step "
+                            "VARCHAR NOT NULL, position BIGINT, started_at TIMESTAMP, "
+                            "finished_at TIMESTAMP, status VARCHAR, counts JSON, error "
+                            "VARCHAR, PRIMARY KEY (run_id, step))")
+                  .ok());
+  std::vector<std::string> log;
+  Pipeline p;
+  ASSERT_TRUE(p.Add(MakeStep("sources", {}, &log)).ok());
+  auto summary = RunPipeline(p, MemoryProject(), **wh);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_EQ(summary->status, RunStatus::kSucceeded);
+  auto runs = (*wh)->Query("SELECT status, note IS NOT NULL FROM zcdp.runs ORDER BY run_id");
+  ASSERT_TRUE(runs.ok()) << runs.status().message();
+  EXPECT_EQ(runs->rows.at(0), (std::vector<Value>{Value::Text("abandoned"), Value::Bool(true)}));
+  EXPECT_TRUE((*wh)->Query("SELECT failures FROM zcdp.run_steps").ok());
+}
+
 // zcdp never touches what it did not create: a run over an output schema that holds a user's
 // table, or a user's view, writes nothing and leaves the user's rows as they were.
 TEST(RunPipeline, RefusesAnOutputSchemaHoldingObjectsItDidNotCreate) {
@@ -252,7 +371,7 @@ TEST(StateDir, LockIsExclusiveAndLastRunHoldsOnlyMetadata) {
   RunSummary summary;
   summary.run_id = 7;
   summary.status = RunStatus::kFailed;
-  summary.steps.push_back({"sources", RunStatus::kFailed, {{"rows", 3}}, 0, 1, "secret@x.com"});
+  summary.steps.push_back({"sources", RunStatus::kFailed, {{"rows", 3}}, 0, 1, "secret@x.com", {}});
   ASSERT_TRUE(state->WriteLastRun(summary).ok());
   std::ifstream in(dir / ".zcdp" / "last_run.json");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
