@@ -27,7 +27,7 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Acce
 // why; checking names against a partial catalog would only add noise).
 std::optional<expr::BoundProject> BindConditions(const Project& project, Warehouse& wh,
                                                  Diagnostics& diags) {
-  Result<expr::Catalog> catalog = expr::LoadCatalog(project, wh);
+  Result<expr::Catalog> catalog = expr::LoadCatalog(project, wh, &diags);
   if (!catalog.ok()) {
     if (!diags.has_errors()) {
       diags.Error({}, "cannot check audience conditions: " + catalog.status().message());
