@@ -114,6 +114,8 @@ Result<ProjectSummary> Validate(const std::string& file_or_dir, Diagnostics* dia
   ZCDP_ASSIGN_OR_RETURN(OpenedProject opened,
                         OpenProject(file_or_dir, Access::kReadOnly, /*validate=*/true, diags));
   const Project& p = opened.project;
+  CheckSecretsSet(p.destinations, *diags);
+  if (diags->has_errors()) return ProjectHasErrors();
   return ProjectSummary{.file = p.file,
                         .sources = p.sources.size(),
                         .id_types = p.identity.id_types.size(),

@@ -5,6 +5,7 @@
 
 #include "zcdp/app/plan.h"
 #include "zcdp/app/sync.h"
+#include "zcdp/model/validate.h"
 
 #include "cli/cli.h"
 
@@ -49,6 +50,12 @@ int RunSync(const GlobalOptions& global, const SyncArgs& args) {
   if (project.destinations.empty()) {
     std::printf("no destinations in the project\n");
     return kExitOk;
+  }
+  Diagnostics secrets(project.file);
+  CheckSecretsSet(project.destinations, secrets);  // before anything is counted or sent
+  if (secrets.has_errors()) {
+    std::fputs(secrets.ToString().c_str(), stderr);
+    return kExitFailed;
   }
   Status evaluated = app::RequireEvaluatedAudiences(project, *opened.warehouse);
   if (!evaluated.ok()) return Fail(evaluated);

@@ -37,6 +37,8 @@ class Validator {
   void CheckSourceColumns(const SourceConfig& s, const DescribedSource& d);
   void CheckTraits();
   void CheckConsent();
+  // Warns of each destination purpose no consent row has (a typo matches no one).
+  void CheckPurposes(const ConsentConfig& consent);
   // The column `col` of a described source, or nullptr after reporting it unknown.
   const ColumnInfo* FindColumn(const std::string& context, const std::string& key,
                                const LocatedString& col, const DescribedSource& d);
