@@ -142,11 +142,12 @@ void Validator::CheckPurposes(const ConsentConfig& consent) {
   for (const auto& row : rows->rows) {
     if (!row.empty() && !row[0].is_null()) purposes.push_back(row[0].ToString());
   }
-  if (purposes.size() >= kMaxPurposes) return;  // too many to tell a typo
+  // No rows yet: nothing to tell a typo from. Too many: not a list of purposes.
+  if (purposes.empty() || purposes.size() >= kMaxPurposes) return;
   for (const auto& dest : project_.destinations) {
     if (!dest.purpose || Contains(purposes, dest.purpose->value)) continue;
     std::string hint = DidYouMean(dest.purpose->value, purposes);
-    if (hint.empty() && !purposes.empty()) hint = "; purposes it has: " + JoinNames(purposes);
+    if (hint.empty()) hint = "; purposes it has: " + JoinNames(purposes);
     diags_.Warning(dest.purpose->pos, "destination " + Quote(dest.name.value) + ": purpose " +
                                           Quote(dest.purpose->value) +
                                           ": no row of consent source " +

@@ -33,6 +33,9 @@ class Validator {
   std::optional<DescribedSource> DescribeTable(const SourceConfig& s);
   std::optional<DescribedSource> DescribeFiles(const SourceConfig& s);
   void ReportMissingTable(const SourceConfig& s, const std::string& schema);
+  // " (did you mean 'schema.table'?)" for a table of this name (or a close one) in a schema
+  // other than `schema` and the output schema, or "".
+  std::string TableInOtherSchemas(const std::string& table, const std::string& schema);
 
   void CheckSourceColumns(const SourceConfig& s, const DescribedSource& d);
   void CheckTraits();
