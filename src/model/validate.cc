@@ -60,6 +60,7 @@ std::optional<DescribedSource> Validator::Describe(const SourceConfig& s) {
 
 std::optional<DescribedSource> Validator::DescribeTable(const SourceConfig& s) {
   if (s.table_name.empty()) return std::nullopt;  // a malformed name is a parse error
+  if (!s.table_catalog.empty()) return DescribeCatalogTable(s);
   const std::string schema = s.table_schema.empty() ? DefaultSchema(wh_.dialect()) : s.table_schema;
   if (schema.empty()) {
     Error(s.table.pos, SourceContext(s),
@@ -134,6 +135,20 @@ std::string Validator::TableInOtherSchemas(const std::string& table, const std::
   return "";
 }
 
+std::optional<DescribedSource> Validator::DescribeCatalogTable(const SourceConfig& s) {
+  // The engine's catalog functions list the current catalog's schemas only: ask the engine.
+  const std::string name = s.table_catalog + "." + s.table_schema + "." + s.table_name;
+  auto relation = SourceRelation(s, wh_.dialect());
+  Result<std::vector<ColumnInfo>> columns =
+      relation.ok() ? wh_.DescribeQuery("SELECT * FROM " + *relation) : relation.status();
+  if (columns.ok()) return DescribedSource{std::move(*columns), "table " + name};
+  Error(s.table.pos, SourceContext(s),
+        "table: cannot read table " + Quote(name) + ": " + EngineMessage(columns.status()) +
+            " (expected catalog.schema.table naming a catalog the warehouse has attached, such "
+            "as its own database)");
+  return std::nullopt;
+}
+
 std::optional<DescribedSource> Validator::DescribeFiles(const SourceConfig& s) {
   const std::string where = "files " + Quote(s.table.value);
   if (!IsUrl(s.file_glob) && !GlobHasMatch(s.file_glob)) {
@@ -175,6 +190,10 @@ Result<std::string> SourceRelation(const SourceConfig& source, const Dialect& di
   }
   const std::string schema =
       source.table_schema.empty() ? DefaultSchema(dialect) : source.table_schema;
+  if (!source.table_catalog.empty()) {
+    return dialect.QuoteIdentifier(source.table_catalog) + "." +
+           dialect.QualifiedName(schema, source.table_name);
+  }
   if (schema.empty()) return dialect.QuoteIdentifier(source.table_name);
   return dialect.QualifiedName(schema, source.table_name);
 }

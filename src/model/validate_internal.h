@@ -32,6 +32,7 @@ class Validator {
   std::optional<DescribedSource> Describe(const SourceConfig& s);
   std::optional<DescribedSource> DescribeTable(const SourceConfig& s);
   std::optional<DescribedSource> DescribeFiles(const SourceConfig& s);
+  std::optional<DescribedSource> DescribeCatalogTable(const SourceConfig& s);
   void ReportMissingTable(const SourceConfig& s, const std::string& schema);
   // " (did you mean 'schema.table'?)" for a table of this name (or a close one) in a schema
   // other than `schema` and the output schema, or "".

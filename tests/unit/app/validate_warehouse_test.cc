@@ -81,5 +81,26 @@ TEST_F(ValidateWarehouseTest, SqlTraitsThatCompilePassAndTheirTypesCheckConditio
   EXPECT_EQ(v.With("tier_upper").size(), 1u) << v.diags().ToString();
 }
 
+// Issue 15, item 10: catalog.schema.table is read by validate and by the run (DuckDB names
+// the file's catalog after it: warehouse.duckdb is `warehouse`).
+TEST_F(ValidateWarehouseTest, AThreePartTableNameIsReadByValidateAndTheRun) {
+  WriteProject(Edit(zcdp::testing::kSyncShopModel, "table: crm.customers",
+                    "table: warehouse.crm.customers"));
+  EXPECT_TRUE(Validated(dir_.string()).ok());
+  Run();
+  OpenedProject opened = Open();
+  ASSERT_NE(opened.warehouse, nullptr);
+  auto n = QueryInt(*opened.warehouse, "SELECT count(*) FROM zcdp.profiles WHERE tier = 'gold'");
+  ASSERT_TRUE(n.ok()) << n.status().message();
+  EXPECT_EQ(*n, 2);
+  WriteProject(Edit(zcdp::testing::kSyncShopModel, "table: crm.customers",
+                    "table: elsewhere.crm.customers"));
+  Validated v(dir_.string());
+  EXPECT_FALSE(v.ok());
+  auto found = v.With("table: cannot read table 'elsewhere.crm.customers'");
+  ASSERT_EQ(found.size(), 1u) << v.diags().ToString();
+  EXPECT_EQ(found[0]->pos.line, 5);  // name, warehouse, sources, - name, table
+}
+
 }  // namespace
 }  // namespace zcdp::app

@@ -190,6 +190,35 @@ TEST_F(SyncCliE2E, LedgerShowsWhatTheSyncDelivered) {
       << again.out;
 }
 
+// Issue 15, item 10: `sync NAME --reset` forgets what NAME was sent, so that a destination
+// whose URL or purpose changed receives every member again; the others keep their state.
+TEST_F(SyncCliE2E, ResetSendsEveryMemberOfThatDestinationAgain) {
+  HttpReceiver receiver;
+  WriteProject(kConsent, Hook(receiver, 10) + kFiles);
+  const auto first = RunZcdp("sync -p " + P());
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  ASSERT_EQ(receiver.request_count(), 4u);
+  using Row = std::vector<std::string>;
+
+  for (const char* bad : {"sync --reset", "sync hook --reset --dry-run"}) {
+    const auto r = RunZcdp(std::string(bad) + " -p " + P());
+    EXPECT_EQ(r.exit_code, 2) << bad << "\n" << r.out << r.err;
+  }
+  const auto reset = RunZcdp("sync hook --reset -p " + P());
+  ASSERT_EQ(reset.exit_code, 0) << reset.out << reset.err;
+  EXPECT_NE(reset.out.find("hook: forgot the 36 records it was sent"), std::string::npos)
+      << reset.out;
+  EXPECT_EQ(receiver.request_count(), 8u);  // all 36 again, in 4 batches
+  EXPECT_EQ(Count("SELECT sum(rows) FROM zcdp.copy_ledger WHERE destination = 'hook'"),
+            2 * kMembers);
+  EXPECT_EQ(Count("SELECT sum(rows) FROM zcdp.copy_ledger WHERE destination = 'files'"), kMembers);
+
+  const auto after = RunZcdp("sync --dry-run -p " + P());
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(PlanRow(after.out, "hook"), (Row{"hook", "webhook", "36", "0", "0", "0"})) << after.out;
+  EXPECT_EQ(PlanRow(after.out, "files"), (Row{"files", "file", "36", "0", "0", "0"})) << after.out;
+}
+
 struct InvalidDestination {
   const char* name;
   bool with_consent;

@@ -103,6 +103,13 @@ TEST_F(ValidateTest, DesignProjectIsValidAgainstItsWarehouse) {
   EXPECT_TRUE(diags.all().empty()) << Dump(diags);
 }
 
+// The in-memory database is the catalog `memory`: its tables may be named with it.
+TEST_F(ValidateTest, ThreePartTableNamesAreRead) {
+  Diagnostics diags =
+      Validate(Replace(kDesignProject, "table: crm.customers", "table: memory.crm.customers"));
+  EXPECT_TRUE(diags.all().empty()) << Dump(diags);
+}
+
 struct ValidateCase {
   std::string name;
   std::string from, to;  // the edit applied to the DESIGN.md project
@@ -134,6 +141,11 @@ std::vector<ValidateCase> Cases() {
        "table 'crm.events' does not exist (did you mean 'web.events'?)"},
       {"UnqualifiedTableInTwoSchemas", "table: crm.customers", "table: dup", 5, 12,
        "(did you mean one of 'crm.dup', 'web.dup'?)"},
+      // Issue 15, item 10: catalog.schema.table, the catalog unknown to the engine.
+      {"UnknownCatalog", "table: crm.customers", "table: nosuch.crm.customers", 5, 12,
+       "source 'customers': table: cannot read table 'nosuch.crm.customers': "},
+      {"UnknownTableOfACatalog", "table: crm.customers", "table: memory.crm.nosuch", 5, 12,
+       "cannot read table 'memory.crm.nosuch': "},
       {"GlobMatchesNoFiles", "'lake/orders/*.parquet'", "'lake/order/*.parquet'", 16, 12,
        "source 'orders': table: no files match 'lake/order/*.parquet'"},
       {"UnknownIdentifierColumn", "crm_id: customer_id}", "crm_id: customerid}", 6, 55,
