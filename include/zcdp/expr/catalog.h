@@ -41,9 +41,10 @@ Catalog MakeCatalog(const Project& project,
 // line of the engine's message. REQUIRES: `catalog` holds the described sources.
 void TypeSqlTraits(const Project& project, Warehouse& wh, Catalog& catalog, Diagnostics* diags);
 
-// Describes every source through the warehouse (reads no rows) and builds the catalog, with
-// the `sql` traits typed by TypeSqlTraits (their problems go to `diags` when given).
-// Fails with the first source that cannot be described.
+// Describes every source through the warehouse (reads no rows) and builds the catalog. With
+// `diags` (validation, outside any transaction), the `sql` traits are typed by TypeSqlTraits
+// and their problems go to `diags`; without, they stay kAny. Fails with the first source that
+// cannot be described.
 Result<Catalog> LoadCatalog(const Project& project, Warehouse& wh, Diagnostics* diags = nullptr);
 
 }  // namespace zcdp::expr
