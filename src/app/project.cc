@@ -27,7 +27,7 @@ Result<std::unique_ptr<Warehouse>> OpenWarehouseFor(const Project& project, Acce
 // why; checking names against a partial catalog would only add noise).
 std::optional<expr::BoundProject> BindConditions(const Project& project, Warehouse& wh,
                                                  Diagnostics& diags) {
-  Result<expr::Catalog> catalog = expr::LoadCatalog(project, wh);
+  Result<expr::Catalog> catalog = expr::LoadCatalog(project, wh, &diags);
   if (!catalog.ok()) {
     if (!diags.has_errors()) {
       diags.Error({}, "cannot check audience conditions: " + catalog.status().message());
@@ -114,6 +114,8 @@ Result<ProjectSummary> Validate(const std::string& file_or_dir, Diagnostics* dia
   ZCDP_ASSIGN_OR_RETURN(OpenedProject opened,
                         OpenProject(file_or_dir, Access::kReadOnly, /*validate=*/true, diags));
   const Project& p = opened.project;
+  CheckSecretsSet(p.destinations, *diags);
+  if (diags->has_errors()) return ProjectHasErrors();
   return ProjectSummary{.file = p.file,
                         .sources = p.sources.size(),
                         .id_types = p.identity.id_types.size(),

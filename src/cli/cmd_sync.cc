@@ -5,6 +5,7 @@
 
 #include "zcdp/app/plan.h"
 #include "zcdp/app/sync.h"
+#include "zcdp/model/validate.h"
 
 #include "cli/cli.h"
 
@@ -14,6 +15,7 @@ namespace {
 struct SyncArgs {
   std::string destination;  // empty: every destination
   bool dry_run = false;
+  bool reset = false;  // forget what the destination was sent first
 };
 
 }  // namespace
@@ -50,12 +52,26 @@ int RunSync(const GlobalOptions& global, const SyncArgs& args) {
     std::printf("no destinations in the project\n");
     return kExitOk;
   }
+  Diagnostics secrets(project.file);
+  CheckSecretsSet(project.destinations, secrets);  // before anything is counted or sent
+  if (secrets.has_errors()) {
+    std::fputs(secrets.ToString().c_str(), stderr);
+    return kExitFailed;
+  }
   Status evaluated = app::RequireEvaluatedAudiences(project, *opened.warehouse);
   if (!evaluated.ok()) return Fail(evaluated);
   if (args.dry_run) {
     std::printf("what a sync would send now (nothing is sent or written):\n");
     PrintDestinationPlans(project, *opened.warehouse, &code);
     return code;
+  }
+  if (args.reset) {
+    Result<int64_t> forgotten = app::ResetDestination(project, *opened.warehouse, args.destination);
+    if (!forgotten.ok()) return Fail(forgotten.status());
+    if (!Quiet()) {
+      std::printf("%s: forgot the %lld records it was sent; every member is sent as new\n",
+                  args.destination.c_str(), static_cast<long long>(*forgotten));
+    }
   }
   Result<Pipeline> pipeline = app::SyncPipeline();
   if (!pipeline.ok()) return Fail(pipeline.status());
@@ -73,9 +89,16 @@ void AddSyncCommand(CLI::App& app, GlobalOptions& global, Action* action) {
       "consent for the destination's purpose. Every acknowledged batch is checkpointed, "
       "logged in activation_log and recorded in copy_ledger. Uses the audiences of the last "
       "`zcdp run`, which also syncs as its last step.");
-  cmd->add_option("destination", args->destination, "sync only this destination");
-  cmd->add_flag("--dry-run", args->dry_run,
-                "show per destination how many records would be sent; send and write nothing");
+  CLI::Option* name =
+      cmd->add_option("destination", args->destination, "sync only this destination");
+  CLI::Option* dry =
+      cmd->add_flag("--dry-run", args->dry_run,
+                    "show per destination how many records would be sent; send and write nothing");
+  cmd->add_flag("--reset", args->reset,
+                "forget what destination NAME was sent (after a change of URL or purpose), then "
+                "sync it: every member is sent as new")
+      ->needs(name)
+      ->excludes(dry);
   cmd->callback(
       [&global, action, args] { *action = [&global, args] { return RunSync(global, *args); }; });
 }

@@ -69,7 +69,7 @@ Catalog MakeCatalog(const Project& project,
   return catalog;
 }
 
-Result<Catalog> LoadCatalog(const Project& project, Warehouse& wh) {
+Result<Catalog> LoadCatalog(const Project& project, Warehouse& wh, Diagnostics* diags) {
   std::map<std::string, std::vector<ColumnInfo>> described;
   for (const auto& s : project.sources) {
     ZCDP_ASSIGN_OR_RETURN(std::string relation, SourceRelation(s, wh.dialect()));
@@ -79,7 +79,11 @@ Result<Catalog> LoadCatalog(const Project& project, Warehouse& wh) {
     }
     described[s.name.value] = std::move(*columns);
   }
-  return MakeCatalog(project, described);
+  Catalog catalog = MakeCatalog(project, described);
+  // Only when validating: a statement the engine refuses inside a step's transaction would
+  // abort it (PostgreSQL), and the compilers do not read the types.
+  if (diags != nullptr) TypeSqlTraits(project, wh, catalog, diags);
+  return catalog;
 }
 
 }  // namespace zcdp::expr

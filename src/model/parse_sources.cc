@@ -11,21 +11,28 @@ const std::vector<std::string> kSourceKeys = {
     "event_name", "attributes", "pii",  "primary_key", "description"};
 
 constexpr const char* kTableForms =
-    "expected 'schema.table', 'table', or a file path or glob ending in .parquet, .csv, "
+    "expected 'schema.table', 'table', 'catalog.schema.table', or a file path or glob ending in "
+    ".parquet, .csv, "
     ".tsv, .json, .jsonl or .ndjson (optionally .gz)";
 
-// Splits "schema.table" / "table" into the source; false when the text is neither.
+// Splits "catalog.schema.table" / "schema.table" / "table" into the source; false when the
+// text is none of them (an empty part, more than three, or characters of a path or glob).
 bool SplitTableName(const std::string& text, SourceConfig& s) {
-  const size_t dot = text.find('.');
-  const std::string schema = dot == std::string::npos ? "" : text.substr(0, dot);
-  const std::string name = dot == std::string::npos ? text : text.substr(dot + 1);
-  const bool bad_char = text.find_first_of("/*?[\\ \t") != std::string::npos;
-  if (bad_char || name.empty() || name.find('.') != std::string::npos ||
-      (dot != std::string::npos && schema.empty())) {
-    return false;
+  if (text.find_first_of("/*?[\\ \t") != std::string::npos) return false;
+  std::vector<std::string> parts;
+  size_t from = 0;
+  for (size_t dot = text.find('.'); dot != std::string::npos; dot = text.find('.', from)) {
+    parts.push_back(text.substr(from, dot - from));
+    from = dot + 1;
   }
-  s.table_schema = schema;
-  s.table_name = name;
+  parts.push_back(text.substr(from));
+  if (parts.size() > 3) return false;
+  for (const auto& p : parts) {
+    if (p.empty()) return false;
+  }
+  s.table_name = parts.back();
+  if (parts.size() >= 2) s.table_schema = parts[parts.size() - 2];
+  if (parts.size() == 3) s.table_catalog = parts[0];
   return true;
 }
 

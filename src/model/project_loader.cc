@@ -47,7 +47,13 @@ std::string YamlErrorMessage(const std::string& msg) {
 void ParseSection(const Entry& e, ParseContext& ctx, Project& p) {
   using namespace model_detail;  // NOLINT(google-build-using-namespace): the section parsers
   if (e.key == "name") {
-    if (auto name = ctx.reader.String(e.value, e.pos, "", "name")) p.name = *name;
+    if (auto name = ctx.reader.String(e.value, e.pos, "", "name")) {
+      if (!IsValidName(name->value)) {
+        ctx.reader.Error(name->pos, "",
+                         "name " + Quote(name->value) + " is not a valid name: " + kValidNameRule);
+      }
+      p.name = *name;
+    }
   } else if (e.key == "warehouse") {
     ParseWarehouse(e, ctx, p.warehouse);
   } else if (e.key == "sources") {

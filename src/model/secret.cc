@@ -1,6 +1,7 @@
 #include <cstdlib>
 
 #include "zcdp/common/suggest.h"
+#include "zcdp/model/validate.h"
 
 #include "model/parse_internal.h"
 
@@ -48,6 +49,17 @@ Result<std::string> ResolveSecret(const SecretRef& secret) {
                             std::to_string(secret.pos.line) + ") reads a secret from it");
   }
   return std::string(value);
+}
+
+void CheckSecretsSet(const std::vector<DestinationConfig>& destinations, Diagnostics& diags) {
+  for (const auto& dest : destinations) {
+    if (!dest.secret || dest.secret->env_var.empty()) continue;
+    if (std::getenv(dest.secret->env_var.c_str()) != nullptr) continue;
+    diags.Error(dest.secret->pos, "destination " + Quote(dest.name.value) +
+                                      ": secret: environment variable " + dest.secret->env_var +
+                                      " is not set; expected it to hold the key each request "
+                                      "is signed with (set it before syncing)");
+  }
 }
 
 }  // namespace zcdp

@@ -1,4 +1,8 @@
+#include <algorithm>
+
 #include "zcdp/common/suggest.h"
+#include "zcdp/model/validate.h"
+#include "zcdp/sql/dialect.h"
 
 #include "model/validate_internal.h"
 
@@ -19,6 +23,13 @@ bool IsIdentifierType(const ColumnInfo& c) {
 }
 
 std::string SourceContext(const SourceConfig& s) { return "source " + Quote(s.name.value); }
+
+// Beyond this many distinct purposes the column is not a list of purposes to check against.
+constexpr int64_t kMaxPurposes = 200;
+
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 }  // namespace
 
@@ -95,6 +106,7 @@ void Validator::CheckConsent() {
     if (const ColumnInfo* c = FindColumn("consent", "purpose_column", consent.purpose_column, d)) {
       CheckType("consent", "purpose_column", consent.purpose_column, *c, IsIdentifierType(*c),
                 "a text column naming the purpose");
+      if (IsIdentifierType(*c)) CheckPurposes(consent);
     }
   }
   if (!consent.granted_column.value.empty()) {
@@ -109,6 +121,38 @@ void Validator::CheckConsent() {
       CheckType("consent", "timestamp_column", col, *c, IsTimeKind(c->kind),
                 "a TIMESTAMP or DATE column");
     }
+  }
+}
+
+void Validator::CheckPurposes(const ConsentConfig& consent) {
+  const SourceConfig* source = project_.FindSource(consent.source.value);
+  bool any = false;
+  for (const auto& dest : project_.destinations) any = any || dest.purpose.has_value();
+  if (source == nullptr || !any) return;
+  const Dialect& d = wh_.dialect();
+  Result<std::string> relation = SourceRelation(*source, d);
+  if (!relation.ok()) return;
+  const std::string column = d.QuoteIdentifier(consent.purpose_column.value);
+  // Purposes are the project's own words, not customer values; at most a bounded list.
+  Result<QueryResult> rows =
+      wh_.Query("SELECT DISTINCT " + d.Cast(column, SqlType::kText) + " FROM " + *relation +
+                " p WHERE " + column + " IS NOT NULL ORDER BY 1" + d.Limit(kMaxPurposes));
+  if (!rows.ok()) return;  // unreadable: the sync says why
+  std::vector<std::string> purposes;
+  for (const auto& row : rows->rows) {
+    if (!row.empty() && !row[0].is_null()) purposes.push_back(row[0].ToString());
+  }
+  // No rows yet: nothing to tell a typo from. Too many: not a list of purposes.
+  if (purposes.empty() || purposes.size() >= kMaxPurposes) return;
+  for (const auto& dest : project_.destinations) {
+    if (!dest.purpose || Contains(purposes, dest.purpose->value)) continue;
+    std::string hint = DidYouMean(dest.purpose->value, purposes);
+    if (hint.empty()) hint = "; purposes it has: " + JoinNames(purposes);
+    diags_.Warning(dest.purpose->pos, "destination " + Quote(dest.name.value) + ": purpose " +
+                                          Quote(dest.purpose->value) +
+                                          ": no row of consent source " +
+                                          Quote(consent.source.value) +
+                                          " has this purpose, so no profile will be sent" + hint);
   }
 }
 

@@ -32,11 +32,17 @@ class Validator {
   std::optional<DescribedSource> Describe(const SourceConfig& s);
   std::optional<DescribedSource> DescribeTable(const SourceConfig& s);
   std::optional<DescribedSource> DescribeFiles(const SourceConfig& s);
+  std::optional<DescribedSource> DescribeCatalogTable(const SourceConfig& s);
   void ReportMissingTable(const SourceConfig& s, const std::string& schema);
+  // " (did you mean 'schema.table'?)" for a table of this name (or a close one) in a schema
+  // other than `schema` and the output schema, or "".
+  std::string TableInOtherSchemas(const std::string& table, const std::string& schema);
 
   void CheckSourceColumns(const SourceConfig& s, const DescribedSource& d);
   void CheckTraits();
   void CheckConsent();
+  // Warns of each destination purpose no consent row has (a typo matches no one).
+  void CheckPurposes(const ConsentConfig& consent);
   // The column `col` of a described source, or nullptr after reporting it unknown.
   const ColumnInfo* FindColumn(const std::string& context, const std::string& key,
                                const LocatedString& col, const DescribedSource& d);

@@ -62,8 +62,8 @@ struct ProjectSummary {
   size_t sources = 0, id_types = 0, traits = 0, audiences = 0;
 };
 
-// Validates the project read-only (OpenProject with `validate`) and counts what it defines.
-// Writes nothing.
+// Validates the project read-only (OpenProject with `validate`), checks that every
+// destination's ${ENV_VAR} secret is set, and counts what the project defines. Writes nothing.
 Result<ProjectSummary> Validate(const std::string& file_or_dir, Diagnostics* diags);
 
 }  // namespace zcdp::app

@@ -18,6 +18,13 @@ Status SelectDestination(Project& project, const std::string& name);
 // InvalidArgument unless audiences were evaluated (audience_membership exists).
 Status RequireEvaluatedAudiences(const Project& project, Warehouse& wh);
 
+// `zcdp sync NAME --reset`: forgets what destination `name` was sent (its rows of
+// <output_schema>.sync_state), so that its next sync sends every member as new, as after a
+// change of URL or purpose. activation_log and copy_ledger keep their history. Returns how
+// many records were forgotten (0 when it never synced). REQUIRES: `name` is a destination of
+// `project` and the warehouse is open for writing.
+Result<int64_t> ResetDestination(const Project& project, Warehouse& wh, const std::string& name);
+
 // A pipeline of the sync step alone, reading the audiences of the last run.
 Result<Pipeline> SyncPipeline();
 

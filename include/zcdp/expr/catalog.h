@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "zcdp/common/status.h"
+#include "zcdp/model/diagnostic.h"
 #include "zcdp/model/project.h"
 #include "zcdp/warehouse/warehouse.h"
 
@@ -33,8 +34,17 @@ ValueType TraitType(const TraitConfig& trait, const Catalog& catalog);
 Catalog MakeCatalog(const Project& project,
                     const std::map<std::string, std::vector<ColumnInfo>>& described);
 
-// Describes every source through the warehouse (reads no rows) and builds the catalog.
-// Fails with the first source that cannot be described.
-Result<Catalog> LoadCatalog(const Project& project, Warehouse& wh);
+// Compiles each `sql` trait's expression through the warehouse as the traits step would run
+// it (over its source's rows grouped by profile, or over the other traits), reading no rows,
+// and sets its type in `catalog` from the column the engine describes. A trait the engine
+// refuses keeps kAny and, when `diags` is given, is reported at its `sql:` with the first
+// line of the engine's message. REQUIRES: `catalog` holds the described sources.
+void TypeSqlTraits(const Project& project, Warehouse& wh, Catalog& catalog, Diagnostics* diags);
+
+// Describes every source through the warehouse (reads no rows) and builds the catalog. With
+// `diags` (validation, outside any transaction), the `sql` traits are typed by TypeSqlTraits
+// and their problems go to `diags`; without, they stay kAny. Fails with the first source that
+// cannot be described.
+Result<Catalog> LoadCatalog(const Project& project, Warehouse& wh, Diagnostics* diags = nullptr);
 
 }  // namespace zcdp::expr

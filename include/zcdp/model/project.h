@@ -87,12 +87,14 @@ struct IdentifierMapping {
 
 struct SourceConfig {
   LocatedString name;
-  // Either a warehouse table ("schema.table" or "table") or a file path/glob read in place.
+  // Either a warehouse table ("catalog.schema.table", "schema.table" or "table") or a file
+  // path/glob read in place.
   LocatedString table;
-  bool is_file = false;      // true when `table` names files (has a known file extension)
-  std::string file_glob;     // absolute path/glob when is_file
-  std::string table_schema;  // when !is_file: the schema as written, "" when unqualified
-  std::string table_name;    // when !is_file: the table without its schema
+  bool is_file = false;       // true when `table` names files (has a known file extension)
+  std::string file_glob;      // absolute path/glob when is_file
+  std::string table_catalog;  // when !is_file: the catalog of "catalog.schema.table", else ""
+  std::string table_schema;   // when !is_file: the schema as written, "" when unqualified
+  std::string table_name;     // when !is_file: the table without its schema
   SourceKind kind = SourceKind::kEntity;
   SourcePos kind_pos;
   std::vector<IdentifierMapping> identifiers;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "zcdp/common/status.h"
 #include "zcdp/model/diagnostic.h"
@@ -16,6 +17,10 @@ class Warehouse;
 // identifier and attribute columns are scalar, consent columns exist with usable types.
 // Writes nothing to the warehouse. Problems go to `diags`, all of them.
 void ValidateAgainstWarehouse(const Project& project, Warehouse& wh, Diagnostics& diags);
+
+// Reports, at its `secret:`, each destination secret whose environment variable is unset now
+// (a sync would fail on it). Reads the environment; stores no value.
+void CheckSecretsSet(const std::vector<DestinationConfig>& destinations, Diagnostics& diags);
 
 // The SQL relation a source reads from: a quoted table name or the dialect's in-place file
 // reader. Used by every stage that reads a source.

@@ -211,6 +211,35 @@ TEST_F(SyncCliE2E, LedgerShowsWhatTheSyncDelivered) {
       << again.out;
 }
 
+// Issue 15, item 10: `sync NAME --reset` forgets what NAME was sent, so that a destination
+// whose URL or purpose changed receives every member again; the others keep their state.
+TEST_F(SyncCliE2E, ResetSendsEveryMemberOfThatDestinationAgain) {
+  HttpReceiver receiver;
+  WriteProject(kConsent, Hook(receiver, 10) + kFiles);
+  const auto first = RunZcdp("sync -p " + P());
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  ASSERT_EQ(receiver.request_count(), 4u);
+  using Row = std::vector<std::string>;
+
+  for (const char* bad : {"sync --reset", "sync hook --reset --dry-run"}) {
+    const auto r = RunZcdp(std::string(bad) + " -p " + P());
+    EXPECT_EQ(r.exit_code, 2) << bad << "\n" << r.out << r.err;
+  }
+  const auto reset = RunZcdp("sync hook --reset -p " + P());
+  ASSERT_EQ(reset.exit_code, 0) << reset.out << reset.err;
+  EXPECT_NE(reset.out.find("hook: forgot the 36 records it was sent"), std::string::npos)
+      << reset.out;
+  EXPECT_EQ(receiver.request_count(), 8u);  // all 36 again, in 4 batches
+  EXPECT_EQ(Count("SELECT sum(rows) FROM zcdp.copy_ledger WHERE destination = 'hook'"),
+            2 * kMembers);
+  EXPECT_EQ(Count("SELECT sum(rows) FROM zcdp.copy_ledger WHERE destination = 'files'"), kMembers);
+
+  const auto after = RunZcdp("sync --dry-run -p " + P());
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(PlanRow(after.out, "hook"), (Row{"hook", "webhook", "36", "0", "0", "0"})) << after.out;
+  EXPECT_EQ(PlanRow(after.out, "files"), (Row{"files", "file", "36", "0", "0", "0"})) << after.out;
+}
+
 struct InvalidDestination {
   const char* name;
   bool with_consent;
@@ -244,6 +273,51 @@ TEST_F(SyncCliE2E, ValidateRefusesUnsafeDestinations) {
       EXPECT_NE(v.err.find(part), std::string::npos) << c.name << ": " << part << "\n" << v.err;
     }
   }
+}
+
+// Issue 15, item 9: an unset ${SECRET} stops validate and sync (a dry run too) before
+// anything is counted or sent; a purpose no consent row has is a warning naming the close one.
+TEST_F(SyncCliE2E, AnUnsetSecretIsAnErrorAndAnUnknownPurposeAWarning) {
+  HttpReceiver receiver;
+  ASSERT_EQ(::unsetenv("ZCDP_TEST_UNSET_HOOK_KEY"), 0);
+  std::string hook = Hook(receiver, 10);
+  hook.insert(hook.rfind('}'), ", secret: '${ZCDP_TEST_UNSET_HOOK_KEY}'");
+  WriteProject(kConsent, hook);
+  const std::string yaml = ReadFile(dir_ / "zcdp.yaml");
+  const std::string line =
+      std::to_string(std::count(yaml.begin(), yaml.begin() + yaml.find("secret:"), '\n') + 1);
+  for (const char* command : {"validate", "sync --dry-run", "sync"}) {
+    const auto r = RunZcdp(std::string(command) + " -p " + P());
+    EXPECT_EQ(r.exit_code, 1) << command << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find("zcdp.yaml:" + line + ":"), std::string::npos) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("secret: environment variable ZCDP_TEST_UNSET_HOOK_KEY is not set"),
+              std::string::npos)
+        << command << "\n"
+        << r.err;
+  }
+  EXPECT_EQ(receiver.request_count(), 0u);
+
+  for (const auto& [purpose, hint] : std::vector<std::pair<std::string, std::string>>{
+           {"email_marketin", "(did you mean 'email_marketing'?)"},
+           {"newsleter", "purposes it has: email_marketing"}}) {
+    std::string typo = Hook(receiver, 10);
+    typo.replace(typo.find("email_marketing"), 15, purpose);
+    WriteProject(kConsent, typo);
+    for (const char* command : {"validate", "sync --dry-run"}) {
+      const auto r = RunZcdp(std::string(command) + " -p " + P());
+      EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.out << r.err;
+      EXPECT_NE(r.err.find("warning: destination 'hook': purpose '" + purpose +
+                           "': no row of consent source 'consents' has this purpose"),
+                std::string::npos)
+          << command << "\n"
+          << r.err;
+      EXPECT_NE(r.err.find(hint), std::string::npos) << command << "\n" << r.err;
+    }
+  }
+  WriteProject(kConsent, Hook(receiver, 10));
+  const auto clean = RunZcdp("validate -p " + P());
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_EQ(clean.err, "");
 }
 
 // Starts `zcdp sync -p dir` with its output in `log` (discarded when empty); returns its pid.

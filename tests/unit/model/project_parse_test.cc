@@ -316,6 +316,22 @@ TEST(ProjectParseTest, TablesAndFilesResolveAgainstTheProjectDirectory) {
   EXPECT_EQ(p->FindSource("consents")->file_glob, "/projects/shop/exports/consents.jsonl");
 }
 
+// Issue 15, item 10: a three-part name keeps its catalog; two parts and one have none.
+TEST(ProjectParseTest, TableNamesHaveOneToThreeParts) {
+  std::string text =
+      Replace(kDesignProject, "table: crm.customers", "table: shop_db.crm.customers");
+  Diagnostics diags("zcdp.yaml");
+  auto p = Parse(text, diags);
+  ASSERT_TRUE(p && diags.all().empty()) << Dump(diags);
+  const SourceConfig& s = *p->FindSource("customers");
+  EXPECT_FALSE(s.is_file);
+  EXPECT_EQ(s.table_catalog, "shop_db");
+  EXPECT_EQ(s.table_schema, "crm");
+  EXPECT_EQ(s.table_name, "customers");
+  EXPECT_EQ(p->FindSource("consents")->table_catalog, "");
+  EXPECT_EQ(p->FindSource("consents")->table_schema, "crm");
+}
+
 TEST(ProjectParseTest, InMemoryWarehouseStaysInMemory) {
   const std::string text = Replace(kDesignProject, "path: warehouse.duckdb", "path: ':memory:'");
   Diagnostics diags("zcdp.yaml");

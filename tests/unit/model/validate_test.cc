@@ -37,6 +37,8 @@ CREATE TABLE crm.email_events (email VARCHAR, action VARCHAR, sent_at TIMESTAMPT
 CREATE TABLE crm.consents (email VARCHAR, purpose VARCHAR, granted BOOLEAN,
   granted_flag VARCHAR, updated_at DATE);
 CREATE VIEW crm.customer_emails AS SELECT email FROM crm.customers;
+CREATE TABLE crm.dup (x VARCHAR);
+CREATE TABLE web.dup (x VARCHAR);
 )";
 
 // A whole-schema snapshot: every schema and its tables and views.
@@ -101,6 +103,13 @@ TEST_F(ValidateTest, DesignProjectIsValidAgainstItsWarehouse) {
   EXPECT_TRUE(diags.all().empty()) << Dump(diags);
 }
 
+// The in-memory database is the catalog `memory`: its tables may be named with it.
+TEST_F(ValidateTest, ThreePartTableNamesAreRead) {
+  Diagnostics diags =
+      Validate(Replace(kDesignProject, "table: crm.customers", "table: memory.crm.customers"));
+  EXPECT_TRUE(diags.all().empty()) << Dump(diags);
+}
+
 struct ValidateCase {
   std::string name;
   std::string from, to;  // the edit applied to the DESIGN.md project
@@ -115,12 +124,28 @@ std::vector<ValidateCase> Cases() {
        "source 'customers': table: table 'crm.customerz' does not exist (did you mean "
        "'customers'?)"},
       {"UnknownTableListsTheSchema", "table: crm.customers", "table: crm.zzz", 5, 12,
-       "does not exist; tables in schema 'crm': consents, customer_emails, customers, "
+       "does not exist; tables in schema 'crm': consents, customer_emails, customers, dup, "
        "email_events"},
       {"UnknownSchema", "table: crm.customers", "table: crn.customers", 5, 12,
+       "schema 'crn' has no tables (did you mean 'crm.customers'?)"},
+      {"UnknownSchemaOfAnUnknownTable", "table: crm.customers", "table: crn.zzz", 5, 12,
        "schema 'crn' has no tables (did you mean 'crm'?)"},
-      {"UnqualifiedTableLooksInMain", "table: crm.customers", "table: customers", 5, 12,
-       "table 'main.customers' does not exist"},
+      // Issue 15, item 9: the matching schema.table, not a schema name, is suggested.
+      {"UnqualifiedTableSuggestsItsSchema", "table: crm.customers", "table: customers", 5, 12,
+       "table 'main.customers' does not exist: schema 'main' has no tables (did you mean "
+       "'crm.customers'?)"},
+      {"UnqualifiedCloseTableSuggestsItsSchema", "table: crm.customers", "table: event", 5, 12,
+       "table 'main.event' does not exist: schema 'main' has no tables (did you mean "
+       "'web.events'?)"},
+      {"WrongSchemaSuggestsTheRightOne", "table: crm.customers", "table: crm.events", 5, 12,
+       "table 'crm.events' does not exist (did you mean 'web.events'?)"},
+      {"UnqualifiedTableInTwoSchemas", "table: crm.customers", "table: dup", 5, 12,
+       "(did you mean one of 'crm.dup', 'web.dup'?)"},
+      // Issue 15, item 10: catalog.schema.table, the catalog unknown to the engine.
+      {"UnknownCatalog", "table: crm.customers", "table: nosuch.crm.customers", 5, 12,
+       "source 'customers': table: cannot read table 'nosuch.crm.customers': "},
+      {"UnknownTableOfACatalog", "table: crm.customers", "table: memory.crm.nosuch", 5, 12,
+       "cannot read table 'memory.crm.nosuch': "},
       {"GlobMatchesNoFiles", "'lake/orders/*.parquet'", "'lake/order/*.parquet'", 16, 12,
        "source 'orders': table: no files match 'lake/order/*.parquet'"},
       {"UnknownIdentifierColumn", "crm_id: customer_id}", "crm_id: customerid}", 6, 55,
