@@ -445,15 +445,19 @@ TEST_F(SyncCliE2E, OneFailingDestinationLeavesTheOtherDeliveredAndTheRunPartial)
   EXPECT_EQ(ledger.exit_code, 0) << ledger.err;
 }
 
-// `zcdp run` with a broken sql trait: the other traits, the audience and its destination are
-// computed and delivered; the run is partial, exit 4, and says which trait failed.
+// `zcdp run` with an sql trait that compiles (so validate passes it) but fails on the rows
+// (a cast of 'Namec1' to INTEGER): the other traits, the audience and its destination are
+// computed and delivered; the run is partial, exit 4, and says which trait failed. A trait
+// the engine refuses to compile stops the run at validation instead (ValidateWarehouseTest).
 TEST_F(SyncCliE2E, ABrokenTraitMakesTheRunPartialAndTheRestCompletes) {
   HttpReceiver receiver;
   WriteProject(kConsent, Hook(receiver, 10));
   std::string yaml = ReadFile(dir_ / "zcdp.yaml");
   const std::string traits_at = "traits:\n";
-  yaml.replace(yaml.find(traits_at), traits_at.size(),
-               traits_at + "  - {name: broken, source: customers, sql: \"sum(no_such_column)\"}\n");
+  yaml.replace(
+      yaml.find(traits_at), traits_at.size(),
+      traits_at +
+          "  - {name: broken, source: customers, sql: \"max(CAST(first_name AS INTEGER))\"}\n");
   std::ofstream(dir_ / "zcdp.yaml") << yaml;
   const auto run = RunZcdp("run -p " + P());
   EXPECT_EQ(run.exit_code, 4) << run.out << run.err;
