@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <sys/wait.h>
 
@@ -48,6 +49,22 @@ inline CommandResult RunZcdp(const std::string& args) {
   r.err = ReadFile(err_file);
   std::filesystem::remove(err_file);
   return r;
+}
+
+// The command words listed under "Subcommands:" in a --help text.
+inline std::vector<std::string> CommandsIn(const std::string& help) {
+  std::vector<std::string> out;
+  const size_t at = help.find("Subcommands:\n");
+  if (at == std::string::npos) return out;
+  std::istringstream lines(help.substr(at + 13));
+  std::string line;
+  while (std::getline(lines, line) && line.rfind("  ", 0) == 0) {
+    std::istringstream words(line);
+    std::string word;
+    words >> word;
+    out.push_back(word);
+  }
+  return out;
 }
 
 }  // namespace zcdp::testing

@@ -20,6 +20,7 @@ namespace zcdp {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CommandsIn;
 using testing::RunZcdp;
 using testing::ShellQuote;
 
@@ -116,22 +117,6 @@ TEST_F(CliUsage, QuietRunPrintsNothing) {
   }
   const auto loud = RunZcdp("run " + P());
   EXPECT_NE(loud.out.find("succeeded"), std::string::npos) << loud.out;
-}
-
-// The command words listed under "Subcommands:" in `help`.
-std::vector<std::string> CommandsIn(const std::string& help) {
-  std::vector<std::string> out;
-  const size_t at = help.find("Subcommands:\n");
-  if (at == std::string::npos) return out;
-  std::istringstream lines(help.substr(at + 13));
-  std::string line;
-  while (std::getline(lines, line) && line.rfind("  ", 0) == 0) {
-    std::istringstream words(line);
-    std::string word;
-    words >> word;
-    out.push_back(word);
-  }
-  return out;
 }
 
 // Every command's --help (found from `zcdp --help`, subcommands included) lists -p and the

@@ -16,27 +16,12 @@ namespace zcdp {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CommandsIn;
 using testing::ReadFile;
 using testing::RunZcdp;
 using testing::ShellQuote;
 
 const fs::path kRoot = fs::path(ZCDP_SOURCE_DIR);
-
-// The command words listed under "Subcommands:" in a --help text.
-std::vector<std::string> CommandsIn(const std::string& help) {
-  std::vector<std::string> out;
-  const size_t at = help.find("Subcommands:\n");
-  if (at == std::string::npos) return out;
-  std::istringstream lines(help.substr(at + 13));
-  std::string line;
-  while (std::getline(lines, line) && line.rfind("  ", 0) == 0) {
-    std::istringstream words(line);
-    std::string word;
-    words >> word;
-    out.push_back(word);
-  }
-  return out;
-}
 
 TEST(CliDocs, EveryCommandHasASectionAndEverySubcommandIsDescribed) {
   const std::string doc = ReadFile(kRoot / "docs" / "cli.md");
