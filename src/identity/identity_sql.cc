@@ -112,14 +112,20 @@ std::string IdentitySql::SourceSelect(const SourceConfig& s) const {
 
 std::vector<std::string> IdentitySql::CreateIncrementalTables() const {
   return {CreateOutputTable(d_, schema(), "identity_observations"),
-          CreateOutputTable(d_, schema(), "identity_watermarks"),
-          CreateOutputTable(d_, schema(), "identity_settled")};
+          CreateOutputTable(d_, schema(), "identity_watermarks")};
 }
 
-std::string IdentitySql::Fingerprint(const SourceConfig& s) {
+std::string IdentitySql::Fingerprint(const SourceConfig& s) const {
   std::string text = s.table.value + "|" + (s.timestamp ? s.timestamp->value : "") + "|" +
                      (s.primary_key ? s.primary_key->value : "");
   for (const auto& id : s.identifiers) text += "|" + id.id_type.value + "=" + id.column.value;
+  // The identity settings too: kept working tables were built under them.
+  for (const auto& t : types_) {
+    text += "|" + t.name + ":" + std::to_string(t.priority) + ":" +
+            std::to_string(t.max_per_profile) + ":" + std::to_string(static_cast<int>(t.rule)) +
+            ":" + t.region + ":" + t.validity + ":" + std::to_string(t.quarantine_threshold);
+  }
+  for (const auto& b : blocklist_) text += "|b:" + b;
   uint64_t h = 1469598103934665603ULL;  // FNV-1a: stable across builds and runs
   for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
   return std::to_string(h);
@@ -139,46 +145,41 @@ std::vector<std::string> IdentitySql::ReloadSource(const SourceConfig& source) c
   return out;
 }
 
-std::string IdentitySql::OverlapStart(const std::string& watermark) const {
-  auto overlap = ParseDuration(project_.identity.incremental_overlap.value);
-  return d_.TimestampMinus(d_.Cast(watermark, SqlType::kTimestamp),
-                           overlap.ok() ? *overlap : Duration{1, Duration::Unit::kDay});
-}
-
-std::vector<std::string> IdentitySql::ReplaceSince(const SourceConfig& source) const {
-  const std::string since = OverlapStart(d_.Placeholder(1));
-  return {"DELETE FROM " + T("identity_observations") +
-              " WHERE source = " + d_.QuoteString(source.name.value) + " AND ts > " + since,
-          "INSERT INTO " + T("identity_observations") + " SELECT n.* FROM (" +
-              SourceSelect(source) + ") n WHERE n.ts > " + since};
-}
-
-std::string IdentitySql::SettledUntil() const {
-  return "SELECT " + OverlapStart(d_.Placeholder(1));
-}
-
-std::string IdentitySql::SettledDigest(const SourceConfig& source) const {
+std::string IdentitySql::RowDigests(const std::string& observations) const {
   const std::string row =
-      "concat_ws('|', n.row_key, n.id_type, n.raw_value, " + d_.Cast("n.ts", SqlType::kText) + ")";
-  // Each hash is reduced below 2^30 so that the sum stays a BIGINT on every engine.
-  return "SELECT count(*) AS row_count, CAST(coalesce(sum(d.h % 1000000007), 0) AS BIGINT) AS "
-         "digest FROM (SELECT " +
-         d_.HashToBigint(row) + " AS h FROM (" + SourceSelect(source) +
-         ") n WHERE n.ts <= " + d_.Cast(d_.Placeholder(1), SqlType::kTimestamp) + ") d";
+      "concat_ws('|', n.id_type, n.raw_value, " + d_.Cast("n.ts", SqlType::kText) + ")";
+  // Each hash is reduced below 2^30 so that the sum stays a BIGINT on every engine; a row's
+  // observations differ by id type, so the sum with the count tells its content.
+  return "SELECT n.row_key, count(*) AS n, CAST(sum(" + d_.HashToBigint(row) +
+         " % 1000000007) AS BIGINT) AS h FROM (" + observations + ") n GROUP BY n.row_key";
 }
 
-std::string IdentitySql::ReadSettled() const {
-  return "SELECT settled_until, row_count, digest FROM " + T("identity_settled") +
-         " WHERE source = " + d_.Placeholder(1);
+std::vector<std::string> IdentitySql::RowChanges(const SourceConfig& source) const {
+  const std::string kept = "SELECT * FROM " + T("identity_observations") +
+                           " WHERE source = " + d_.QuoteString(source.name.value);
+  return d_.CreateScratchTableAs(
+      schema(), "identity_row_changes",
+      "SELECT coalesce(now_rows.row_key, kept_rows.row_key) AS row_key FROM (" +
+          RowDigests(SourceSelect(source)) + ") now_rows FULL OUTER JOIN (" + RowDigests(kept) +
+          ") kept_rows ON kept_rows.row_key = now_rows.row_key WHERE now_rows.row_key IS NULL OR "
+          "kept_rows.row_key IS NULL OR now_rows.n <> kept_rows.n OR now_rows.h <> kept_rows.h");
 }
 
-std::vector<std::string> IdentitySql::SaveSettled() const {
-  return d_.Upsert(schema(), "identity_settled", {"source", "settled_until", "row_count", "digest"},
-                   {"source"},
-                   "SELECT " + d_.Cast(d_.Placeholder(1), SqlType::kText) + ", " +
-                       d_.Cast(d_.Placeholder(2), SqlType::kTimestamp) + ", " +
-                       d_.Cast(d_.Placeholder(3), SqlType::kBigInt) + ", " +
-                       d_.Cast(d_.Placeholder(4), SqlType::kBigInt));
+std::vector<std::string> IdentitySql::ApplyRowChanges(const SourceConfig& source) const {
+  const std::string changed =
+      "SELECT row_key FROM " + d_.ScratchTable(schema(), "identity_row_changes");
+  return {"DELETE FROM " + T("identity_observations") + " WHERE source = " +
+              d_.QuoteString(source.name.value) + " AND row_key IN (" + changed + ")",
+          "INSERT INTO " + T("identity_observations") + " SELECT n.* FROM (" +
+              SourceSelect(source) + ") n WHERE n.row_key IN (" + changed + ")"};
+}
+
+std::string IdentitySql::DropRowChanges() const {
+  return "DROP TABLE IF EXISTS " + d_.ScratchTable(schema(), "identity_row_changes");
+}
+
+std::string IdentitySql::CountRowChanges() const {
+  return "SELECT count(*) FROM " + d_.ScratchTable(schema(), "identity_row_changes");
 }
 
 std::vector<std::string> IdentitySql::SaveWatermark() const {
@@ -251,6 +252,10 @@ std::string IdentitySql::SkipExpr() const {
 }
 
 std::string IdentitySql::Values() const {
+  return JoinStatements(d_.CreateOrReplaceTableAs(schema(), "identity_values", ValuesSelect("")));
+}
+
+std::string IdentitySql::ValuesSelect(const std::string& filter) const {
   // Each distinct (type, raw value) is normalised, matched and hashed once, then joined back
   // to its observations (10x fewer regex matches than per observation on the demo, issue 14).
   // Phone types join the map on (raw value, region); other types get a NULL region and no
@@ -262,39 +267,48 @@ std::string IdentitySql::Values() const {
     }
   }
   region = region == "CASE o.id_type" ? "NULL" : region + " END";
-  const std::string distinct = "SELECT id_type, raw_value, count(*) AS observed FROM " +
-                               T("identity_observations") + " GROUP BY id_type, raw_value";
+  const std::string distinct =
+      "SELECT x.id_type, x.raw_value, count(*) AS observed FROM " + T("identity_observations") +
+      " x" + (filter.empty() ? "" : " WHERE " + filter) + " GROUP BY x.id_type, x.raw_value";
   const std::string normalized = "SELECT o.*, " + NormalizedExpr() +
                                  " AS nvalue, pm.value AS phone_value FROM (" + distinct +
                                  ") o LEFT JOIN " + T("identity_phone_map") +
                                  " pm ON pm.raw_value = o.raw_value AND pm.region = " + region;
   const std::string skipped =
       "SELECT n.*, " + SkipExpr() + " AS skip_reason FROM (" + normalized + ") n";
-  return JoinStatements(d_.CreateOrReplaceTableAs(
-      schema(), "identity_values",
-      "SELECT s.id_type, s.raw_value, s.value, s.skip_reason, CASE WHEN s.skip_reason IS NULL "
-      "THEN " +
-          d_.HashToBigint("s.id_type || ':' || s.value") +
-          " END AS node, s.observed FROM (SELECT id_type, raw_value, CASE WHEN skip_reason IS "
-          "NULL THEN nvalue END AS value, skip_reason, observed FROM (" +
-          skipped + ") k) s"));
+  return "SELECT s.id_type, s.raw_value, s.value, s.skip_reason, CASE WHEN s.skip_reason IS NULL "
+         "THEN " +
+         d_.HashToBigint("s.id_type || ':' || s.value") +
+         " END AS node, s.observed FROM (SELECT id_type, raw_value, CASE WHEN skip_reason IS "
+         "NULL THEN nvalue END AS value, skip_reason, observed FROM (" +
+         skipped + ") k) s";
 }
 
 std::string IdentitySql::RecordIds() const {
+  return JoinStatements(
+      d_.CreateOrReplaceTableAs(schema(), "identity_record_ids", RecordIdsSelect("")));
+}
+
+std::string IdentitySql::RecordIdsSelect(const std::string& filter) const {
   // One row per valid observation: no regrouping, so two rows that share a row key (a source
   // without a primary key) count as two records. `rec` hashes (source, row_key) so that the
   // self-joins on the record lead with a BIGINT (1.5-2x faster; the text keys stay in the
   // join, so a hash collision cannot join two records).
-  return JoinStatements(d_.CreateOrReplaceTableAs(
-      project_.warehouse.output_schema, "identity_record_ids",
-      "SELECT o.source, o.row_key, o.ts, o.id_type, v.value, t.priority, v.node, " +
-          d_.HashToBigint("o.source || '|' || o.row_key") + " AS rec FROM " +
-          T("identity_observations") + " o JOIN " + T("identity_values") +
-          " v ON v.id_type = o.id_type AND v.raw_value = o.raw_value JOIN " + TypesRelation() +
-          " ON t.id_type = o.id_type WHERE v.skip_reason IS NULL"));
+  return "SELECT o.source, o.row_key, o.ts, o.id_type, v.value, t.priority, v.node, " +
+         d_.HashToBigint("o.source || '|' || o.row_key") + " AS rec FROM " +
+         T("identity_observations") + " o JOIN " + T("identity_values") +
+         " v ON v.id_type = o.id_type AND v.raw_value = o.raw_value JOIN " + TypesRelation() +
+         " ON t.id_type = o.id_type WHERE v.skip_reason IS NULL" +
+         (filter.empty() ? "" : " AND " + filter);
 }
 
 std::string IdentitySql::Quarantine() const {
+  return JoinStatements(
+      d_.CreateOrReplaceTableAs(schema(), "identity_quarantine",
+                                QuarantineShared("") + "\nUNION ALL\n" + QuarantineBlocked()));
+}
+
+std::string IdentitySql::QuarantineShared(const std::string& filter) const {
   // Every other type counts, not only stronger ones: a placeholder email that guests type
   // with their own phones links only weaker values, and joined every guest (issue 14).
   // Pairs are counted on node ids, not values, and only the few hubs are joined back to
@@ -302,60 +316,72 @@ std::string IdentitySql::Quarantine() const {
   const std::string pairs =
       "SELECT DISTINCT a.node, a.id_type, b.id_type AS other_type, b.node AS other_node FROM " +
       T("identity_record_ids") + " a JOIN " + T("identity_record_ids") + " b ON " +
-      SameRecord("a", "b") + " AND b.id_type <> a.id_type";
+      SameRecord("a", "b") + " AND b.id_type <> a.id_type" +
+      (filter.empty() ? "" : " AND " + filter);
   const std::string over =
       "SELECT p.id_type, p.node, p.other_type, p.linked, row_number() OVER (PARTITION BY p.node "
       "ORDER BY p.linked DESC, p.other_type) AS rn FROM (SELECT node, id_type, other_type, "
       "count(*) AS linked FROM (" +
       pairs + ") x GROUP BY node, id_type, other_type) p JOIN " + HubLimitsRelation() +
       " ON h.id_type = p.id_type AND h.other_type = p.other_type WHERE p.linked > h.hub_limit";
+  return "SELECT o.id_type, v.value AS id_value, o.node, 'shared' AS reason, CAST(NULL AS BIGINT) "
+         "AS "
+         "records, o.linked AS linked_values, o.other_type AS linked_type FROM (" +
+         over + ") o JOIN (SELECT node, min(value) AS value FROM " + T("identity_values") +
+         " WHERE node IS NOT NULL GROUP BY node) v ON v.node = o.node WHERE o.rn = 1";
+}
+
+std::string IdentitySql::QuarantineBlocked() const {
   const std::string text_null = d_.Cast("NULL", SqlType::kText);
-  const std::string shared =
-      "SELECT o.id_type, v.value AS id_value, o.node, 'shared' AS reason, CAST(NULL AS BIGINT) AS "
-      "records, o.linked AS linked_values, o.other_type AS linked_type FROM (" +
-      over + ") o JOIN (SELECT node, min(value) AS value FROM " + T("identity_values") +
-      " WHERE node IS NOT NULL GROUP BY node) v ON v.node = o.node WHERE o.rn = 1";
-  const std::string blocked =
-      "SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, "
-      "'blocklisted' AS reason, CAST(sum(observed) AS BIGINT) AS records, CAST(NULL AS BIGINT) AS "
-      "linked_values, " +
-      text_null + " AS linked_type FROM " + T("identity_values") +
-      " WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value))";
-  return JoinStatements(d_.CreateOrReplaceTableAs(
-      project_.warehouse.output_schema, "identity_quarantine", shared + "\nUNION ALL\n" + blocked));
+  return "SELECT id_type, lower(trim(raw_value)) AS id_value, CAST(NULL AS BIGINT) AS node, "
+         "'blocklisted' AS reason, CAST(sum(observed) AS BIGINT) AS records, CAST(NULL AS BIGINT) "
+         "AS "
+         "linked_values, " +
+         text_null + " AS linked_type FROM " + T("identity_values") +
+         " WHERE skip_reason = 'blocklisted' GROUP BY id_type, lower(trim(raw_value))";
 }
 
 std::string IdentitySql::Nodes() const {
-  return JoinStatements(d_.CreateOrReplaceTableAs(
-      project_.warehouse.output_schema, "identity_nodes",
-      "SELECT r.node, r.id_type, r.value AS id_value, min(r.ts) AS first_seen, max(r.ts) AS "
-      "last_seen, count(DISTINCT r.source) AS source_count, count(*) AS records FROM " +
-          T("identity_record_ids") + " r WHERE NOT EXISTS (SELECT 1 FROM " +
-          T("identity_quarantine") +
-          " q WHERE q.node = r.node) GROUP BY r.node, r.id_type, r.value"));
+  return JoinStatements(d_.CreateOrReplaceTableAs(schema(), "identity_nodes", NodesSelect("")));
+}
+
+std::string IdentitySql::NodesSelect(const std::string& filter) const {
+  return "SELECT r.node, r.id_type, r.value AS id_value, min(r.ts) AS first_seen, max(r.ts) AS "
+         "last_seen, count(DISTINCT r.source) AS source_count, count(*) AS records FROM " +
+         T("identity_record_ids") + " r WHERE NOT EXISTS (SELECT 1 FROM " +
+         T("identity_quarantine") + " q WHERE q.node = r.node)" +
+         (filter.empty() ? "" : " AND " + filter) + " GROUP BY r.node, r.id_type, r.value";
 }
 
 std::string IdentitySql::RecordCenters() const {
+  return JoinStatements(
+      d_.CreateOrReplaceTableAs(schema(), "identity_record_centers", RecordCentersSelect("")));
+}
+
+std::string IdentitySql::RecordCentersSelect(const std::string& filter) const {
   const std::string ranked =
       "SELECT r.rec, r.source, r.row_key, r.node, r.priority, row_number() OVER (PARTITION BY "
       "r.rec, r.source, r.row_key ORDER BY r.priority, r.id_type, r.node) AS rn FROM " +
-      T("identity_record_ids") + " r JOIN " + T("identity_nodes") + " n ON n.node = r.node";
-  return JoinStatements(d_.CreateOrReplaceTableAs(
-      project_.warehouse.output_schema, "identity_record_centers",
-      "SELECT rec, source, row_key, node, priority FROM (" + ranked + ") x WHERE rn = 1"));
+      T("identity_record_ids") + " r JOIN " + T("identity_nodes") + " n ON n.node = r.node" +
+      (filter.empty() ? "" : " WHERE " + filter);
+  return "SELECT rec, source, row_key, node, priority FROM (" + ranked + ") x WHERE rn = 1";
 }
 
 std::string IdentitySql::Edges() const {
+  return JoinStatements(d_.CreateOrReplaceTableAs(schema(), "identity_edges", EdgesSelect("")));
+}
+
+std::string IdentitySql::EdgesSelect(const std::string& filter) const {
   const std::string live = "SELECT r.* FROM " + T("identity_record_ids") + " r JOIN " +
-                           T("identity_nodes") + " n ON n.node = r.node";
-  return JoinStatements(d_.CreateOrReplaceTableAs(
-      project_.warehouse.output_schema, "identity_edges",
-      "SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS "
-      "first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > o.priority "
-      "THEN c.priority ELSE o.priority END AS rank_priority FROM " +
-          T("identity_record_centers") + " c JOIN (" + live + ") o ON " + SameRecord("o", "c") +
-          " AND o.node <> c.node "
-          "GROUP BY c.node, o.node, o.source, c.priority, o.priority"));
+                           T("identity_nodes") + " n ON n.node = r.node" +
+                           (filter.empty() ? "" : " WHERE " + filter);
+  return "SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS "
+         "first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > "
+         "o.priority "
+         "THEN c.priority ELSE o.priority END AS rank_priority FROM " +
+         T("identity_record_centers") + " c JOIN (" + live + ") o ON " + SameRecord("o", "c") +
+         " AND o.node <> c.node "
+         "GROUP BY c.node, o.node, o.source, c.priority, o.priority";
 }
 
 std::string IdentitySql::EdgePairsView() const {

@@ -25,27 +25,28 @@ class IdentitySql {
 
   // identity_observations: one row per (source row, identifier) with a non-null raw value,
   // kept across runs; identity_watermarks: per source, its mapping's fingerprint and the
-  // newest timestamp read; identity_settled: per source, the count and digest of its rows
-  // up to the watermark minus the overlap (aggregates of hashes, no values).
+  // newest timestamp read.
   std::vector<std::string> CreateIncrementalTables() const;
-  // A fingerprint of how a source is read: a changed mapping means a full re-read.
-  static std::string Fingerprint(const SourceConfig& source);
-  // SELECT fingerprint, watermark for source $1.
-  std::string ReadWatermark() const;
+  // A fingerprint of how a source is read and of the identity settings: a change means a
+  // full re-read.
+  std::string Fingerprint(const SourceConfig& source) const;
   // Replaces the source's observations with all of its rows (parameter: the source name).
   std::vector<std::string> ReloadSource(const SourceConfig& source) const;
-  // Replaces the source's observations newer than $1 minus the overlap window with its rows
-  // there now (late, changed and deleted rows inside the window included).
-  std::vector<std::string> ReplaceSince(const SourceConfig& source) const;
-  // $1 (the source's watermark) minus the overlap window: the end of its settled rows.
-  std::string SettledUntil() const;
-  // (row_count, digest) of the source's rows with a timestamp at or before $1: a count and a
-  // sum of row hashes, which change when a row there is added, changed or deleted.
-  std::string SettledDigest(const SourceConfig& source) const;
-  // SELECT settled_until, row_count, digest of identity_settled for source $1.
-  std::string ReadSettled() const;
-  // Records (source, settled_until, row_count, digest) from $1..$4.
-  std::vector<std::string> SaveSettled() const;
+  // The scratch table identity_row_changes (row_key): the keys of the source's rows that
+  // were added, changed or deleted since its observations were written. Rows are compared by
+  // key and content (a count and a sum of hashes of each row's observations, no values),
+  // so late rows, updates and deletes are found wherever they are, with or without a
+  // timestamp. Costs one scan of the source's identifier columns.
+  std::vector<std::string> RowChanges(const SourceConfig& source) const;
+  // Replaces the observations of the rows in identity_row_changes with those rows as the
+  // source holds them now (none for a deleted row).
+  std::vector<std::string> ApplyRowChanges(const SourceConfig& source) const;
+  // Drops identity_row_changes.
+  std::string DropRowChanges() const;
+  // The number of rows in identity_row_changes.
+  std::string CountRowChanges() const;
+  // SELECT fingerprint, watermark for source $1.
+  std::string ReadWatermark() const;
   // Records the fingerprint and newest timestamp of `source` (parameters: name, fingerprint).
   std::vector<std::string> SaveWatermark() const;
   // Per source: `SELECT <null count per identifier column>` for the skipped-null counts.
@@ -71,6 +72,17 @@ class IdentitySql {
   // identity_edges: star edges from each record's center, with provenance.
   std::string Edges() const;
   std::string EdgePairsView() const;
+  // The SELECTs of the tables above, their input rows narrowed by `filter` (SQL over the
+  // alias named; "" for all rows), for the scoped rebuild of an incremental run:
+  // observations `x`; observations `o`; record ids `a` of the hub's side; record ids `r`
+  // (nodes, centers and edges).
+  std::string ValuesSelect(const std::string& filter) const;
+  std::string RecordIdsSelect(const std::string& filter) const;
+  std::string QuarantineShared(const std::string& filter) const;
+  std::string QuarantineBlocked() const;
+  std::string NodesSelect(const std::string& filter) const;
+  std::string RecordCentersSelect(const std::string& filter) const;
+  std::string EdgesSelect(const std::string& filter) const;
   // Per id type of identity_values: (id_type, observed, rejected), rejected meaning invalid or
   // too long under the type's rules.
   std::string RejectionCounts() const;
@@ -93,7 +105,9 @@ class IdentitySql {
   std::string RowKeyExpr(const SourceConfig& source) const;
   // `a` and `b` (aliases of record-id rows) are the same record: rec first, then the keys.
   static std::string SameRecord(std::string_view a, std::string_view b);
-  std::string OverlapStart(const std::string& watermark) const;
+  // Per row key of `observations` (source, row_key, ts, id_type, raw_value): its count and
+  // a sum of hashes of its observations.
+  std::string RowDigests(const std::string& observations) const;
   std::string SourceSelect(const SourceConfig& source) const;
 
   const Project& project_;

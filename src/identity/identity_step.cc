@@ -11,6 +11,7 @@
 #include "identity/identity_sql.h"
 #include "identity/phones.h"
 #include "identity/rejections.h"
+#include "identity/scope.h"
 #include "identity/stable_ids.h"
 
 namespace zcdp {
@@ -59,60 +60,44 @@ Status WarnAboutRejections(Warehouse& wh, const IdentitySql& q, StepCounts& coun
   return Status::Ok();
 }
 
-// Why the source's rows up to its settled point (the watermark minus the overlap) are not
-// those the last run recorded: "" when their count and digest are unchanged.
-Result<std::string> SettledChange(Warehouse& wh, const IdentitySql& q, const SourceConfig& s) {
-  ZCDP_ASSIGN_OR_RETURN(QueryResult saved, wh.Query(q.ReadSettled(), {Value::Text(s.name.value)}));
-  if (saved.rows.empty() || saved.rows[0][0].is_null())
-    return std::string("no digest of its rows yet");
-  ZCDP_ASSIGN_OR_RETURN(QueryResult now, wh.Query(q.SettledDigest(s), {saved.rows[0][0]}));
-  if (now.rows.at(0)[0] == saved.rows[0][1] && now.rows[0][1] == saved.rows[0][2])
-    return std::string();
-  return std::string("rows at or before its watermark were added, changed or deleted");
+// Whether `s` can be compared row by row with its kept observations: it was read before
+// under the same mapping, and no full refresh was asked for.
+bool CanReadIncrementally(const StepContext& ctx, const IdentitySql& q, const SourceConfig& s,
+                          const QueryResult& wm) {
+  return !ctx.full_refresh && !s.identifiers.empty() && !wm.rows.empty() &&
+         wm.rows[0][0] == Value::Text(q.Fingerprint(s));
 }
 
-// Records the count and digest of the source's rows up to its new watermark minus the overlap.
-Status SaveSettled(Warehouse& wh, const IdentitySql& q, const SourceConfig& s) {
-  ZCDP_ASSIGN_OR_RETURN(QueryResult wm, wh.Query(q.ReadWatermark(), {Value::Text(s.name.value)}));
-  if (wm.rows.empty() || wm.rows[0][1].is_null()) return Status::Ok();
-  ZCDP_ASSIGN_OR_RETURN(QueryResult until, wh.Query(q.SettledUntil(), {wm.rows[0][1]}));
-  ZCDP_ASSIGN_OR_RETURN(QueryResult digest, wh.Query(q.SettledDigest(s), {until.rows.at(0)[0]}));
-  const std::vector<Value> params = {Value::Text(s.name.value), until.rows[0][0],
-                                     digest.rows.at(0)[0], digest.rows[0][1]};
-  for (const auto& sql : q.SaveSettled()) ZCDP_RETURN_IF_ERROR(wh.Execute(sql, params));
-  return Status::Ok();
+// Brings the observations of `s` up to date with only its added, changed and deleted rows,
+// found by key and content. Returns how many rows changed.
+// The changed rows and the values they held before and hold now go to the scope.
+Result<int64_t> ReadChangedRows(Warehouse& wh, const IdentitySql& q, const IdentityScope& scope,
+                                const SourceConfig& s) {
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, q.RowChanges(s)));
+  ZCDP_ASSIGN_OR_RETURN(int64_t changed, CountOf(wh, q.CountRowChanges()));
+  if (changed > 0) {
+    ZCDP_RETURN_IF_ERROR(ExecAll(wh, {scope.AddChangedRows(s), scope.AddTouchedValues(s)}));
+    ZCDP_RETURN_IF_ERROR(ExecAll(wh, q.ApplyRowChanges(s)));
+    ZCDP_RETURN_IF_ERROR(ExecAll(wh, {scope.AddTouchedValues(s)}));
+  }
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {q.DropRowChanges()}));
+  return changed;
 }
 
-// Whether `s` can be read incrementally: it has a timestamp, a watermark under the same
-// mapping, and its rows up to the overlap window are those the last run saw. A late,
-// changed or deleted row before the window means a full re-read (correct, not proportional).
-Result<bool> CanReadIncrementally(StepContext& ctx, const IdentitySql& q, const SourceConfig& s,
-                                  const QueryResult& wm, StepCounts& counts) {
-  const bool candidate = s.timestamp && !ctx.full_refresh && !wm.rows.empty() &&
-                         wm.rows[0][0] == Value::Text(IdentitySql::Fingerprint(s)) &&
-                         !wm.rows[0][1].is_null();
-  if (!candidate) return false;
-  ZCDP_ASSIGN_OR_RETURN(std::string change, SettledChange(ctx.warehouse, q, s));
-  if (change.empty()) return true;
-  LogInfo("identity: source " + s.name.value + ": " + change + "; reading it in full");
-  ++counts["sources.changed"];
-  return false;
-}
-
-// Reads only what is new: the rows of the overlap window before the source's watermark and
-// after it are replaced, unless the source has no timestamp, no watermark yet, a changed
-// mapping, or changed rows before the window.
-Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& counts) {
+// Reads what changed: each source's added, changed and deleted rows replace their
+// observations; a source read for the first time, under a changed mapping or with
+// --full-refresh is read in full. Sets `removed` when a source left the project.
+Status ReadObservations(StepContext& ctx, const IdentitySql& q, const IdentityScope& scope,
+                        StepCounts& counts, bool& removed) {
   Warehouse& wh = ctx.warehouse;
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, q.CreateIncrementalTables()));
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, scope.Create()));
   for (const auto& s : ctx.project.sources) {
-    const std::string fp = IdentitySql::Fingerprint(s);
+    const std::string fp = q.Fingerprint(s);
     ZCDP_ASSIGN_OR_RETURN(QueryResult wm, wh.Query(q.ReadWatermark(), {Value::Text(s.name.value)}));
-    ZCDP_ASSIGN_OR_RETURN(bool incremental, CanReadIncrementally(ctx, q, s, wm, counts));
-    if (incremental) {
-      for (const auto& sql : q.ReplaceSince(s)) {
-        ZCDP_RETURN_IF_ERROR(wh.Execute(sql, {wm.rows[0][1]}));
-      }
+    if (CanReadIncrementally(ctx, q, s, wm)) {
+      ZCDP_ASSIGN_OR_RETURN(int64_t changed, ReadChangedRows(wh, q, scope, s));
+      counts["rows.changed"] += changed;
       ++counts["sources.incremental"];
     } else {
       ZCDP_RETURN_IF_ERROR(ExecAll(wh, q.ReloadSource(s)));
@@ -121,7 +106,6 @@ Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& coun
     for (const auto& sql : q.SaveWatermark()) {
       ZCDP_RETURN_IF_ERROR(wh.Execute(sql, {Value::Text(s.name.value), Value::Text(fp)}));
     }
-    if (s.timestamp) ZCDP_RETURN_IF_ERROR(SaveSettled(wh, q, s));
   }
   // Rows of sources no longer in the project leave with them.
   std::string names;
@@ -129,10 +113,13 @@ Status ReadObservations(StepContext& ctx, const IdentitySql& q, StepCounts& coun
     names += (names.empty() ? "" : ", ") + wh.dialect().QuoteString(s.name.value);
   }
   if (names.empty()) names = "''";
+  ZCDP_ASSIGN_OR_RETURN(int64_t gone,
+                        CountOf(wh, "SELECT count(*) FROM " + q.T("identity_observations") +
+                                        " WHERE source NOT IN (" + names + ")"));
+  removed = gone > 0;
   ZCDP_RETURN_IF_ERROR(ExecAll(
       wh, {"DELETE FROM " + q.T("identity_observations") + " WHERE source NOT IN (" + names + ")",
-           "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" + names + ")",
-           "DELETE FROM " + q.T("identity_settled") + " WHERE source NOT IN (" + names + ")"}));
+           "DELETE FROM " + q.T("identity_watermarks") + " WHERE source NOT IN (" + names + ")"}));
   return ExecAll(wh, wh.dialect().RefreshStatistics(q.schema(), "identity_observations"));
 }
 
@@ -144,11 +131,49 @@ IdentityStrategy Strategy(const StepContext& ctx) {
                                                  : IdentityStrategy::kSql;
 }
 
-Result<ComponentsStats> Components(StepContext& ctx, const IdentitySql& q) {
-  const ComponentsTables t{q.schema(), "identity_nodes", "identity_edge_pairs",
-                           "identity_components"};
+Result<ComponentsStats> Components(StepContext& ctx, const ComponentsTables& t) {
   if (Strategy(ctx) == IdentityStrategy::kNative) return ComponentsNative(ctx.warehouse, t);
   return ComponentsSql(ctx.warehouse, t);
+}
+
+// Whether the kept working tables can be updated in the scope of the changed rows: every
+// source was compared row by row, none left the project, and the last identity step
+// succeeded (a failed or killed one may have left them half-written).
+Result<bool> CanRebuildInScope(StepContext& ctx, const IdentitySql& q, const StepCounts& counts,
+                               bool removed) {
+  if (ctx.full_refresh || removed || counts.count("sources.full") > 0) return false;
+  Warehouse& wh = ctx.warehouse;
+  ZCDP_ASSIGN_OR_RETURN(
+      QueryResult last,
+      wh.Query("SELECT status FROM " + q.T("run_steps") + " WHERE step = 'identity' AND run_id < " +
+                   wh.dialect().Placeholder(1) + " ORDER BY run_id DESC " + wh.dialect().Limit(1),
+               {Value::Int(ctx.run_id)}));
+  return !last.rows.empty() && last.rows[0][0] == Value::Text("succeeded");
+}
+
+// Nodes, record centers, edges and components of the scope only; false when the scope did
+// not close and the caller must rebuild in full.
+Result<bool> RebuildInScope(StepContext& ctx, const IdentityScope& scope, StepCounts& counts) {
+  Warehouse& wh = ctx.warehouse;
+  ZCDP_ASSIGN_OR_RETURN(bool closed,
+                        scope.Update(wh, counts["scope.records"], counts["scope.nodes"]));
+  if (!closed) return false;
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, scope.PrepareComponents()));
+  ZCDP_ASSIGN_OR_RETURN(ComponentsStats cc, Components(ctx, scope.Components()));
+  counts["cc_rounds"] = cc.rounds;
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, scope.MergeComponents()));
+  return true;
+}
+
+// Every working table from all observations.
+Status RebuildInFull(StepContext& ctx, const IdentitySql& q, StepCounts& counts) {
+  ZCDP_RETURN_IF_ERROR(ExecAll(ctx.warehouse, {q.Values(), q.RecordIds(), q.Quarantine(), q.Nodes(),
+                                               q.RecordCenters(), q.Edges(), q.EdgePairsView()}));
+  const ComponentsTables t{q.schema(), "identity_nodes", "identity_edge_pairs",
+                           "identity_components"};
+  ZCDP_ASSIGN_OR_RETURN(ComponentsStats cc, Components(ctx, t));
+  counts["cc_rounds"] = cc.rounds;
+  return Status::Ok();
 }
 
 // Resolves the components that break a max_per_profile limit, in process (they are few and
@@ -201,34 +226,52 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   if (types.empty()) return counts;
   Warehouse& wh = ctx.warehouse;
   const IdentitySql q(ctx.project, wh.dialect(), types, BlocklistPatterns(ctx.project));
-  ZCDP_RETURN_IF_ERROR(ReadObservations(ctx, q, counts));
+  const IdentityScope scope(q);
+  bool removed = false;
+  ZCDP_RETURN_IF_ERROR(ReadObservations(ctx, q, scope, counts, removed));
   ZCDP_RETURN_IF_ERROR(wh.Execute(q.CreatePhoneMap()));
   ctx.progress(0.2);
   for (const auto& t : types) {
     if (t.rule != NormalizeRule::kPhoneE164) continue;
     ZCDP_ASSIGN_OR_RETURN(counts["phones_parsed"], NormalizePhones(wh, q, t));
   }
-  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {q.Values(), q.RecordIds(), q.Quarantine(), q.Nodes(),
-                                    q.RecordCenters(), q.Edges(), q.EdgePairsView()}));
+  ZCDP_ASSIGN_OR_RETURN(bool scoped, CanRebuildInScope(ctx, q, counts, removed));
+  if (scoped) {
+    ZCDP_ASSIGN_OR_RETURN(scoped, RebuildInScope(ctx, scope, counts));
+  }
+  if (!scoped) ZCDP_RETURN_IF_ERROR(RebuildInFull(ctx, q, counts));
+  counts["scoped"] = scoped ? 1 : 0;
   ZCDP_RETURN_IF_ERROR(CountSkipped(wh, q, ctx.project, counts));
   ZCDP_RETURN_IF_ERROR(WarnAboutRejections(wh, q, counts));
-  ctx.progress(0.5);
-  ZCDP_ASSIGN_OR_RETURN(ComponentsStats cc, Components(ctx, q));
-  counts["nodes"] = cc.nodes;
-  counts["edges"] = cc.edges;
-  counts["cc_rounds"] = cc.rounds;
   ctx.progress(0.7);
-  ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::CreateHistoryTables(q)));
+  ZCDP_ASSIGN_OR_RETURN(counts["nodes"],
+                        CountOf(wh, "SELECT count(*) FROM " + q.T("identity_nodes")));
+  ZCDP_ASSIGN_OR_RETURN(counts["edges"],
+                        CountOf(wh, "SELECT count(*) FROM " + q.T("identity_edges")));
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::CreateHistoryTables(q, scoped)));
+  if (scoped) ZCDP_RETURN_IF_ERROR(ExecAll(wh, {scope.DeleteDroppedInScope()}));
   if (Strategy(ctx) == IdentityStrategy::kNative) {
     ZCDP_ASSIGN_OR_RETURN(counts["conflicts"], ApplyGuardrails(wh, q));
   } else {
     ZCDP_ASSIGN_OR_RETURN(counts["conflicts"], ApplyGuardrailsSql(wh, q));
   }
+  // Every dropped edge, those kept from earlier runs outside the scope included.
+  ZCDP_ASSIGN_OR_RETURN(counts["conflicts"],
+                        CountOf(wh, "SELECT count(*) FROM " + q.T("identity_dropped")));
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, StableIdSql::SnapshotPrevious(q)));
-  ZCDP_RETURN_IF_ERROR(
-      ExecAll(wh, {StableIdSql::Assignment(q), StableIdSql::Merges(q, ctx.run_id),
-                   StableIdSql::Conflicts(q, ctx.run_id), StableIdSql::Graph(q),
-                   StableIdSql::RecordProfiles(q), StableIdSql::DropWorkingTables(q)}));
+  if (scoped) {
+    ZCDP_RETURN_IF_ERROR(ExecAll(
+        wh, {"DELETE FROM " + q.T("identity_assignment") + " WHERE " + scope.InScope("component"),
+             "INSERT INTO " + q.T("identity_assignment") + " " +
+                 StableIdSql::AssignmentSelect(q, scope.InScope("c.component"))}));
+  } else {
+    ZCDP_RETURN_IF_ERROR(ExecAll(wh, {StableIdSql::Assignment(q)}));
+  }
+  ZCDP_RETURN_IF_ERROR(ExecAll(
+      wh,
+      {StableIdSql::Merges(q, ctx.run_id), StableIdSql::Conflicts(q, ctx.run_id),
+       StableIdSql::Graph(q), StableIdSql::RecordProfiles(q), StableIdSql::DropWorkingTables(q)}));
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, scope.Drop()));
   ZCDP_ASSIGN_OR_RETURN(counts["profiles"], CountOf(wh, "SELECT count(DISTINCT profile_id) FROM " +
                                                             q.T("identity_graph")));
   ZCDP_ASSIGN_OR_RETURN(counts["quarantined"],

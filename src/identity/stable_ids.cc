@@ -5,7 +5,7 @@
 namespace zcdp {
 namespace {}  // namespace
 
-std::vector<std::string> StableIdSql::CreateHistoryTables(const IdentitySql& q) {
+std::vector<std::string> StableIdSql::CreateHistoryTables(const IdentitySql& q, bool keep_dropped) {
   const Dialect& d = q.dialect();
   std::vector<std::string> out;
   for (const char* name : {"identity_graph", "profile_merges", "identity_conflicts"}) {
@@ -13,6 +13,7 @@ std::vector<std::string> StableIdSql::CreateHistoryTables(const IdentitySql& q) 
   }
   // Scratch tables of this run, emptied each time.
   for (const char* name : {"identity_dropped", "identity_guardrail_labels"}) {
+    if (keep_dropped && std::string(name) == "identity_dropped") continue;
     out.push_back("DROP TABLE IF EXISTS " + q.T(name));
   }
   for (const char* name : {"identity_dropped", "identity_guardrail_labels"}) {
@@ -27,22 +28,27 @@ std::vector<std::string> StableIdSql::SnapshotPrevious(const IdentitySql& q) {
 }
 
 std::string StableIdSql::Assignment(const IdentitySql& q) {
+  return JoinStatements(q.dialect().CreateOrReplaceTableAs(q.schema(), "identity_assignment",
+                                                           AssignmentSelect(q, "")));
+}
+
+std::string StableIdSql::AssignmentSelect(const IdentitySql& q, const std::string& filter) {
+  const std::string where = filter.empty() ? "" : " WHERE " + filter;
   const std::string cand =
       "SELECT c.component, g.profile_id, count(*) AS members, min(g.first_seen) AS oldest FROM " +
       q.T("identity_components") + " c JOIN " + q.T("identity_nodes") +
       " n ON n.node = c.node JOIN " + q.T("identity_graph_prev") +
-      " g ON g.id_type = n.id_type AND g.id_value = n.id_value GROUP BY c.component, g.profile_id";
+      " g ON g.id_type = n.id_type AND g.id_value = n.id_value" + where +
+      " GROUP BY c.component, g.profile_id";
   const std::string ranked =
       "SELECT component, profile_id, row_number() OVER (PARTITION BY component ORDER BY members "
       "DESC, oldest NULLS LAST, profile_id) AS rc, row_number() OVER (PARTITION BY profile_id "
       "ORDER BY members DESC, component) AS rp FROM (" +
       cand + ") x";
-  return JoinStatements(q.dialect().CreateOrReplaceTableAs(
-      q.schema(), "identity_assignment",
-      "SELECT DISTINCT c.component, coalesce(k.profile_id, 'p' || " +
-          q.dialect().Cast("c.component", SqlType::kText) + ") AS profile_id FROM " +
-          q.T("identity_components") + " c LEFT JOIN (SELECT component, profile_id FROM (" +
-          ranked + ") r WHERE rc = 1 AND rp = 1) k ON k.component = c.component"));
+  return "SELECT DISTINCT c.component, coalesce(k.profile_id, 'p' || " +
+         q.dialect().Cast("c.component", SqlType::kText) + ") AS profile_id FROM " +
+         q.T("identity_components") + " c LEFT JOIN (SELECT component, profile_id FROM (" + ranked +
+         ") r WHERE rc = 1 AND rp = 1) k ON k.component = c.component" + where;
 }
 
 std::string StableIdSql::Merges(const IdentitySql& q, int64_t run_id) {

@@ -82,6 +82,10 @@ void ParseIdentity(const Entry& e, ParseContext& ctx, IdentityConfig& out) {
               "incremental_overlap: expected a duration such as 1d or 12h, got " + Quote(o->value));
     }
     out.incremental_overlap = *o;
+    r.diags().Warning(o->pos, f->context +
+                                  ": incremental_overlap is no longer used: every run "
+                                  "compares each source's rows by key and content, "
+                                  "late rows included; remove it");
   }
 }
 

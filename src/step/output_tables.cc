@@ -67,10 +67,9 @@ std::vector<OutputTable> IdentityInputTables() {
       Fixed("identity_watermarks", table, "identity", false,
             {NotNull("source", kText), Col("fingerprint", kText), Col("watermark", kTs)},
             {"source"}),
-      Fixed("identity_settled", table, "identity", false,
-            {NotNull("source", kText), Col("settled_until", kTs), Col("row_count", kBigInt),
-             Col("digest", kBigInt)},
-            {"source"}),
+      // The row keys an incremental run found added, changed or deleted in one source.
+      Entry("identity_row_changes", OutputKind::kScratch, "identity", true,
+            {Col("row_key", kText)}),
       Fixed("identity_phone_map", table, "identity", true,
             {Id("raw_value", true), NotNull("region", kText), Id("value")},
             {"raw_value", "region"}),
@@ -110,6 +109,8 @@ std::vector<OutputTable> IdentityGraphTables() {
       Entry("identity_components__cc_*", scratch, "identity", true, {}),
       Entry("identity_violating", scratch, "identity", true, {Col("component", kBigInt)}),
       Entry("identity_gr_*", scratch, "identity", true, {}),
+      // The scoped rebuild of an incremental run (identity/scope.h).
+      Entry("identity_scope_*", scratch, "identity", true, {}),
       Fixed("identity_graph", table, "identity", true, graph),
       Fixed("profile_merges", table, "identity", true,
             {Col("run_id", kBigInt), ProfileId("absorbed_profile_id"),

@@ -127,7 +127,7 @@ struct IdentityConfig {
   std::vector<LocatedString> blocklist;                      // regular expressions (ECMAScript)
   LocatedString strategy{"auto", {}};                        // native | sql | auto, as written
   IdentityStrategy strategy_kind = IdentityStrategy::kAuto;  // resolved from `strategy`
-  // Incremental runs re-read events this far before each source's watermark, for late rows.
+  // No longer used (rows are compared by key and content); accepted with a warning.
   LocatedString incremental_overlap{"1d", {}};
   SourcePos pos;
 };

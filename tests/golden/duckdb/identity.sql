@@ -4,35 +4,32 @@ CREATE TABLE IF NOT EXISTS "out"."identity_observations" ("source" VARCHAR, "row
 -- incremental tables
 CREATE TABLE IF NOT EXISTS "out"."identity_watermarks" ("source" VARCHAR NOT NULL, "fingerprint" VARCHAR, "watermark" TIMESTAMP, PRIMARY KEY ("source"));
 
--- incremental tables
-CREATE TABLE IF NOT EXISTS "out"."identity_settled" ("source" VARCHAR NOT NULL, "settled_until" TIMESTAMP, "row_count" BIGINT, "digest" BIGINT, PRIMARY KEY ("source"));
-
 -- reload
 DELETE FROM "out"."identity_observations" WHERE source = 'customers';
 
 -- reload
 INSERT INTO "out"."identity_observations" SELECT 'customers' AS source, CAST(CAST(hash(concat_ws('|', CAST("email" AS VARCHAR), CAST("phone" AS VARCHAR))) >> 1 AS BIGINT) AS VARCHAR) AS row_key, CAST(NULL AS TIMESTAMP) AS ts, 'email' AS id_type, CAST("email" AS VARCHAR) AS raw_value FROM "out"."source_customers" WHERE "email" IS NOT NULL UNION ALL SELECT 'customers' AS source, CAST(CAST(hash(concat_ws('|', CAST("email" AS VARCHAR), CAST("phone" AS VARCHAR))) >> 1 AS BIGINT) AS VARCHAR) AS row_key, CAST(NULL AS TIMESTAMP) AS ts, 'phone' AS id_type, CAST("phone" AS VARCHAR) AS raw_value FROM "out"."source_customers" WHERE "phone" IS NOT NULL;
 
--- replace since
-DELETE FROM "out"."identity_observations" WHERE source = 'web' AND ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+-- row changes
+CREATE OR REPLACE TEMP TABLE temp.main."identity_row_changes" AS SELECT coalesce(now_rows.row_key, kept_rows.row_key) AS row_key FROM (SELECT n.row_key, count(*) AS n, CAST(sum(CAST(hash(concat_ws('|', n.id_type, n.raw_value, CAST(n.ts AS VARCHAR))) >> 1 AS BIGINT) % 1000000007) AS BIGINT) AS h FROM (SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n GROUP BY n.row_key) now_rows FULL OUTER JOIN (SELECT n.row_key, count(*) AS n, CAST(sum(CAST(hash(concat_ws('|', n.id_type, n.raw_value, CAST(n.ts AS VARCHAR))) >> 1 AS BIGINT) % 1000000007) AS BIGINT) AS h FROM (SELECT * FROM "out"."identity_observations" WHERE source = 'web') n GROUP BY n.row_key) kept_rows ON kept_rows.row_key = now_rows.row_key WHERE now_rows.row_key IS NULL OR kept_rows.row_key IS NULL OR now_rows.n <> kept_rows.n OR now_rows.h <> kept_rows.h;
 
--- replace since
-INSERT INTO "out"."identity_observations" SELECT n.* FROM (SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts > (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+-- count row changes
+SELECT count(*) FROM temp.main."identity_row_changes";
 
--- settled until
-SELECT (CAST($1 AS TIMESTAMP) - INTERVAL '1 day');
+-- apply row changes
+DELETE FROM "out"."identity_observations" WHERE source = 'web' AND row_key IN (SELECT row_key FROM temp.main."identity_row_changes");
 
--- settled digest
-SELECT count(*) AS row_count, CAST(coalesce(sum(d.h % 1000000007), 0) AS BIGINT) AS digest FROM (SELECT CAST(hash(concat_ws('|', n.row_key, n.id_type, n.raw_value, CAST(n.ts AS VARCHAR))) >> 1 AS BIGINT) AS h FROM (SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.ts <= CAST($1 AS TIMESTAMP)) d;
+-- apply row changes
+INSERT INTO "out"."identity_observations" SELECT n.* FROM (SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'anonymous_id' AS id_type, CAST("anonymous_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "anonymous_id" IS NOT NULL UNION ALL SELECT 'web' AS source, CAST("event_id" AS VARCHAR) AS row_key, CAST("event_time" AS TIMESTAMP) AS ts, 'user_id' AS id_type, CAST("user_id" AS VARCHAR) AS raw_value FROM "out"."source_web" WHERE "user_id" IS NOT NULL) n WHERE n.row_key IN (SELECT row_key FROM temp.main."identity_row_changes");
 
--- save settled
-INSERT INTO "out"."identity_settled" ("source", "settled_until", "row_count", "digest") SELECT CAST($1 AS VARCHAR), CAST($2 AS TIMESTAMP), CAST($3 AS BIGINT), CAST($4 AS BIGINT) ON CONFLICT ("source") DO UPDATE SET "settled_until" = excluded."settled_until", "row_count" = excluded."row_count", "digest" = excluded."digest";
+-- drop row changes
+DROP TABLE IF EXISTS temp.main."identity_row_changes";
 
 -- phones to normalize
 SELECT DISTINCT o.raw_value FROM "out"."identity_observations" o WHERE o.id_type = 'phone' AND NOT EXISTS (SELECT 1 FROM "out"."identity_phone_map" pm WHERE pm.raw_value = o.raw_value AND pm.region = 'FR');
 
 -- values
-CREATE OR REPLACE TABLE "out"."identity_values" AS SELECT s.id_type, s.raw_value, s.value, s.skip_reason, CASE WHEN s.skip_reason IS NULL THEN CAST(hash(s.id_type || ':' || s.value) >> 1 AS BIGINT) END AS node, s.observed FROM (SELECT id_type, raw_value, CASE WHEN skip_reason IS NULL THEN nvalue END AS value, skip_reason, observed FROM (SELECT n.*, CASE WHEN length(n.raw_value) > 1024 THEN 'too_long' WHEN trim(n.raw_value) = '' THEN 'empty' WHEN regexp_matches(lower(trim(n.raw_value)), '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' WHEN CASE n.id_type WHEN 'user_id' THEN FALSE WHEN 'email' THEN NOT regexp_matches(lower(trim(n.raw_value)), '^[^@\s]+@[^@\s]+\.[^@\s]+$') WHEN 'phone' THEN n.phone_value IS NULL WHEN 'anonymous_id' THEN (FALSE OR NOT coalesce(regexp_matches(n.nvalue, '^[a-z0-9-]+$'), FALSE)) ELSE FALSE END THEN 'invalid' WHEN n.nvalue <> lower(trim(n.raw_value)) AND regexp_matches(n.nvalue, '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' END AS skip_reason FROM (SELECT o.*, CASE o.id_type WHEN 'user_id' THEN o.raw_value WHEN 'email' THEN lower(trim(o.raw_value)) WHEN 'phone' THEN pm.value WHEN 'anonymous_id' THEN o.raw_value END AS nvalue, pm.value AS phone_value FROM (SELECT id_type, raw_value, count(*) AS observed FROM "out"."identity_observations" GROUP BY id_type, raw_value) o LEFT JOIN "out"."identity_phone_map" pm ON pm.raw_value = o.raw_value AND pm.region = CASE o.id_type WHEN 'phone' THEN 'FR' END) n) k) s;
+CREATE OR REPLACE TABLE "out"."identity_values" AS SELECT s.id_type, s.raw_value, s.value, s.skip_reason, CASE WHEN s.skip_reason IS NULL THEN CAST(hash(s.id_type || ':' || s.value) >> 1 AS BIGINT) END AS node, s.observed FROM (SELECT id_type, raw_value, CASE WHEN skip_reason IS NULL THEN nvalue END AS value, skip_reason, observed FROM (SELECT n.*, CASE WHEN length(n.raw_value) > 1024 THEN 'too_long' WHEN trim(n.raw_value) = '' THEN 'empty' WHEN regexp_matches(lower(trim(n.raw_value)), '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' WHEN CASE n.id_type WHEN 'user_id' THEN FALSE WHEN 'email' THEN NOT regexp_matches(lower(trim(n.raw_value)), '^[^@\s]+@[^@\s]+\.[^@\s]+$') WHEN 'phone' THEN n.phone_value IS NULL WHEN 'anonymous_id' THEN (FALSE OR NOT coalesce(regexp_matches(n.nvalue, '^[a-z0-9-]+$'), FALSE)) ELSE FALSE END THEN 'invalid' WHEN n.nvalue <> lower(trim(n.raw_value)) AND regexp_matches(n.nvalue, '(?:^(test|noreply)@)|(?:o''brien)') THEN 'blocklisted' END AS skip_reason FROM (SELECT o.*, CASE o.id_type WHEN 'user_id' THEN o.raw_value WHEN 'email' THEN lower(trim(o.raw_value)) WHEN 'phone' THEN pm.value WHEN 'anonymous_id' THEN o.raw_value END AS nvalue, pm.value AS phone_value FROM (SELECT x.id_type, x.raw_value, count(*) AS observed FROM "out"."identity_observations" x GROUP BY x.id_type, x.raw_value) o LEFT JOIN "out"."identity_phone_map" pm ON pm.raw_value = o.raw_value AND pm.region = CASE o.id_type WHEN 'phone' THEN 'FR' END) n) k) s;
 
 -- record ids
 CREATE OR REPLACE TABLE "out"."identity_record_ids" AS SELECT o.source, o.row_key, o.ts, o.id_type, v.value, t.priority, v.node, CAST(hash(o.source || '|' || o.row_key) >> 1 AS BIGINT) AS rec FROM "out"."identity_observations" o JOIN "out"."identity_values" v ON v.id_type = o.id_type AND v.raw_value = o.raw_value JOIN (VALUES ('user_id', 1, 1, 20), ('email', 3, 3, 20), ('phone', 4, 0, 20), ('anonymous_id', 9, 0, 5)) AS t(id_type, priority, max_per_profile, threshold) ON t.id_type = o.id_type WHERE v.skip_reason IS NULL;

@@ -42,11 +42,11 @@ TEST(IdentitySqlGolden, EveryDialectMatchesItsGoldenFile) {
     std::vector<std::pair<std::string, std::string>> parts;
     for (const auto& s : q.CreateIncrementalTables()) parts.emplace_back("incremental tables", s);
     for (const auto& s : q.ReloadSource(project->sources[1])) parts.emplace_back("reload", s);
-    for (const auto& s : q.ReplaceSince(project->sources[0]))
-      parts.emplace_back("replace since", s);
-    parts.emplace_back("settled until", q.SettledUntil());
-    parts.emplace_back("settled digest", q.SettledDigest(project->sources[0]));
-    for (const auto& s : q.SaveSettled()) parts.emplace_back("save settled", s);
+    for (const auto& s : q.RowChanges(project->sources[0])) parts.emplace_back("row changes", s);
+    parts.emplace_back("count row changes", q.CountRowChanges());
+    for (const auto& s : q.ApplyRowChanges(project->sources[0]))
+      parts.emplace_back("apply row changes", s);
+    parts.emplace_back("drop row changes", q.DropRowChanges());
     parts.emplace_back("phones to normalize", q.PhonesToNormalize((*types)[2]));
     parts.emplace_back("values", q.Values());
     parts.emplace_back("record ids", q.RecordIds());
