@@ -90,6 +90,13 @@ std::string IdentitySql::SameRecord(std::string_view a, std::string_view b) {
          ".row_key = " + y + ".row_key";
 }
 
+std::string IdentitySql::Narrowed(std::string_view table, const std::string& alias,
+                                  const std::string& filter) const {
+  if (filter.empty()) return T(table) + " " + alias;
+  // Filtered before any join, so that a scoped rebuild reads only its rows.
+  return "(SELECT * FROM " + T(table) + " " + alias + " WHERE " + filter + ") " + alias;
+}
+
 std::string IdentitySql::RowKeyExpr(const SourceConfig& source) const {
   return SourceRowKeyExpr(source, d_);
 }
@@ -296,10 +303,9 @@ std::string IdentitySql::RecordIdsSelect(const std::string& filter) const {
   // join, so a hash collision cannot join two records).
   return "SELECT o.source, o.row_key, o.ts, o.id_type, v.value, t.priority, v.node, " +
          d_.HashToBigint("o.source || '|' || o.row_key") + " AS rec FROM " +
-         T("identity_observations") + " o JOIN " + T("identity_values") +
+         Narrowed("identity_observations", "o", filter) + " JOIN " + T("identity_values") +
          " v ON v.id_type = o.id_type AND v.raw_value = o.raw_value JOIN " + TypesRelation() +
-         " ON t.id_type = o.id_type WHERE v.skip_reason IS NULL" +
-         (filter.empty() ? "" : " AND " + filter);
+         " ON t.id_type = o.id_type WHERE v.skip_reason IS NULL";
 }
 
 std::string IdentitySql::Quarantine() const {
@@ -362,24 +368,25 @@ std::string IdentitySql::RecordCentersSelect(const std::string& filter) const {
   const std::string ranked =
       "SELECT r.rec, r.source, r.row_key, r.node, r.priority, row_number() OVER (PARTITION BY "
       "r.rec, r.source, r.row_key ORDER BY r.priority, r.id_type, r.node) AS rn FROM " +
-      T("identity_record_ids") + " r JOIN " + T("identity_nodes") + " n ON n.node = r.node" +
-      (filter.empty() ? "" : " WHERE " + filter);
+      Narrowed("identity_record_ids", "r", filter) + " JOIN " + T("identity_nodes") +
+      " n ON n.node = r.node";
   return "SELECT rec, source, row_key, node, priority FROM (" + ranked + ") x WHERE rn = 1";
 }
 
 std::string IdentitySql::Edges() const {
-  return JoinStatements(d_.CreateOrReplaceTableAs(schema(), "identity_edges", EdgesSelect("")));
+  return JoinStatements(d_.CreateOrReplaceTableAs(schema(), "identity_edges", EdgesSelect("", "")));
 }
 
-std::string IdentitySql::EdgesSelect(const std::string& filter) const {
-  const std::string live = "SELECT r.* FROM " + T("identity_record_ids") + " r JOIN " +
-                           T("identity_nodes") + " n ON n.node = r.node" +
-                           (filter.empty() ? "" : " WHERE " + filter);
+std::string IdentitySql::EdgesSelect(const std::string& filter,
+                                     const std::string& centers_filter) const {
+  const std::string live = "SELECT r.* FROM " + Narrowed("identity_record_ids", "r", filter) +
+                           " JOIN " + T("identity_nodes") + " n ON n.node = r.node";
   return "SELECT c.node AS a, o.node AS b, o.source, min(o.row_key) AS row_key, min(o.ts) AS "
          "first_seen, max(o.ts) AS last_seen, count(*) AS records, CASE WHEN c.priority > "
          "o.priority "
          "THEN c.priority ELSE o.priority END AS rank_priority FROM " +
-         T("identity_record_centers") + " c JOIN (" + live + ") o ON " + SameRecord("o", "c") +
+         Narrowed("identity_record_centers", "c", centers_filter) + " JOIN (" + live + ") o ON " +
+         SameRecord("o", "c") +
          " AND o.node <> c.node "
          "GROUP BY c.node, o.node, o.source, c.priority, o.priority";
 }

@@ -82,7 +82,8 @@ class IdentitySql {
   std::string QuarantineBlocked() const;
   std::string NodesSelect(const std::string& filter) const;
   std::string RecordCentersSelect(const std::string& filter) const;
-  std::string EdgesSelect(const std::string& filter) const;
+  // `centers_filter`: the same over the record centers `c`.
+  std::string EdgesSelect(const std::string& filter, const std::string& centers_filter) const;
   // Per id type of identity_values: (id_type, observed, rejected), rejected meaning invalid or
   // too long under the type's rules.
   std::string RejectionCounts() const;
@@ -103,6 +104,9 @@ class IdentitySql {
   std::string SkipExpr() const;
   std::string BlockedExpr(const std::string& expr) const;
   std::string RowKeyExpr(const SourceConfig& source) const;
+  // `table alias`, or its rows that satisfy `filter` (over `alias`) as a subquery.
+  std::string Narrowed(std::string_view table, const std::string& alias,
+                       const std::string& filter) const;
   // `a` and `b` (aliases of record-id rows) are the same record: rec first, then the keys.
   static std::string SameRecord(std::string_view a, std::string_view b);
   // Per row key of `observations` (source, row_key, ts, id_type, raw_value): its count and

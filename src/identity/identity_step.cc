@@ -1,5 +1,3 @@
-#include <chrono>
-#include <cstdlib>
 #include <map>
 
 #include "zcdp/common/log.h"
@@ -7,6 +5,7 @@
 #include "zcdp/identity/identity.h"
 #include "zcdp/identity/normalize.h"
 
+#include "identity/exec.h"
 #include "identity/guardrails.h"
 #include "identity/identity_sql.h"
 #include "identity/phones.h"
@@ -16,17 +15,6 @@
 
 namespace zcdp {
 namespace {
-
-Status ExecAll(Warehouse& wh, const std::vector<std::string>& statements) {
-  for (const auto& sql : statements) {
-    const auto start = std::chrono::steady_clock::now();
-    ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    LogDebug("identity: " + std::to_string(took.count()) +
-             "s: " + sql.substr(0, std::getenv("ZCDP_LOG_FULL_SQL") ? std::string::npos : 90));
-  }
-  return Status::Ok();
-}
 
 Result<int64_t> CountOf(Warehouse& wh, const std::string& sql) { return QueryInt(wh, sql); }
 
@@ -267,10 +255,14 @@ Result<StepCounts> RunIdentity(StepContext& ctx) {
   } else {
     ZCDP_RETURN_IF_ERROR(ExecAll(wh, {StableIdSql::Assignment(q)}));
   }
-  ZCDP_RETURN_IF_ERROR(ExecAll(
-      wh,
-      {StableIdSql::Merges(q, ctx.run_id), StableIdSql::Conflicts(q, ctx.run_id),
-       StableIdSql::Graph(q), StableIdSql::RecordProfiles(q), StableIdSql::DropWorkingTables(q)}));
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {StableIdSql::Merges(q, ctx.run_id),
+                                    StableIdSql::Conflicts(q, ctx.run_id), StableIdSql::Graph(q)}));
+  if (scoped) {
+    ZCDP_RETURN_IF_ERROR(ExecAll(wh, scope.UpdateRecordProfiles()));
+  } else {
+    ZCDP_RETURN_IF_ERROR(ExecAll(wh, {StableIdSql::RecordProfiles(q)}));
+  }
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, {StableIdSql::DropWorkingTables(q)}));
   ZCDP_RETURN_IF_ERROR(ExecAll(wh, scope.Drop()));
   ZCDP_ASSIGN_OR_RETURN(counts["profiles"], CountOf(wh, "SELECT count(DISTINCT profile_id) FROM " +
                                                             q.T("identity_graph")));

@@ -1,5 +1,8 @@
 #include "identity/scope.h"
 
+#include "identity/exec.h"
+#include "identity/stable_ids.h"
+
 namespace zcdp {
 namespace {
 
@@ -11,11 +14,6 @@ constexpr int kMaxRounds = 50;
 
 std::string IdentityScope::S(const std::string& name) const {
   return q_.dialect().ScratchTable(q_.schema(), name);
-}
-
-Status IdentityScope::Exec(Warehouse& wh, const std::vector<std::string>& statements) const {
-  for (const auto& sql : statements) ZCDP_RETURN_IF_ERROR(wh.Execute(sql));
-  return Status::Ok();
 }
 
 std::string IdentityScope::Touched(const std::string& alias) const {
@@ -78,8 +76,8 @@ Status IdentityScope::UpdateInputs(Warehouse& wh) const {
   const std::string v0 = S("identity_scope_v0");
   const std::string new_nodes =
       "SELECT DISTINCT v.node FROM " + values + " v WHERE v.node IS NOT NULL AND " + Touched("v");
-  ZCDP_RETURN_IF_ERROR(Exec(wh, d.CreateScratchTableAs(schema, "identity_scope_v0", new_nodes)));
-  ZCDP_RETURN_IF_ERROR(Exec(
+  ZCDP_RETURN_IF_ERROR(ExecAll(wh, d.CreateScratchTableAs(schema, "identity_scope_v0", new_nodes)));
+  ZCDP_RETURN_IF_ERROR(ExecAll(
       wh, {"DELETE FROM " + values + " WHERE " + Touched(values),
            "INSERT INTO " + values + " " + q_.ValuesSelect(Touched("x")),
            "INSERT INTO " + v0 + " SELECT node FROM (" + new_nodes +
@@ -89,22 +87,23 @@ Status IdentityScope::UpdateInputs(Warehouse& wh) const {
            "INSERT INTO " + q_.T("identity_record_ids") + " " + q_.RecordIdsSelect(Changed("o"))}));
   const std::string quarantine = q_.T("identity_quarantine");
   const std::string in_v0 = " IN (SELECT node FROM " + v0 + ")";
-  ZCDP_RETURN_IF_ERROR(Exec(
+  ZCDP_RETURN_IF_ERROR(ExecAll(
       wh, d.CreateScratchTableAs(
               schema, "identity_scope_hubs_before",
               "SELECT node FROM " + quarantine + " WHERE reason = 'shared' AND node" + in_v0)));
   const std::string before = S("identity_scope_hubs_before");
-  ZCDP_RETURN_IF_ERROR(Exec(
+  ZCDP_RETURN_IF_ERROR(ExecAll(
       wh,
       {"DELETE FROM " + quarantine + " WHERE reason = 'blocklisted' OR node" + in_v0,
        "INSERT INTO " + quarantine + " SELECT * FROM (" + q_.QuarantineShared("a.node" + in_v0) +
            "\nUNION ALL\n" + q_.QuarantineBlocked() + ") z"}));
   // Nodes whose hub status flipped: every row holding one is in the scope.
-  return Exec(wh, d.CreateScratchTableAs(schema, "identity_scope_flipped",
-                                         "SELECT node FROM " + before + " WHERE " + Live("node") +
-                                             " UNION SELECT node FROM " + quarantine +
-                                             " WHERE reason = 'shared' AND node" + in_v0 +
-                                             " AND node NOT IN (SELECT node FROM " + before + ")"));
+  return ExecAll(wh,
+                 d.CreateScratchTableAs(schema, "identity_scope_flipped",
+                                        "SELECT node FROM " + before + " WHERE " + Live("node") +
+                                            " UNION SELECT node FROM " + quarantine +
+                                            " WHERE reason = 'shared' AND node" + in_v0 +
+                                            " AND node NOT IN (SELECT node FROM " + before + ")"));
 }
 
 // Grows the scope's records and nodes until they are closed: every row holding a scope node
@@ -116,16 +115,16 @@ Result<bool> IdentityScope::Close(Warehouse& wh, int64_t& scope_records) const {
   const std::string changed = "SELECT " + d.HashToBigint("c.source || '|' || c.row_key") +
                               " AS rec, c.source, c.row_key FROM " + S("identity_scope_changed") +
                               " c";
-  ZCDP_RETURN_IF_ERROR(
-      Exec(wh, d.CreateScratchTableAs(schema, "identity_scope_records",
-                                      changed + " UNION SELECT r.rec, r.source, r.row_key FROM " +
-                                          ids + " r WHERE r.node IN (SELECT node FROM " +
-                                          S("identity_scope_flipped") + ")")));
+  ZCDP_RETURN_IF_ERROR(ExecAll(
+      wh, d.CreateScratchTableAs(schema, "identity_scope_records",
+                                 changed + " UNION SELECT r.rec, r.source, r.row_key FROM " + ids +
+                                     " r WHERE r.node IN (SELECT node FROM " +
+                                     S("identity_scope_flipped") + ")")));
   ZCDP_ASSIGN_OR_RETURN(scope_records,
                         QueryInt(wh, "SELECT count(*) FROM " + S("identity_scope_records")));
   const std::string components = q_.T("identity_components");
   for (int round = 0; round < kMaxRounds; ++round) {
-    ZCDP_RETURN_IF_ERROR(Exec(
+    ZCDP_RETURN_IF_ERROR(ExecAll(
         wh,
         d.CreateScratchTableAs(schema, "identity_scope_seeds",
                                "SELECT node FROM " + S("identity_scope_v0") + " WHERE " +
@@ -133,14 +132,14 @@ Result<bool> IdentityScope::Close(Warehouse& wh, int64_t& scope_records) const {
                                    S("identity_scope_flipped") + " UNION SELECT r.node FROM " +
                                    ids + " r WHERE " + InRecords("r") + " AND " + Live("r.node"))));
     const std::string seeds = S("identity_scope_seeds");
-    ZCDP_RETURN_IF_ERROR(Exec(
+    ZCDP_RETURN_IF_ERROR(ExecAll(
         wh, d.CreateScratchTableAs(schema, "identity_scope_nodes",
                                    "SELECT node FROM " + seeds + " UNION SELECT c2.node FROM " +
                                        components + " c1 JOIN " + components +
                                        " c2 ON c2.component = c1.component WHERE c1.node IN "
                                        "(SELECT node FROM " +
                                        seeds + ")")));
-    ZCDP_RETURN_IF_ERROR(Exec(
+    ZCDP_RETURN_IF_ERROR(ExecAll(
         wh,
         d.CreateScratchTableAs(schema, "identity_scope_records2",
                                "SELECT rec, source, row_key FROM " + S("identity_scope_records") +
@@ -149,8 +148,8 @@ Result<bool> IdentityScope::Close(Warehouse& wh, int64_t& scope_records) const {
     ZCDP_ASSIGN_OR_RETURN(int64_t grown,
                           QueryInt(wh, "SELECT count(*) FROM " + S("identity_scope_records2")));
     ZCDP_RETURN_IF_ERROR(
-        Exec(wh, d.CreateScratchTableAs(schema, "identity_scope_records",
-                                        "SELECT * FROM " + S("identity_scope_records2"))));
+        ExecAll(wh, d.CreateScratchTableAs(schema, "identity_scope_records",
+                                           "SELECT * FROM " + S("identity_scope_records2"))));
     if (grown == scope_records) return true;
     scope_records = grown;
   }
@@ -168,12 +167,12 @@ Result<bool> IdentityScope::Update(Warehouse& wh, int64_t& scope_records,
   const std::string centers = q_.T("identity_record_centers");
   const std::string edges = q_.T("identity_edges");
   ZCDP_RETURN_IF_ERROR(
-      Exec(wh, {"DELETE FROM " + nodes + " WHERE " + InScope("node"),
-                "INSERT INTO " + nodes + " " + q_.NodesSelect(InScope("r.node")),
-                "DELETE FROM " + centers + " WHERE " + InRecords(centers),
-                "INSERT INTO " + centers + " " + q_.RecordCentersSelect(InRecords("r")),
-                "DELETE FROM " + edges + " WHERE " + InScope("a") + " OR " + InScope("b"),
-                "INSERT INTO " + edges + " " + q_.EdgesSelect(InRecords("r"))}));
+      ExecAll(wh, {"DELETE FROM " + nodes + " WHERE " + InScope("node"),
+                   "INSERT INTO " + nodes + " " + q_.NodesSelect(InScope("r.node")),
+                   "DELETE FROM " + centers + " WHERE " + InRecords(centers),
+                   "INSERT INTO " + centers + " " + q_.RecordCentersSelect(InRecords("r")),
+                   "DELETE FROM " + edges + " WHERE " + InScope("a") + " OR " + InScope("b"),
+                   "INSERT INTO " + edges + " " + q_.EdgesSelect(InRecords("r"), InRecords("c"))}));
   return true;
 }
 
@@ -204,6 +203,14 @@ std::vector<std::string> IdentityScope::MergeComponents() const {
 std::string IdentityScope::DeleteDroppedInScope() const {
   return "DELETE FROM " + q_.T("identity_dropped") + " WHERE " + InScope("a") + " OR " +
          InScope("b");
+}
+
+std::vector<std::string> IdentityScope::UpdateRecordProfiles() const {
+  const std::string profiles = q_.T("identity_record_profiles");
+  return {"DELETE FROM " + profiles + " WHERE EXISTS (SELECT 1 FROM " +
+              S("identity_scope_records") + " s WHERE s.source = " + profiles +
+              ".source AND s.row_key = " + profiles + ".row_key)",
+          "INSERT INTO " + profiles + " " + StableIdSql::RecordProfilesSelect(q_, InRecords("r"))};
 }
 
 std::vector<std::string> IdentityScope::Drop() const {

@@ -51,6 +51,8 @@ class IdentityScope {
   std::string InScope(const std::string& column) const;
   // Deletes the kept dropped guardrail edges inside the scope (the replay adds them again).
   std::string DeleteDroppedInScope() const;
+  // Replaces the record profiles of the scope's records.
+  std::vector<std::string> UpdateRecordProfiles() const;
   // Drops every scratch table of the scope.
   std::vector<std::string> Drop() const;
 
@@ -60,7 +62,6 @@ class IdentityScope {
   std::string Changed(const std::string& alias) const;
   std::string InRecords(const std::string& alias) const;
   std::string Live(const std::string& column) const;
-  Status Exec(Warehouse& wh, const std::vector<std::string>& statements) const;
   Status UpdateInputs(Warehouse& wh) const;
   Result<bool> Close(Warehouse& wh, int64_t& scope_records) const;
 

@@ -85,14 +85,20 @@ std::string StableIdSql::Graph(const IdentitySql& q) {
 }
 
 std::string StableIdSql::RecordProfiles(const IdentitySql& q) {
+  return JoinStatements(q.dialect().CreateOrReplaceTableAs(q.schema(), "identity_record_profiles",
+                                                           RecordProfilesSelect(q, "")));
+}
+
+std::string StableIdSql::RecordProfilesSelect(const IdentitySql& q, const std::string& filter) {
   // A row belongs to the profile of its strongest identifier still in the graph, its star's
   // center (a dropped guardrail edge leaves its weaker identifiers elsewhere; a quarantined
   // one is in none): one join, no window over every record id.
-  return JoinStatements(q.dialect().CreateOrReplaceTableAs(
-      q.schema(), "identity_record_profiles",
-      "SELECT r.source, r.row_key, a.profile_id FROM " + q.T("identity_record_centers") +
-          " r JOIN " + q.T("identity_components") + " c ON c.node = r.node JOIN " +
-          q.T("identity_assignment") + " a ON a.component = c.component"));
+  const std::string centers = filter.empty() ? q.T("identity_record_centers") + " r"
+                                             : "(SELECT * FROM " + q.T("identity_record_centers") +
+                                                   " r WHERE " + filter + ") r";
+  return "SELECT r.source, r.row_key, a.profile_id FROM " + centers + " JOIN " +
+         q.T("identity_components") + " c ON c.node = r.node JOIN " + q.T("identity_assignment") +
+         " a ON a.component = c.component";
 }
 
 std::string StableIdSql::DropWorkingTables(const IdentitySql& q) {

@@ -23,6 +23,8 @@ struct StableIdSql {
   static std::string Graph(const IdentitySql& q);
   // identity_record_profiles: each source row's profile.
   static std::string RecordProfiles(const IdentitySql& q);
+  // The same for the record centers `r` that satisfy `filter`, as a SELECT.
+  static std::string RecordProfilesSelect(const IdentitySql& q, const std::string& filter);
   // Creates the history tables if missing, and empties this run's scratch tables; with
   // `keep_dropped` (a scoped rebuild) the dropped guardrail edges outside the scope stay.
   static std::vector<std::string> CreateHistoryTables(const IdentitySql& q,
