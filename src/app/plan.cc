@@ -29,13 +29,17 @@ Result<AudiencesPlan> PlanAudiences(const OpenedProject& opened) {
   return out;
 }
 
-std::vector<DestinationPlanRow> PlanDestinations(const Project& project, Warehouse& wh) {
+namespace {
+
+std::vector<DestinationPlanRow> Plan(const Project& project, Warehouse& wh,
+                                     const activation::MemberRelations* relations) {
   std::vector<DestinationPlanRow> rows;
   for (const DestinationConfig& dest : project.destinations) {
     DestinationPlanRow& row = rows.emplace_back();
     row.name = dest.name.value;
     row.type = dest.type.value;
-    Result<activation::DestinationPlan> plan = activation::PlanDestination(project, wh, dest);
+    Result<activation::DestinationPlan> plan =
+        activation::PlanDestination(project, wh, dest, relations);
     if (plan.ok()) {
       row.plan = std::move(plan).value();
     } else {
@@ -43,6 +47,20 @@ std::vector<DestinationPlanRow> PlanDestinations(const Project& project, Warehou
     }
   }
   return rows;
+}
+
+}  // namespace
+
+std::vector<DestinationPlanRow> PlanDestinations(const Project& project, Warehouse& wh) {
+  return Plan(project, wh, nullptr);
+}
+
+std::vector<DestinationPlanRow> PlanDestinationsAfterRun(const OpenedProject& opened,
+                                                         const AudiencesPlan& audiences) {
+  activation::MemberRelations relations;
+  relations.profiles = audiences.profiles_sql;
+  for (const audience::AudiencePlan& a : audiences.audiences) relations.audiences[a.name] = a.sql;
+  return Plan(opened.project, *opened.warehouse, &relations);
 }
 
 }  // namespace zcdp::app

@@ -4,9 +4,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "zcdp/app/plan.h"
 #include "zcdp/app/project.h"
 #include "zcdp/common/clock.h"
 #include "zcdp/common/status.h"
@@ -79,9 +81,10 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
 // `full_refresh` re-reads every source in full, ignoring watermarks.
 int RunProject(const Project& project, Warehouse& wh, bool full_refresh = false);
-// Prints, per destination, the members with consent and what a sync would send now
-// (upserts, removals, forgets). Sets *code to kExitFailed when a destination cannot be planned.
-void PrintDestinationPlans(const Project& project, Warehouse& wh, int* code);
+// Prints, per destination, the members with consent and what a sync would send (upserts,
+// removals, forgets), as app::PlanDestinations* computed them. Sets *code to kExitFailed when
+// a destination cannot be planned.
+void PrintDestinationPlans(const std::vector<app::DestinationPlanRow>& rows, int* code);
 
 // Runs `pipeline` the same way: recorded as a run, with progress and a summary.
 int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pipeline,

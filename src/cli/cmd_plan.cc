@@ -70,7 +70,7 @@ Status PrintSql(const OpenedProject& opened, const std::string& profiles_sql) {
   return Status::Ok();
 }
 
-Status PlanAndPrintAudiences(const OpenedProject& opened, bool show_sql) {
+Result<app::AudiencesPlan> PlanAndPrintAudiences(const OpenedProject& opened, bool show_sql) {
   Result<app::AudiencesPlan> plan = Status::Internal("not planned");
   {
     const StatusLine status("evaluating " + std::to_string(opened.project.audiences.size()) +
@@ -83,7 +83,8 @@ Status PlanAndPrintAudiences(const OpenedProject& opened, bool show_sql) {
   } else {
     PrintAudiencePlans(plan->audiences, plan->evaluated);
   }
-  return show_sql ? PrintSql(opened, plan->profiles_sql) : Status::Ok();
+  if (show_sql) ZCDP_RETURN_IF_ERROR(PrintSql(opened, plan->profiles_sql));
+  return plan;
 }
 
 int RunPlan(const GlobalOptions& global, bool show_sql) {
@@ -104,21 +105,14 @@ int RunPlan(const GlobalOptions& global, bool show_sql) {
         opened.project.warehouse.output_schema.c_str());
     return kExitOk;
   }
-  Status planned = PlanAndPrintAudiences(opened, show_sql);
-  if (!planned.ok()) return Fail(planned);
+  Result<app::AudiencesPlan> audiences = PlanAndPrintAudiences(opened, show_sql);
+  if (!audiences.ok()) return Fail(audiences.status());
   if (opened.project.destinations.empty()) return kExitOk;
-  Result<bool> evaluated =
-      OutputTableExists(opened.project, *opened.warehouse, "audience_membership");
-  if (!evaluated.ok()) return Fail(evaluated.status());
-  if (!*evaluated) {
-    std::printf(
-        "\ndestinations: audiences have not been evaluated yet; every consented member "
-        "is sent by the first sync\n");
-    return kExitOk;
-  }
+  // The run's sync reads the members and traits the run stores just before it: the diff is
+  // taken against those, computed fresh as above, not against the last run's.
   int destinations = kExitOk;
-  std::printf("\ndestinations (against the members of the last run):\n");
-  PrintDestinationPlans(opened.project, *opened.warehouse, &destinations);
+  std::printf("\ndestinations (what the run's sync would send, after its audiences):\n");
+  PrintDestinationPlans(app::PlanDestinationsAfterRun(opened, *audiences), &destinations);
   return destinations;
 }
 

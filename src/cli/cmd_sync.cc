@@ -20,10 +20,10 @@ struct SyncArgs {
 
 }  // namespace
 
-void PrintDestinationPlans(const Project& project, Warehouse& wh, int* code) {
+void PrintDestinationPlans(const std::vector<app::DestinationPlanRow>& rows, int* code) {
   std::printf("  %-20s %-16s %9s %9s %9s %9s\n", "destination", "type", "members", "upserts",
               "removals", "forgets");
-  for (const app::DestinationPlanRow& row : app::PlanDestinations(project, wh)) {
+  for (const app::DestinationPlanRow& row : rows) {
     if (!row.error.ok()) {
       std::fprintf(stderr, "zcdp: error: destination %s: %s\n", row.name.c_str(),
                    row.error.message().c_str());
@@ -62,7 +62,7 @@ int RunSync(const GlobalOptions& global, const SyncArgs& args) {
   if (!evaluated.ok()) return Fail(evaluated);
   if (args.dry_run) {
     std::printf("what a sync would send now (nothing is sent or written):\n");
-    PrintDestinationPlans(project, *opened.warehouse, &code);
+    PrintDestinationPlans(app::PlanDestinations(project, *opened.warehouse), &code);
     return code;
   }
   if (args.reset) {

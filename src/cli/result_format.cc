@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zcdp/warehouse/json_cell.h"
+
 #include "cli/flags.h"
 
 namespace zcdp::cli {
@@ -92,6 +94,8 @@ Result<int64_t> WriteCsv(QueryStream& stream, std::FILE* out) {
   return total;
 }
 
+// One object per row, keyed by column name, each cell as the engine writes it exactly
+// (zcdp/warehouse/json_cell.h; docs/cli.md, "JSON values").
 Result<int64_t> WriteJson(QueryStream& stream, std::FILE* out) {
   int64_t total = 0;
   std::fputs("[", out);
@@ -99,12 +103,14 @@ Result<int64_t> WriteJson(QueryStream& stream, std::FILE* out) {
     ZCDP_ASSIGN_OR_RETURN(std::unique_ptr<Chunk> chunk, stream.Next());
     if (chunk == nullptr) break;
     for (size_t r = 0; r < chunk->row_count(); ++r, ++total) {
-      nlohmann::ordered_json row = nlohmann::ordered_json::object();
+      JsonCellWriter row;
+      row.BeginObject();
       for (size_t c = 0; c < chunk->column_count(); ++c) {
-        row[stream.columns()[c].name] = ValueToJson(chunk->Get(c, r));
+        row.Key(stream.columns()[c].name);
+        chunk->WriteJson(c, r, row);
       }
-      std::fprintf(out, "%s\n  %s", total ? "," : "",
-                   row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      row.EndObject();
+      std::fprintf(out, "%s\n  %s", total ? "," : "", row.text().c_str());
     }
   }
   std::fputs(total ? "\n]\n" : "]\n", out);

@@ -1,3 +1,5 @@
+#include <regex>
+
 #include "zcdp/common/suggest.h"
 #include "zcdp/sql/dialect.h"
 
@@ -7,8 +9,83 @@ namespace zcdp::model_detail {
 namespace {
 
 const std::vector<std::string> kSourceKeys = {
-    "name",       "table",      "kind", "identifiers", "timestamp",
-    "event_name", "attributes", "pii",  "primary_key", "description"};
+    "name",       "table", "kind",        "identifiers", "timestamp", "event_name",
+    "attributes", "pii",   "primary_key", "description", "read"};
+
+const std::vector<std::string> kReadKeys = {"header",  "delimiter",   "quote",
+                                            "escape",  "null_text",   "skip",
+                                            "columns", "date_format", "timestamp_format"};
+
+// A SQL type name as a CSV column's type: words, optionally with numeric arguments and
+// array brackets ("VARCHAR", "DOUBLE PRECISION", "DECIMAL(10,2)", "INTEGER[]").
+bool LooksLikeSqlType(const std::string& type) {
+  static const std::regex kType(R"(^[A-Za-z][A-Za-z0-9_]*( [A-Za-z][A-Za-z0-9_]*)*)"
+                                R"(( ?\( ?[0-9]+ ?(, ?[0-9]+ ?)?\))?(\[\])*$)");
+  return type.size() <= 64 && std::regex_match(type, kType);
+}
+
+// A string option of at most `max_bytes` bytes (at least one).
+std::optional<std::string> ReadChars(const Fields& f, YamlReader& r, std::string_view key,
+                                     size_t max_bytes, const char* what) {
+  auto v = r.String(f, key);
+  if (!v) return std::nullopt;
+  if (v->value.size() > max_bytes) {
+    r.Error(v->pos, f.context,
+            std::string(key) + ": expected " + what + ", got " + Quote(v->value));
+    return std::nullopt;
+  }
+  return v->value;
+}
+
+void ReadColumns(const Fields& f, YamlReader& r, CsvReadOptions& o) {
+  const Entry* e = f.Find("columns");
+  if (e == nullptr) return;
+  const std::string context = f.context + ": columns";
+  auto map =
+      r.OpenMap(e->value, e->pos, context, "a mapping of column name to SQL type, in file order");
+  if (!map) return;
+  if (map->entries.empty()) r.Error(e->pos, context, "expected at least one column");
+  for (const auto& c : map->entries) {
+    auto type = r.String(c.value, c.pos, context, c.key);
+    if (!type) continue;
+    if (!LooksLikeSqlType(type->value)) {
+      r.Error(type->pos, context,
+              c.key +
+                  ": expected a SQL type such as VARCHAR, BIGINT, DOUBLE, DECIMAL(10,2), "
+                  "DATE or TIMESTAMP, got " +
+                  Quote(type->value));
+      continue;
+    }
+    o.columns.emplace_back(c.key, type->value);
+  }
+}
+
+// `read:`, the options of a CSV file source.
+void ReadOptions(const Fields& f, ParseContext& ctx, SourceConfig& s) {
+  const Entry* e = f.Find("read");
+  if (e == nullptr) return;
+  YamlReader& r = ctx.reader;
+  const std::string context = f.context + ": read";
+  auto m = r.Map(e->value, e->pos, context, kReadKeys, "a mapping of CSV read options");
+  if (!m) return;
+  Result<FileFormat> format = FileFormatOfPath(s.table.value);
+  if (!s.table.value.empty() && (!s.is_file || !format.ok() || *format != FileFormat::kCsv)) {
+    r.Error(e->key_pos, f.context,
+            "read: options apply to CSV files only (a table: ending in .csv or .tsv), not to " +
+                Quote(s.table.value));
+    return;
+  }
+  CsvReadOptions& o = s.read;
+  if (auto header = r.Enum(*m, "header", {"true", "false"})) o.header = header->value == "true";
+  o.delimiter = ReadChars(*m, r, "delimiter", 4, "a delimiter of 1 to 4 bytes");
+  o.quote = ReadChars(*m, r, "quote", 1, "one character");
+  o.escape = ReadChars(*m, r, "escape", 1, "one character");
+  if (auto null = r.String(*m, "null_text")) o.null_text = null->value;
+  if (auto skip = r.PositiveInt(*m, "skip")) o.skip = skip->value;
+  if (auto v = r.String(*m, "date_format")) o.date_format = v->value;
+  if (auto v = r.String(*m, "timestamp_format")) o.timestamp_format = v->value;
+  ReadColumns(*m, r, o);
+}
 
 constexpr const char* kTableForms =
     "expected 'schema.table', 'table', 'catalog.schema.table', or a file path or glob ending in "
@@ -85,6 +162,7 @@ void ParseSource(const Fields& f, ParseContext& ctx, SourceConfig& s) {
   YamlReader& r = ctx.reader;
   r.Require(f, {"table", "identifiers"});
   ReadTable(f, ctx, s);
+  ReadOptions(f, ctx, s);
   if (auto kind = r.Enum(f, "kind", {"entity", "events"})) {
     s.kind = kind->value == "events" ? SourceKind::kEvents : SourceKind::kEntity;
     s.kind_pos = kind->pos;

@@ -183,7 +183,7 @@ void ValidateAgainstWarehouse(const Project& project, Warehouse& wh, Diagnostics
 Result<std::string> SourceRelation(const SourceConfig& source, const Dialect& dialect) {
   if (source.is_file) {
     ZCDP_ASSIGN_OR_RETURN(FileFormat format, FileFormatOfPath(source.file_glob));
-    return dialect.FileRelation(format, source.file_glob);
+    return dialect.FileRelation(format, source.file_glob, source.read);
   }
   if (source.table_name.empty()) {
     return Status::Invalid("source '" + source.name.value + "' has no valid table");

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,8 +33,21 @@ struct DestinationPlan {
   int64_t forgets = 0;   // records that left and are only dropped from the state (mode diff)
   int64_t members = 0;   // members with consent for the purpose
 };
+
+// Where a destination's members and their traits are read from. By default (empty strings,
+// an audience missing from `audiences`) what the last run stored: the audience_membership
+// and profiles tables. A plan of the next `zcdp run` passes the queries that run would store
+// instead, so that it counts what the run's sync would send.
+struct MemberRelations {
+  std::string profiles;  // a SELECT of profile_id and every trait (ProfilesSql)
+  std::map<std::string, std::string> audiences;  // audience -> a SELECT of its profile_ids
+};
+
+// Computes, with the diff SQL the sync runs, what the next sync of `dest` would send, its
+// members read as `relations` says (the last run's, when null).
 Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,
-                                        const DestinationConfig& dest);
+                                        const DestinationConfig& dest,
+                                        const MemberRelations* relations = nullptr);
 
 struct SyncOptions {
   const Clock* clock = &SystemClock::Instance();

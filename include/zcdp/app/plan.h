@@ -40,7 +40,13 @@ struct DestinationPlanRow {
   activation::DestinationPlan plan;
 };
 
-// Plans every destination of `project` against the members of the last run.
+// Plans every destination of `project` against the members of the last run: what
+// `zcdp sync` would send now.
 std::vector<DestinationPlanRow> PlanDestinations(const Project& project, Warehouse& wh);
+
+// Plans every destination against the members and traits `audiences` computed fresh: what
+// the sync of the next `zcdp run` would send (with the same diff SQL as that sync).
+std::vector<DestinationPlanRow> PlanDestinationsAfterRun(const OpenedProject& opened,
+                                                         const AudiencesPlan& audiences);
 
 }  // namespace zcdp::app

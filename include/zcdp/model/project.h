@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "zcdp/common/file_format.h"
 #include "zcdp/common/status.h"
 #include "zcdp/model/diagnostic.h"
 #include "zcdp/warehouse/warehouse.h"
@@ -95,6 +96,7 @@ struct SourceConfig {
   std::string table_catalog;  // when !is_file: the catalog of "catalog.schema.table", else ""
   std::string table_schema;   // when !is_file: the schema as written, "" when unqualified
   std::string table_name;     // when !is_file: the table without its schema
+  CsvReadOptions read;        // `read:` of a CSV file source; empty otherwise
   SourceKind kind = SourceKind::kEntity;
   SourcePos kind_pos;
   std::vector<IdentifierMapping> identifiers;

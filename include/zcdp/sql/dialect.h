@@ -136,9 +136,11 @@ class Dialect {
                                           std::string_view select_sql) const = 0;
   // " LIMIT n" (or the engine's equivalent) to append to a query.
   virtual std::string Limit(int64_t n) const = 0;
-  // A relation that reads files in place (a path or glob), or InvalidArgument when the
-  // engine cannot read files.
-  virtual Result<std::string> FileRelation(FileFormat format, std::string_view glob) const = 0;
+  // A relation that reads files in place (a path or glob), CSV files as `csv` says, or
+  // InvalidArgument when the engine cannot read files. REQUIRES: `csv` is empty unless
+  // `format` is kCsv.
+  virtual Result<std::string> FileRelation(FileFormat format, std::string_view glob,
+                                           const CsvReadOptions& csv = {}) const = 0;
 };
 
 // Statements joined into one script ("a;\nb"), for Warehouse::Execute without parameters.

@@ -12,6 +12,7 @@
 namespace zcdp {
 
 class Dialect;
+class JsonCellWriter;
 
 struct ColumnInfo {
   std::string name;
@@ -42,6 +43,9 @@ class Chunk {
   virtual std::string_view GetText(size_t column, size_t row) const = 0;
   // Any cell as a Value (slower; converts decimals and other kinds to text or double).
   virtual Value Get(size_t column, size_t row) const = 0;
+  // Writes any cell, NULL and nested values included, as one exact JSON value by the rules
+  // of zcdp/warehouse/json_cell.h.
+  virtual void WriteJson(size_t column, size_t row, JsonCellWriter& out) const = 0;
 };
 
 // A query result read chunk by chunk, in bounded memory. Not thread-safe.

@@ -8,7 +8,8 @@
 
 namespace zcdp::activation {
 
-SyncSql::SyncSql(const Project& project, const Dialect& dialect) : p_(project), d_(dialect) {}
+SyncSql::SyncSql(const Project& project, const Dialect& dialect, const MemberRelations* relations)
+    : p_(project), d_(dialect), relations_(relations) {}
 
 std::string SyncSql::Out(std::string_view table) const {
   return d_.QualifiedName(p_.warehouse.output_schema, table);
@@ -111,12 +112,28 @@ std::string SyncSql::MembersSql(const DestinationConfig& dest) const {
     select += ", " + FieldExpr(f, alias) + " AS " + d_.QuoteIdentifier(f.name.value);
   }
   if (needs_profiles) {
-    joins = " LEFT JOIN " + Out("profiles") + " p ON p.profile_id = m.profile_id" + joins;
+    const std::string profiles = relations_ != nullptr && !relations_->profiles.empty()
+                                     ? "(" + relations_->profiles + ")"
+                                     : Out("profiles");
+    joins = " LEFT JOIN " + profiles + " p ON p.profile_id = m.profile_id" + joins;
   }
-  std::string where = " WHERE m.audience = " + d_.QuoteString(dest.audience->value);
+  std::string members = Out("audience_membership");
+  std::vector<std::string> conditions;
+  const std::string* fresh = nullptr;
+  if (relations_ != nullptr) {
+    const auto it = relations_->audiences.find(dest.audience->value);
+    if (it != relations_->audiences.end()) fresh = &it->second;
+  }
+  if (fresh != nullptr) {
+    members = "(SELECT DISTINCT profile_id FROM (" + *fresh + ") q)";
+  } else {
+    conditions.push_back("m.audience = " + d_.QuoteString(dest.audience->value));
+  }
   const std::string consent = ConsentCondition(dest.purpose->value, "m.profile_id");
-  if (!consent.empty()) where += " AND " + consent;
-  const std::string inner = select + " FROM " + Out("audience_membership") + " m" + joins + where;
+  if (!consent.empty()) conditions.push_back(consent);
+  std::string where;
+  for (const std::string& c : conditions) where += (where.empty() ? " WHERE " : " AND ") + c;
+  const std::string inner = select + " FROM " + members + " m" + joins + where;
   return "SELECT f.*, " + ChecksumExpr(dest, "f") + " AS checksum FROM (" + inner + ") f";
 }
 

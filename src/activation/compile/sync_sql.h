@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "zcdp/activation/sync.h"
 #include "zcdp/model/project.h"
 #include "zcdp/sql/dialect.h"
 
@@ -24,8 +25,11 @@ std::pair<std::string, std::string> ModelSchemaAndName(const DestinationConfig& 
 
 class SyncSql {
  public:
-  // REQUIRES: `project` and `dialect` outlive this object; the project validated.
-  SyncSql(const Project& project, const Dialect& dialect);
+  // REQUIRES: `project`, `dialect` and `relations` (when given) outlive this object; the
+  // project validated. Members are read from what the last run stored unless `relations`
+  // names the queries to read them from instead (MemberRelations).
+  SyncSql(const Project& project, const Dialect& dialect,
+          const MemberRelations* relations = nullptr);
 
   // CREATE TABLE IF NOT EXISTS for sync_state, activation_log and copy_ledger.
   std::vector<std::string> CreateTables() const;
@@ -83,6 +87,7 @@ class SyncSql {
 
   const Project& p_;
   const Dialect& d_;
+  const MemberRelations* relations_;
 };
 
 }  // namespace zcdp::activation

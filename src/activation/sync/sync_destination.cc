@@ -305,8 +305,9 @@ Status EnsureActivationTables(const Project& project, Warehouse& wh) {
 }
 
 Result<DestinationPlan> PlanDestination(const Project& project, Warehouse& wh,
-                                        const DestinationConfig& dest) {
-  const SyncSql sql(project, wh.dialect());
+                                        const DestinationConfig& dest,
+                                        const MemberRelations* relations) {
+  const SyncSql sql(project, wh.dialect(), relations);
   DestinationPlan plan;
   plan.name = dest.name.value;
   if (dest.kind == DestinationType::kWarehouseShare) {

@@ -83,12 +83,35 @@ std::vector<std::string> DuckDbDialect::RefreshStatistics(std::string_view /*sch
   return {};
 }
 
-Result<std::string> DuckDbDialect::FileRelation(FileFormat format, std::string_view glob) const {
+Result<std::string> DuckDbDialect::FileRelation(FileFormat format, std::string_view glob,
+                                                const CsvReadOptions& csv) const {
   switch (format) {
     case FileFormat::kParquet:
       return "read_parquet(" + QuoteString(glob) + ")";
-    case FileFormat::kCsv:
-      return "read_csv(" + QuoteString(glob) + ", header = true, auto_detect = true)";
+    case FileFormat::kCsv: {
+      std::string sql = "read_csv(" + QuoteString(glob) +
+                        ", header = " + (csv.header.value_or(true) ? "true" : "false") +
+                        ", auto_detect = true";
+      const auto text = [&](const char* name, const std::optional<std::string>& v) {
+        if (v) sql += std::string(", ") + name + " = " + QuoteString(*v);
+      };
+      text("delim", csv.delimiter);
+      text("quote", csv.quote);
+      text("escape", csv.escape);
+      text("nullstr", csv.null_text);
+      text("dateformat", csv.date_format);
+      text("timestampformat", csv.timestamp_format);
+      if (csv.skip) sql += ", skip = " + std::to_string(*csv.skip);
+      if (!csv.columns.empty()) {
+        sql += ", columns = {";
+        for (size_t i = 0; i < csv.columns.size(); ++i) {
+          sql += (i ? ", " : "") + QuoteString(csv.columns[i].first) + ": " +
+                 QuoteString(csv.columns[i].second);
+        }
+        sql += "}";
+      }
+      return sql + ")";
+    }
     case FileFormat::kJson:
       return "read_json_auto(" + QuoteString(glob) + ")";
   }

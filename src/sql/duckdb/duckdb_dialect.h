@@ -33,7 +33,8 @@ class DuckDbDialect final : public StandardDialect {
   // None: DuckDB keeps statistics as it writes.
   std::vector<std::string> RefreshStatistics(std::string_view schema,
                                              std::string_view name) const override;
-  Result<std::string> FileRelation(FileFormat format, std::string_view glob) const override;
+  Result<std::string> FileRelation(FileFormat format, std::string_view glob,
+                                   const CsvReadOptions& csv = {}) const override;
 };
 
 }  // namespace zcdp

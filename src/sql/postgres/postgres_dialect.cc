@@ -155,7 +155,8 @@ std::vector<std::string> PostgresDialect::RefreshStatistics(std::string_view sch
   return {"ANALYZE " + QualifiedName(schema, name)};
 }
 
-Result<std::string> PostgresDialect::FileRelation(FileFormat, std::string_view glob) const {
+Result<std::string> PostgresDialect::FileRelation(FileFormat, std::string_view glob,
+                                                  const CsvReadOptions& /*csv*/) const {
   return Status::Invalid("PostgreSQL cannot read files in place ('" + std::string(glob) +
                          "'): load them into a table (for example with COPY) and name that "
                          "table as the source");

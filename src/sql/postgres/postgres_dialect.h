@@ -49,7 +49,8 @@ class PostgresDialect final : public StandardDialect {
   std::vector<std::string> RefreshStatistics(std::string_view schema,
                                              std::string_view name) const override;
   // PostgreSQL cannot read files in place: InvalidArgument.
-  Result<std::string> FileRelation(FileFormat format, std::string_view glob) const override;
+  Result<std::string> FileRelation(FileFormat format, std::string_view glob,
+                                   const CsvReadOptions& csv = {}) const override;
 };
 
 }  // namespace zcdp

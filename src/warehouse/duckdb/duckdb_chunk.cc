@@ -5,6 +5,10 @@
 #include <cstdlib>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "zcdp/warehouse/json_cell.h"
+
 namespace zcdp {
 namespace {
 
@@ -43,6 +47,9 @@ constexpr TypeName kTypes[] = {
     {DUCKDB_TYPE_LIST, "LIST", ColumnKind::kOther},
     {DUCKDB_TYPE_STRUCT, "STRUCT", ColumnKind::kOther},
     {DUCKDB_TYPE_MAP, "MAP", ColumnKind::kOther},
+    {DUCKDB_TYPE_ARRAY, "ARRAY", ColumnKind::kOther},
+    {DUCKDB_TYPE_UNION, "UNION", ColumnKind::kOther},
+    {DUCKDB_TYPE_TIME_TZ, "TIME WITH TIME ZONE", ColumnKind::kOther},
     {DUCKDB_TYPE_ENUM, "ENUM", ColumnKind::kOther},
     {DUCKDB_TYPE_SQLNULL, "NULL", ColumnKind::kOther},
 };
@@ -133,6 +140,262 @@ std::string UuidText(const duckdb_hugeint& h) {
   return buf;
 }
 
+// The exact decimal digits of a 128-bit integer.
+std::string Int128Text(__int128 v) {
+  const bool negative = v < 0;
+  std::string digits;
+  do {
+    const int d = static_cast<int>(v % 10);
+    digits.insert(digits.begin(), static_cast<char>('0' + (d < 0 ? -d : d)));
+    v /= 10;
+  } while (v != 0);
+  return negative ? "-" + digits : digits;
+}
+
+std::string UInt128Text(unsigned __int128 v) {
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v != 0);
+  return digits;
+}
+
+// The exact text of the decimal `unscaled` * 10^-scale: "-12.50".
+std::string DecimalText(__int128 unscaled, uint8_t scale) {
+  std::string digits = Int128Text(unscaled);
+  const bool negative = digits[0] == '-';
+  if (negative) digits.erase(0, 1);
+  if (scale == 0) return negative ? "-" + digits : digits;
+  if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
+  digits.insert(digits.size() - scale, ".");
+  return negative ? "-" + digits : digits;
+}
+
+// A logical type this code obtained, destroyed on scope exit.
+struct OwnedType {
+  duckdb_logical_type type;
+  explicit OwnedType(duckdb_logical_type t) : type(t) {}
+  OwnedType(const OwnedType&) = delete;
+  OwnedType& operator=(const OwnedType&) = delete;
+  ~OwnedType() { duckdb_destroy_logical_type(&type); }
+};
+
+// Text DuckDB allocated, freed on scope exit.
+struct OwnedText {
+  char* text;
+  explicit OwnedText(char* t) : text(t) {}
+  OwnedText(const OwnedText&) = delete;
+  OwnedText& operator=(const OwnedText&) = delete;
+  ~OwnedText() { duckdb_free(text); }
+  std::string_view view() const { return text != nullptr ? text : ""; }
+};
+
+// The label of an ENUM cell.
+std::string EnumLabel(duckdb_logical_type type, const void* data, idx_t row) {
+  idx_t index = 0;
+  switch (duckdb_enum_internal_type(type)) {
+    case DUCKDB_TYPE_UTINYINT:
+      index = At<uint8_t>(data, row);
+      break;
+    case DUCKDB_TYPE_USMALLINT:
+      index = At<uint16_t>(data, row);
+      break;
+    default:
+      index = At<uint32_t>(data, row);
+  }
+  const OwnedText label(duckdb_enum_dictionary_value(type, index));
+  return std::string(label.view());
+}
+
+constexpr int64_t kInfinityMicros = INT64_MAX;  // DuckDB's 'infinity'::TIMESTAMP
+constexpr int32_t kInfinityDays = INT32_MAX;    // and 'infinity'::DATE
+
+// "12:34:56.5+02:00" for a TIME WITH TIME ZONE.
+std::string TimeTzText(duckdb_time_tz raw) {
+  const duckdb_time_tz_struct t = duckdb_from_time_tz(raw);
+  const int64_t micros =
+      ((t.time.hour * 60LL + t.time.min) * 60 + t.time.sec) * 1'000'000 + t.time.micros;
+  const int32_t offset = t.offset;
+  const int32_t abs_offset = offset < 0 ? -offset : offset;
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%c%02d:%02d", offset < 0 ? '-' : '+', abs_offset / 3600,
+                abs_offset / 60 % 60);
+  return TimeText(micros) + buf;
+}
+
+void WriteTimestamp(int64_t micros, bool utc, int nanos, JsonCellWriter& w) {
+  if (micros == kInfinityMicros) return w.Text("infinity");
+  if (micros == -kInfinityMicros) return w.Text("-infinity");
+  w.Text(IsoTimestamp(micros, utc, nanos));
+}
+
+// The element `row` of `vec` (of logical type `type`) as JSON, recursing into nested types.
+void WriteVectorJson(duckdb_vector vec, duckdb_logical_type type, idx_t row, JsonCellWriter& w) {
+  uint64_t* validity = duckdb_vector_get_validity(vec);
+  if (validity != nullptr && !duckdb_validity_row_is_valid(validity, row)) return w.Null();
+  const void* data = duckdb_vector_get_data(vec);
+  const duckdb_type id = duckdb_get_type_id(type);
+  switch (id) {
+    case DUCKDB_TYPE_SQLNULL:
+      return w.Null();
+    case DUCKDB_TYPE_BOOLEAN:
+      return w.Bool(At<bool>(data, row));
+    case DUCKDB_TYPE_TINYINT:
+      return w.Int(At<int8_t>(data, row));
+    case DUCKDB_TYPE_SMALLINT:
+      return w.Int(At<int16_t>(data, row));
+    case DUCKDB_TYPE_INTEGER:
+      return w.Int(At<int32_t>(data, row));
+    case DUCKDB_TYPE_BIGINT:
+      return w.Int(At<int64_t>(data, row));
+    case DUCKDB_TYPE_UTINYINT:
+      return w.Int(At<uint8_t>(data, row));
+    case DUCKDB_TYPE_USMALLINT:
+      return w.Int(At<uint16_t>(data, row));
+    case DUCKDB_TYPE_UINTEGER:
+      return w.Int(At<uint32_t>(data, row));
+    case DUCKDB_TYPE_UBIGINT:
+      return w.Integer(std::to_string(At<uint64_t>(data, row)));
+    case DUCKDB_TYPE_HUGEINT: {
+      const auto h = At<duckdb_hugeint>(data, row);
+      return w.Integer(
+          Int128Text((static_cast<__int128>(h.upper) << 64) | static_cast<__int128>(h.lower)));
+    }
+    case DUCKDB_TYPE_UHUGEINT: {
+      const auto h = At<duckdb_uhugeint>(data, row);
+      return w.Integer(UInt128Text((static_cast<unsigned __int128>(h.upper) << 64) | h.lower));
+    }
+    case DUCKDB_TYPE_FLOAT:
+      return w.Real(At<float>(data, row));
+    case DUCKDB_TYPE_DOUBLE:
+      return w.Double(At<double>(data, row));
+    case DUCKDB_TYPE_DECIMAL: {
+      const uint8_t scale = duckdb_decimal_scale(type);
+      __int128 unscaled = 0;
+      switch (duckdb_decimal_internal_type(type)) {
+        case DUCKDB_TYPE_SMALLINT:
+          unscaled = At<int16_t>(data, row);
+          break;
+        case DUCKDB_TYPE_INTEGER:
+          unscaled = At<int32_t>(data, row);
+          break;
+        case DUCKDB_TYPE_BIGINT:
+          unscaled = At<int64_t>(data, row);
+          break;
+        default: {
+          const auto h = At<duckdb_hugeint>(data, row);
+          unscaled = (static_cast<__int128>(h.upper) << 64) | static_cast<__int128>(h.lower);
+        }
+      }
+      return w.Decimal(DecimalText(unscaled, scale));
+    }
+    case DUCKDB_TYPE_VARCHAR:
+    case DUCKDB_TYPE_BLOB: {
+      auto* s = const_cast<duckdb_string_t*>(static_cast<const duckdb_string_t*>(data) + row);
+      const std::string_view bytes(duckdb_string_t_data(s), duckdb_string_t_length(*s));
+      return id == DUCKDB_TYPE_VARCHAR ? w.Text(bytes) : w.Blob(bytes);
+    }
+    case DUCKDB_TYPE_DATE: {
+      const int32_t days = At<int32_t>(data, row);
+      if (days == kInfinityDays) return w.Text("infinity");
+      if (days == -kInfinityDays) return w.Text("-infinity");
+      return w.Text(FormatDate(days));
+    }
+    case DUCKDB_TYPE_TIME:
+      return w.Text(TimeText(At<int64_t>(data, row)));
+    case DUCKDB_TYPE_TIME_TZ:
+      return w.Text(TimeTzText(At<duckdb_time_tz>(data, row)));
+    case DUCKDB_TYPE_TIMESTAMP:
+      return WriteTimestamp(At<int64_t>(data, row), false, 0, w);
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      return WriteTimestamp(At<int64_t>(data, row), true, 0, w);
+    case DUCKDB_TYPE_TIMESTAMP_S:
+      return WriteTimestamp(At<int64_t>(data, row) * 1'000'000, false, 0, w);
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+      return WriteTimestamp(At<int64_t>(data, row) * 1'000, false, 0, w);
+    case DUCKDB_TYPE_TIMESTAMP_NS: {
+      const int64_t ns = At<int64_t>(data, row);
+      const int64_t micros = ns / 1000 - (ns % 1000 < 0 ? 1 : 0);
+      return WriteTimestamp(micros, false, static_cast<int>(ns - micros * 1000), w);
+    }
+    case DUCKDB_TYPE_INTERVAL:
+      return w.Text(IntervalText(At<duckdb_interval>(data, row)));
+    case DUCKDB_TYPE_UUID:
+      return w.Text(UuidText(At<duckdb_hugeint>(data, row)));
+    case DUCKDB_TYPE_ENUM:
+      return w.Text(EnumLabel(type, data, row));
+    case DUCKDB_TYPE_LIST: {
+      const auto entry = At<duckdb_list_entry>(data, row);
+      const OwnedType child_type(duckdb_list_type_child_type(type));
+      duckdb_vector child = duckdb_list_vector_get_child(vec);
+      w.BeginArray();
+      for (idx_t i = entry.offset; i < entry.offset + entry.length; ++i) {
+        WriteVectorJson(child, child_type.type, i, w);
+      }
+      return w.EndArray();
+    }
+    case DUCKDB_TYPE_ARRAY: {
+      const idx_t size = duckdb_array_type_array_size(type);
+      const OwnedType child_type(duckdb_array_type_child_type(type));
+      duckdb_vector child = duckdb_array_vector_get_child(vec);
+      w.BeginArray();
+      for (idx_t i = row * size; i < (row + 1) * size; ++i) {
+        WriteVectorJson(child, child_type.type, i, w);
+      }
+      return w.EndArray();
+    }
+    case DUCKDB_TYPE_MAP: {
+      // A list of (key, value) structs; keys may be of any type, so each entry is an object.
+      const auto entry = At<duckdb_list_entry>(data, row);
+      const OwnedType key_type(duckdb_map_type_key_type(type));
+      const OwnedType value_type(duckdb_map_type_value_type(type));
+      duckdb_vector entries = duckdb_list_vector_get_child(vec);
+      duckdb_vector keys = duckdb_struct_vector_get_child(entries, 0);
+      duckdb_vector values = duckdb_struct_vector_get_child(entries, 1);
+      w.BeginArray();
+      for (idx_t i = entry.offset; i < entry.offset + entry.length; ++i) {
+        w.BeginObject();
+        w.Key("key");
+        WriteVectorJson(keys, key_type.type, i, w);
+        w.Key("value");
+        WriteVectorJson(values, value_type.type, i, w);
+        w.EndObject();
+      }
+      return w.EndArray();
+    }
+    case DUCKDB_TYPE_STRUCT: {
+      const idx_t n = duckdb_struct_type_child_count(type);
+      w.BeginObject();
+      for (idx_t i = 0; i < n; ++i) {
+        const OwnedText name(duckdb_struct_type_child_name(type, i));
+        const OwnedType child_type(duckdb_struct_type_child_type(type, i));
+        w.Key(name.view());
+        WriteVectorJson(duckdb_struct_vector_get_child(vec, i), child_type.type, row, w);
+      }
+      return w.EndObject();
+    }
+    case DUCKDB_TYPE_UNION: {
+      // Stored as a struct of the tag (child 0) and one child per member: the value is an
+      // object naming the member that is set.
+      duckdb_vector tags = duckdb_struct_vector_get_child(vec, 0);
+      const idx_t tag = At<uint8_t>(duckdb_vector_get_data(tags), row);
+      const OwnedText name(duckdb_union_type_member_name(type, tag));
+      const OwnedType member_type(duckdb_union_type_member_type(type, tag));
+      w.BeginObject();
+      w.Key(name.view());
+      WriteVectorJson(duckdb_struct_vector_get_child(vec, tag + 1), member_type.type, row, w);
+      return w.EndObject();
+    }
+    default:
+      break;
+  }
+  // BIT, BIGNUM and TIME_NS: no exact reading here; SQL can cast them to VARCHAR.
+  const TypeName* entry = Lookup(id);
+  w.Text(std::string("<") + (entry != nullptr ? entry->name : "OTHER") +
+         ": cast to VARCHAR to read>");
+}
+
 }  // namespace
 
 ColumnInfo DuckDbColumnInfo(const char* name, duckdb_logical_type type) {
@@ -156,18 +419,29 @@ DuckDbChunk::DuckDbChunk(duckdb_data_chunk chunk)
   for (idx_t i = 0; i < n; ++i) {
     duckdb_vector vec = duckdb_data_chunk_get_vector(chunk, i);
     duckdb_logical_type type = duckdb_vector_get_column_type(vec);
-    Column c{duckdb_get_type_id(type), DUCKDB_TYPE_INVALID, 0, duckdb_vector_get_data(vec),
-             duckdb_vector_get_validity(vec)};
+    Column c{duckdb_get_type_id(type),
+             DUCKDB_TYPE_INVALID,
+             0,
+             duckdb_vector_get_data(vec),
+             duckdb_vector_get_validity(vec),
+             vec,
+             type};
     if (c.type == DUCKDB_TYPE_DECIMAL) {
       c.decimal_storage = duckdb_decimal_internal_type(type);
       c.decimal_scale = duckdb_decimal_scale(type);
     }
-    duckdb_destroy_logical_type(&type);
     columns_.push_back(c);
   }
 }
 
-DuckDbChunk::~DuckDbChunk() { duckdb_destroy_data_chunk(&chunk_); }
+DuckDbChunk::~DuckDbChunk() {
+  for (Column& c : columns_) duckdb_destroy_logical_type(&c.logical);
+  duckdb_destroy_data_chunk(&chunk_);
+}
+
+void DuckDbChunk::WriteJson(size_t column, size_t row, JsonCellWriter& out) const {
+  WriteVectorJson(columns_[column].vector, columns_[column].logical, row, out);
+}
 
 bool DuckDbChunk::IsNull(size_t column, size_t row) const {
   const uint64_t* validity = columns_[column].validity;
@@ -295,10 +569,14 @@ Value DuckDbChunk::Get(size_t column, size_t row) const {
     default:
       break;
   }
-  // Nested types: callers that need them cast to VARCHAR in SQL.
-  const TypeName* entry = Lookup(columns_[column].type);
-  return Value::Text(std::string("<") + (entry != nullptr ? entry->name : "OTHER") +
-                     ": cast to VARCHAR to read>");
+  if (columns_[column].type == DUCKDB_TYPE_ENUM) {
+    return Value::Text(EnumLabel(columns_[column].logical, columns_[column].data, row));
+  }
+  // Nested and other types: their JSON text; a JSON string is its text.
+  JsonCellWriter json;
+  WriteJson(column, row, json);
+  if (json.text().front() == '"') return Value::Text(nlohmann::json::parse(json.text()));
+  return Value::Text(json.Take());
 }
 
 }  // namespace zcdp

@@ -26,6 +26,7 @@ class DuckDbChunk final : public Chunk {
   double GetDouble(size_t column, size_t row) const override;
   std::string_view GetText(size_t column, size_t row) const override;
   Value Get(size_t column, size_t row) const override;
+  void WriteJson(size_t column, size_t row, JsonCellWriter& out) const override;
 
  private:
   struct Column {
@@ -34,6 +35,8 @@ class DuckDbChunk final : public Chunk {
     uint8_t decimal_scale = 0;
     void* data = nullptr;
     uint64_t* validity = nullptr;
+    duckdb_vector vector = nullptr;
+    duckdb_logical_type logical = nullptr;  // owned; destroyed with the chunk
   };
   double DecimalAt(const Column& c, size_t row) const;
 

@@ -20,6 +20,7 @@ class PostgresChunk final : public Chunk {
   double GetDouble(size_t column, size_t row) const override;
   std::string_view GetText(size_t column, size_t row) const override;
   Value Get(size_t column, size_t row) const override;
+  void WriteJson(size_t column, size_t row, JsonCellWriter& out) const override;
 
  private:
   pg::ResultPtr result_;

@@ -35,6 +35,7 @@ constexpr TypeEntry kTypes[] = {
     {1184, "TIMESTAMP WITH TIME ZONE", ColumnKind::kTimestampTz},
     {1083, "TIME", ColumnKind::kTime},
     {17, "BYTEA", ColumnKind::kBlob},
+    {1186, "INTERVAL", ColumnKind::kOther},
 };
 
 bool Digits(std::string_view s, size_t at, size_t n, int& out) {

@@ -146,7 +146,7 @@ PostgresWarehouse::~PostgresWarehouse() {
 
 Status PostgresWarehouse::SetUpSession() {
   std::string sql =
-      "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; "
+      "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; "
       "SET extra_float_digits = 1; SET client_min_messages = 'warning'; "
       // zcdp reads its work tables in the transaction that creates them, before any
       // statistics exist; the planner's guesses then trip JIT, which costs about a second

@@ -67,3 +67,6 @@ SELECT * FROM read_parquet('/lake/orders/*.parquet');
 -- csv relation
 SELECT * FROM read_csv('/lake/o''rders.csv', header = true, auto_detect = true);
 
+-- csv relation with read options
+SELECT * FROM read_csv('/lake/orders.csv', header = false, auto_detect = true, delim = ';', quote = '''', escape = '\', nullstr = 'N/A', dateformat = '%d/%m/%Y', timestampformat = '%d/%m/%Y %H:%M', skip = 2, columns = {'order_id': 'VARCHAR', 'it''s': 'DECIMAL(10,2)'});
+

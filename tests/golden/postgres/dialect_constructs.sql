@@ -100,3 +100,6 @@ SELECT * FROM PostgreSQL cannot read files in place ('/lake/orders/*.parquet'): 
 -- csv relation
 SELECT * FROM PostgreSQL cannot read files in place ('/lake/o'rders.csv'): load them into a table (for example with COPY) and name that table as the source;
 
+-- csv relation with read options
+SELECT * FROM PostgreSQL cannot read files in place ('/lake/orders.csv'): load them into a table (for example with COPY) and name that table as the source;
+

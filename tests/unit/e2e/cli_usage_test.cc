@@ -182,6 +182,54 @@ TEST_F(CliUsage, QueryJsonRendersTimeIntervalAndUuidOnDuckDb) {
   EXPECT_EQ(row["u"], "123e4567-e89b-12d3-a456-426614174000") << r.out;
 }
 
+// Issue 15, item 11: every type exactly, as the whole output text: nested values as JSON
+// arrays and objects, decimals and wide integers without rounding, binary as base64
+// (docs/cli.md, "zcdp query").
+TEST_F(CliUsage, QueryJsonRendersNestedDecimalAndBinaryValuesExactlyOnDuckDb) {
+  const auto r =
+      RunZcdp("query " + P() + " -f json " +
+              ShellQuote("SELECT * FROM (VALUES (1, [1, NULL], {'a': 12.50::DECIMAL(10,2), 'b': "
+                         "'\\x00\\xFF'::BLOB}, MAP {'k': INTERVAL 1 DAY}, "
+                         "12345678901234567.89::DECIMAL(19,2)), (2, [], NULL, MAP {}, NULL)) "
+                         "t(n, l, s, m, d) ORDER BY n"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "[\n"
+            "  {\"n\":1,\"l\":[1,null],\"s\":{\"a\":12.5,\"b\":\"AP8=\"},"
+            "\"m\":[{\"key\":\"k\",\"value\":\"P1D\"}],\"d\":\"12345678901234567.89\"},\n"
+            "  {\"n\":2,\"l\":[],\"s\":null,\"m\":[],\"d\":null}\n"
+            "]\n");
+}
+
+// The same on PostgreSQL: arrays, numeric, json, bytea and interval.
+TEST(CliQueryJson, RendersArraysNumericJsonByteaAndIntervalExactlyOnPostgres) {
+  ZCDP_REQUIRE_POSTGRES();
+  testing::TestDatabase db("qjson_types");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(testing::Psql(db.dsn(),
+                            "CREATE SCHEMA crm; CREATE TABLE crm.customers "
+                            "(customer_id TEXT, email TEXT);"));
+  testing::TempDir dir("zcdp-qjson-types");
+  std::ofstream(dir.Sub("zcdp.yaml"))
+      << "name: qjson\nwarehouse: {type: postgres, dsn: '" << db.dsn() << "'}\n"
+      << "identity: {id_types: {email: {priority: 1}}}\n"
+      << "sources:\n  - {name: customers, table: crm.customers, primary_key: customer_id, "
+         "identifiers: {email: email}}\n";
+  const auto r = RunZcdp(
+      "query -p " + ShellQuote(dir.Sub("")) + " -f json " +
+      ShellQuote("SELECT ARRAY[[1, 2], [3, NULL]] AS a, ARRAY['x y', NULL] AS t, "
+                 "12345678901234567.89::numeric AS big, 2.50::numeric AS small, "
+                 "'{\"k\": [1, true]}'::jsonb AS j, '\\x00ff'::bytea AS b, "
+                 "INTERVAL '1 day 02:00:00' AS i, TIMESTAMPTZ '2024-01-02 03:04:05+00' AS ts"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "[\n"
+            "  {\"a\":[[1,2],[3,null]],\"t\":[\"x y\",null],\"big\":\"12345678901234567.89\","
+            "\"small\":2.5,\"j\":{\"k\": [1, true]},\"b\":\"AP8=\",\"i\":\"P1DT2H\","
+            "\"ts\":\"2024-01-02T03:04:05Z\"}\n"
+            "]\n");
+}
+
 // The same on PostgreSQL: float8 infinities and NaN come out as strings, not null.
 TEST(CliQueryJson, KeepsNonFiniteFloatsOnPostgres) {
   ZCDP_REQUIRE_POSTGRES();

@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -186,6 +187,66 @@ TEST_P(PlanE2E, ABrokenConditionIsReportedBeforeAnythingIsEvaluated) {
           R"(broken_plan\.yaml:\d+:\d+: error: audience 'loyal_engaged': .*cannot compare)")))
       << plan.err;
   EXPECT_EQ(plan.out.find("audiences ("), std::string::npos) << plan.out;
+}
+
+// The destination words of `zcdp plan`'s line for `destination`: members, upserts, removals,
+// forgets; empty when there is no such line.
+std::vector<int64_t> DestinationPlanRow(const std::string& out, const std::string& destination) {
+  const std::regex row("\n  " + destination + " +[a-z_]+ +(\\d+) +(\\d+) +(\\d+) +(\\d+)\n");
+  std::smatch m;
+  if (!std::regex_search(out, m, row)) return {};
+  return {std::stoll(m[1]), std::stoll(m[2]), std::stoll(m[3]), std::stoll(m[4])};
+}
+
+// Issue 15, item 10: `zcdp plan` counts what the run's sync then sends. In mode mirror,
+// members that leave with this run are removals, although the last run still holds them.
+TEST_P(PlanE2E, ThePlannedSyncIsWhatTheNextRunSends) {
+  std::string text = ReadFile(*dir_ / "zcdp.yaml");
+  const std::string from = "within 365d) >= 500";
+  const std::string dest = "    purpose: email_marketing\n";
+  ASSERT_NE(text.find(from), std::string::npos);
+  ASSERT_NE(text.find(dest), std::string::npos);
+  text.replace(text.find(from), from.size(), "within 365d) >= 1500");
+  text.insert(text.find(dest) + dest.size(), "    mode: mirror\n");
+  const fs::path mirror = *dir_ / "mirror.yaml";
+  std::ofstream(mirror) << text;
+
+  auto plan = RunZcdp("plan -p " + ShellQuote(mirror.string()));
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  const std::vector<int64_t> planned = DestinationPlanRow(plan.out, "big_spenders_export");
+  ASSERT_EQ(planned.size(), 4u) << plan.out;
+  EXPECT_GT(planned[2], 0) << "members leave big_spenders, so a mirror sends removals\n"
+                           << plan.out;
+
+  auto run = RunZcdp("run -p " + ShellQuote(mirror.string()));
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  auto wh = OpenWarehouse(shop_->Options());
+  ASSERT_TRUE(wh.ok()) << wh.status().message();
+  const auto sent = [&](const char* action) {
+    auto n = QueryInt(**wh,
+                      "SELECT count(*) FROM zcdp.activation_log WHERE destination = "
+                      "'big_spenders_export' AND action = $1 AND run_id = "
+                      "(SELECT max(run_id) FROM zcdp.runs)",
+                      {Value::Text(action)});
+    EXPECT_TRUE(n.ok()) << n.status().message();
+    return n.ok() ? *n : -1;
+  };
+  EXPECT_EQ(sent("upsert"), planned[1]) << plan.out;
+  EXPECT_EQ(sent("remove"), planned[2]) << plan.out;
+  auto members = QueryInt(**wh,
+                          "SELECT count(*) FROM zcdp.audience_membership WHERE audience = "
+                          "'big_spenders'");
+  ASSERT_TRUE(members.ok());
+  EXPECT_LE(planned[0], *members);  // the consented members, after the run
+
+  // Straight after that run, the plan has nothing left to send.
+  auto again = RunZcdp("plan -p " + ShellQuote(mirror.string()));
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  const std::vector<int64_t> after = DestinationPlanRow(again.out, "big_spenders_export");
+  ASSERT_EQ(after.size(), 4u) << again.out;
+  EXPECT_EQ(after[0], planned[0]);
+  EXPECT_EQ(after[1], 0) << again.out;
+  EXPECT_EQ(after[2], 0) << again.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, PlanE2E, ::testing::Values("duckdb", "postgres"),

@@ -46,6 +46,10 @@ std::string With(const std::string& from, const std::string& to) {
   return Replace(kBase, from, to);
 }
 std::string Plus(const std::string& more) { return std::string(kBase) + more; }
+// The base with `orders` read from CSV files, then `more`.
+std::string CsvWith(const std::string& more) {
+  return With("table: shop.orders", "table: lake/orders.csv") + more;
+}
 
 std::vector<ErrorCase> Cases() {
   const std::string long_name(64, 'a');
@@ -112,6 +116,29 @@ std::vector<ErrorCase> Cases() {
        "attributes: expected a list of column names, got a string"},
       {"DuplicateKeyInSource", Plus("    kind: entity\n"), 14, 5,
        "source 'orders': duplicate key 'kind' (first at line 10)"},
+      // --- CSV read options (issue 15, item 10).
+      {"ReadOptionUnknown", CsvWith("    read: {delimeter: ';'}\n"), 14, 12,
+       "unknown key 'delimeter' (did you mean 'delimiter'?)"},
+      {"ReadHeaderNotABoolean", CsvWith("    read: {header: maybe}\n"), 14, 20,
+       "header: expected one of true, false, got 'maybe'"},
+      {"ReadQuoteOfTwoCharacters", CsvWith("    read: {quote: '\"\"'}\n"), 14, 19,
+       "quote: expected one character, got '\"\"'"},
+      {"ReadDelimiterTooLong", CsvWith("    read: {delimiter: ';;;;;'}\n"), 14, 23,
+       "delimiter: expected a delimiter of 1 to 4 bytes"},
+      {"ReadSkipNotANumber", CsvWith("    read: {skip: two}\n"), 14, 18, "skip: expected"},
+      {"ReadColumnTypeNotAType", CsvWith("    read: {columns: {a: 'INT); DROP TABLE x; --'}}\n"),
+       14, 25, "a: expected a SQL type such as VARCHAR"},
+      {"ReadColumnsNotAMapping", CsvWith("    read: {columns: [a, b]}\n"), 14, 21,
+       "expected a mapping of column name to SQL type"},
+      {"ReadNotAMapping", CsvWith("    read: csv\n"), 14, 11,
+       "read: expected a mapping of CSV read options, got a string"},
+      {"ReadOnATable", Plus("    read: {header: false}\n"), 14, 5,
+       "read: options apply to CSV files only"},
+      {"ReadOnParquetFiles",
+       With("table: shop.orders", "table: lake/orders.parquet") + "    read: {header: false}\n", 14,
+       5,
+       "read: options apply to CSV files only (a table: ending in .csv or .tsv), not to "
+       "'lake/orders.parquet'"},
       // --- Warehouse.
       {"UnknownWarehouseType", With("type: duckdb", "type: duckbd"), 2, 19,
        "warehouse: type: expected one of duckdb, postgres, trino, got 'duckbd' (did you mean "

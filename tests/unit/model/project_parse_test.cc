@@ -396,5 +396,49 @@ TEST(ProjectParseTest, MisusedFromAndProfilesAreReported) {
   EXPECT_NE(Dump(diags).find("materialize"), std::string::npos) << Dump(diags);
 }
 
+// Issue 15, item 10: a CSV file source's `read:` options, as written.
+TEST(ProjectParseTest, CsvReadOptionsAreReadInOrder) {
+  Diagnostics diags("zcdp.yaml");
+  auto p = ParseProject(R"(name: shop
+warehouse: {type: duckdb, path: wh.duckdb}
+identity: {id_types: {email: {priority: 1}}}
+sources:
+  - name: orders
+    table: lake/orders_*.csv
+    identifiers: {email: mail}
+    read:
+      header: false
+      delimiter: ';'
+      quote: "'"
+      escape: '\'
+      null_text: NA
+      skip: 2
+      date_format: '%d/%m/%Y'
+      timestamp_format: '%d/%m/%Y %H:%M'
+      columns: {order_id: VARCHAR, mail: VARCHAR, amount: 'DECIMAL(10, 2)', at: TIMESTAMP}
+  - name: plain
+    table: lake/plain.csv
+    identifiers: {email: mail}
+)",
+                        "zcdp.yaml", "/p", diags);
+  ASSERT_TRUE(p.has_value());
+  ASSERT_TRUE(diags.all().empty()) << testing::Dump(diags);
+  const CsvReadOptions& o = p->sources.at(0).read;
+  EXPECT_EQ(o.header, false);
+  EXPECT_EQ(o.delimiter, ";");
+  EXPECT_EQ(o.quote, "'");
+  EXPECT_EQ(o.escape, "\\");
+  EXPECT_EQ(o.null_text, "NA");
+  EXPECT_EQ(o.skip, 2);
+  EXPECT_EQ(o.date_format, "%d/%m/%Y");
+  EXPECT_EQ(o.timestamp_format, "%d/%m/%Y %H:%M");
+  const std::vector<std::pair<std::string, std::string>> columns = {{"order_id", "VARCHAR"},
+                                                                    {"mail", "VARCHAR"},
+                                                                    {"amount", "DECIMAL(10, 2)"},
+                                                                    {"at", "TIMESTAMP"}};
+  EXPECT_EQ(o.columns, columns);
+  EXPECT_TRUE(p->sources.at(1).read.empty());
+}
+
 }  // namespace
 }  // namespace zcdp

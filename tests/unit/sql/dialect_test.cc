@@ -187,6 +187,19 @@ std::string RenderConstructs(const Dialect& d) {
       "SELECT * FROM " + (parquet.ok() ? *parquet : parquet.status().message()));
   auto csv = d.FileRelation(FileFormat::kCsv, "/lake/o'rders.csv");
   add("csv relation", "SELECT * FROM " + (csv.ok() ? *csv : csv.status().message()));
+  CsvReadOptions options;
+  options.header = false;
+  options.delimiter = ";";
+  options.quote = "'";
+  options.escape = "\\";
+  options.null_text = "N/A";
+  options.skip = 2;
+  options.date_format = "%d/%m/%Y";
+  options.timestamp_format = "%d/%m/%Y %H:%M";
+  options.columns = {{"order_id", "VARCHAR"}, {"it's", "DECIMAL(10,2)"}};
+  auto read = d.FileRelation(FileFormat::kCsv, "/lake/orders.csv", options);
+  add("csv relation with read options",
+      "SELECT * FROM " + (read.ok() ? *read : read.status().message()));
   return out;
 }
 
