@@ -85,7 +85,7 @@ Result<std::unique_ptr<Server>> Server::Start(const Project& project, std::uniqu
       std::make_unique<Collector>(std::move(keys), *server->spool_, clock, options.collector);
   http.threads = options.threads;
   // The compressed body is at most the inflated limit (and a little for gzip's framing).
-  http.max_body_bytes = options.collector.max_request_bytes + 64 * 1024;
+  http.max_body_bytes = options.collector.max_request_bytes + size_t{64} * 1024;
   Server* self = server.get();
   ZCDP_ASSIGN_OR_RETURN(server->http_, HttpServer::Start(http, [self](const HttpRequest& r) {
                           return self->Route(r);

@@ -36,8 +36,8 @@ struct RejectedEvent {
 };
 
 struct ParseLimits {
-  size_t max_event_bytes = 256 * 1024;  // one event's JSON text
-  size_t max_depth = 64;                // nesting of objects and arrays in the body
+  size_t max_event_bytes = size_t{256} * 1024;  // one event's JSON text
+  size_t max_depth = 64;                        // nesting of objects and arrays in the body
 };
 
 // What a request body held.

@@ -62,7 +62,7 @@ bool Offset(std::string_view s, size_t& at, int64_t& seconds) {
   if (at < s.size() && s[at] == ':') ++at;
   if (at < s.size() && !Digits(s, at, 2, mm)) return false;
   if (hh > 23 || mm > 59) return false;
-  seconds = sign * (hh * 3600 + mm * 60);
+  seconds = static_cast<int64_t>(sign) * (int64_t{hh} * 3600 + int64_t{mm} * 60);
   return true;
 }
 
@@ -91,7 +91,8 @@ std::optional<int64_t> ParseIso8601(std::string_view s) {
     if (at < s.size() && !Offset(s, at, offset)) return std::nullopt;
   }
   if (at != s.size()) return std::nullopt;
-  const int64_t seconds = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+  const int64_t seconds =
+      DaysFromCivil(y, mo, d) * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + sec - offset;
   return seconds * 1000000 + micros;
 }
 
