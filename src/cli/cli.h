@@ -58,6 +58,7 @@ void AddAudienceCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddPlanCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddSyncCommand(CLI::App& app, GlobalOptions& global, Action* action);
 void AddLedgerCommand(CLI::App& app, GlobalOptions& global, Action* action);
+void AddServeCommand(CLI::App& app, GlobalOptions& global, Action* action);
 
 // True under -q, --log-level error or --log-level quiet: commands print errors only (no
 // progress, no step lines, no summaries).

@@ -49,6 +49,7 @@ int Main(int argc, char** argv) {
   AddAudienceCommand(app, global, &action);
   AddProfileCommand(app, global, &action);
   AddExplainCommand(app, global, &action);
+  AddServeCommand(app, global, &action);
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
   try {
     app.parse(argc, argv);

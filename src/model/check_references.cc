@@ -208,6 +208,7 @@ void CheckReferences(const Project& project, Diagnostics& diags) {
   CheckTraitNames(project, diags);
   CheckDestinations(project, diags);
   CheckConsent(project, diags);
+  CheckCollect(project, diags);
 }
 
 }  // namespace zcdp::model_detail

@@ -33,9 +33,19 @@ void ParseConsent(const Entry& e, ParseContext& ctx, std::optional<ConsentConfig
 // Checks between sections once all are read: id types, sources and audiences that are
 // referred to exist, and windows have a timestamp to count from.
 void CheckReferences(const Project& project, Diagnostics& diags);
+// Collecting sources: no two share a write key or a collect table, and none collects into
+// the output schema (src/model/parse_collect.cc).
+void CheckCollect(const Project& project, Diagnostics& diags);
 
 // The value of `key` as a "${ENV_VAR}" reference; a literal secret is reported, never echoed.
 std::optional<SecretRef> ParseSecret(const Fields& f, std::string_view key, YamlReader& r);
+// The same for one value (a list item): `what` names it in the message ("write_keys[1]").
+std::optional<SecretRef> ParseSecretValue(const YAML::Node& node, SourcePos pos,
+                                          const std::string& context, const std::string& what,
+                                          YamlReader& r);
+
+// Reads a source's `collect:` block (src/model/parse_collect.cc) into `s.collect`.
+void ParseCollect(const Entry& e, YamlReader& r, const std::string& context, SourceConfig& s);
 
 // "source 'orders'", or "source #2" (1-based) while the name is unknown.
 std::string ItemContext(std::string_view kind, const std::optional<LocatedString>& name,

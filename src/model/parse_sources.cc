@@ -10,7 +10,8 @@ namespace {
 
 const std::vector<std::string> kSourceKeys = {
     "name",       "table", "kind",        "identifiers", "timestamp", "event_name",
-    "attributes", "pii",   "primary_key", "description", "read"};
+    "attributes", "pii",   "primary_key", "description", "read",
+    "collect"};
 
 const std::vector<std::string> kReadKeys = {"header",  "delimiter",   "quote",
                                             "escape",  "null_text",   "skip",
@@ -158,23 +159,40 @@ void CheckPii(const Fields& f, YamlReader& r, const SourceConfig& s) {
   }
 }
 
+// A collecting source holds events: `kind` defaults to events, and `timestamp` and
+// `event_name` to the collect table's `timestamp` and `event` columns.
+void ReadCollect(const Entry& e, const Fields& f, YamlReader& r, SourceConfig& s) {
+  if (f.Find("kind") != nullptr && s.kind != SourceKind::kEvents) {
+    r.Error(s.kind_pos, f.context,
+            "kind: a source with `collect:` holds events: expected 'events'");
+  }
+  s.kind = SourceKind::kEvents;
+  ParseCollect(e, r, f.context, s);
+  if (f.Find("timestamp") == nullptr) s.timestamp = LocatedString{"timestamp", e.pos};
+  if (f.Find("event_name") == nullptr) s.event_name = LocatedString{"event", e.pos};
+}
+
 void ParseSource(const Fields& f, ParseContext& ctx, SourceConfig& s) {
   YamlReader& r = ctx.reader;
-  r.Require(f, {"table", "identifiers"});
+  const Entry* collect = f.Find("collect");
+  // A collecting source reads the table it collects into: `table:` may be left out.
+  r.Require(f, collect != nullptr ? std::vector<std::string>{"identifiers"}
+                                  : std::vector<std::string>{"table", "identifiers"});
   ReadTable(f, ctx, s);
   ReadOptions(f, ctx, s);
   if (auto kind = r.Enum(f, "kind", {"entity", "events"})) {
     s.kind = kind->value == "events" ? SourceKind::kEvents : SourceKind::kEntity;
     s.kind_pos = kind->pos;
   }
+  if (collect != nullptr) ReadCollect(*collect, f, r, s);
   ReadIdentifiers(f, r, s);
-  s.timestamp = r.String(f, "timestamp");
-  if (s.kind == SourceKind::kEvents && f.Find("timestamp") == nullptr) {
+  if (f.Find("timestamp") != nullptr) s.timestamp = r.String(f, "timestamp");
+  if (s.kind == SourceKind::kEvents && f.Find("timestamp") == nullptr && collect == nullptr) {
     r.Error(f.pos, f.context,
             "missing required key 'timestamp' (an events source needs the column that holds "
             "when each event happened)");
   }
-  s.event_name = r.String(f, "event_name");
+  if (f.Find("event_name") != nullptr) s.event_name = r.String(f, "event_name");
   s.primary_key = r.String(f, "primary_key");
   s.attributes = r.StringList(f, "attributes", "a list of column names");
   s.pii = r.StringList(f, "pii", "a list of column names");

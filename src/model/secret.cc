@@ -26,16 +26,22 @@ bool ParseEnvReference(std::string_view text, std::string& name) {
 std::optional<SecretRef> ParseSecret(const Fields& f, std::string_view key, YamlReader& r) {
   const Entry* e = f.Find(key);
   if (e == nullptr) return std::nullopt;
+  return ParseSecretValue(e->value, e->pos, f.context, e->key, r);
+}
+
+std::optional<SecretRef> ParseSecretValue(const YAML::Node& node, SourcePos pos,
+                                          const std::string& context, const std::string& what,
+                                          YamlReader& r) {
   std::string name;
-  if (!e->value.IsScalar() || !ParseEnvReference(e->value.Scalar(), name)) {
+  if (!node.IsScalar() || !ParseEnvReference(node.Scalar(), name)) {
     // The value is deliberately not quoted: it may be the secret itself.
-    r.Error(e->pos, f.context,
-            e->key +
+    r.Error(pos, context,
+            what +
                 ": write secrets as ${ENV_VAR} references; zcdp never stores secret values "
                 "(expected \"${NAME}\" with NAME made of A-Z, 0-9 and '_')");
     return std::nullopt;
   }
-  return SecretRef{name, e->pos};
+  return SecretRef{name, pos};
 }
 
 }  // namespace model_detail

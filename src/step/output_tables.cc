@@ -176,11 +176,40 @@ std::vector<OutputTable> LaterTables() {
   };
 }
 
+// `zcdp serve`: each collecting source's table (in the schema its `collect:` names), and the
+// spool position each loader commit reached, written in the same transaction as its events.
+std::vector<OutputTable> ServeTables() {
+  OutputTable collect =
+      Fixed("<collect>", OutputKind::kTable, "serve", true,
+            {NotNull("message_id", kText), NotNull("type", kText), Col("event", kText),
+             Id("user_id"), Id("anonymous_id"), NotNull("timestamp", kTs),
+             NotNull("received_at", kTs), Col("sent_at", kTs), Col("context", kJson),
+             Col("properties", kJson), Col("traits", kJson), NotNull("source", kText)});
+  collect.created_from_registry = false;  // created under the name the project gives it
+  collect.in_collect_schema = true;
+  // Personal data beyond the ids: context (ip, user agent), properties and traits.
+  for (auto& c : collect.columns) {
+    c.pii = c.pii || c.type == kJson;
+  }
+  // The rows of one load, before they are deduplicated into the collect tables; created and
+  // dropped inside the load's transaction.
+  OutputTable staging =
+      Fixed("collect_staging", OutputKind::kScratch, "serve", true, collect.columns);
+  return {
+      staging,
+      Fixed("collect_positions", OutputKind::kTable, "serve", false,
+            {NotNull("spool", kText), NotNull("segment", kBigInt), NotNull("events", kBigInt),
+             NotNull("committed_at", kTs)},
+            {"spool"}),
+      collect,
+  };
+}
+
 std::vector<OutputTable> AllTables() {
   std::vector<OutputTable> all = RunTables();
   // One view per source (SourceViewName): the source's own columns.
   all.push_back(Varying("source_*", OutputKind::kView, "sources", {}));
-  for (auto part : {IdentityInputTables(), IdentityGraphTables(), LaterTables()}) {
+  for (auto part : {IdentityInputTables(), IdentityGraphTables(), LaterTables(), ServeTables()}) {
     all.insert(all.end(), part.begin(), part.end());
   }
   return all;
@@ -205,12 +234,19 @@ const OutputTable* FindOutputTable(std::string_view name) {
   // Exact names first: "identity_graph" must not be read as an instance of a pattern.
   const auto& all = OutputTables();
   for (const auto& t : all) {
-    if (!t.in_destination_schema && t.name == name) return &t;
+    if (!t.in_destination_schema && !t.in_collect_schema && t.name == name) return &t;
   }
   for (const auto& t : all) {
-    if (!t.in_destination_schema && Matches(t, name)) return &t;
+    if (!t.in_destination_schema && !t.in_collect_schema && Matches(t, name)) return &t;
   }
   return nullptr;
+}
+
+const OutputTable& CollectTable() {
+  for (const auto& t : OutputTables()) {
+    if (t.in_collect_schema) return t;
+  }
+  std::abort();  // ServeTables() lists it
 }
 
 std::vector<Dialect::ColumnDef> ColumnDefs(const OutputTable& table) {

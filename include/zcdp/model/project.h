@@ -86,6 +86,17 @@ struct IdentifierMapping {
   LocatedString column;
 };
 
+// `collect:` on a source: `zcdp serve` accepts tracking-API events (Segment/RudderStack) sent
+// with one of `write_keys` and loads them into `table`, which zcdp creates and owns. The
+// source then reads that table like any other (its `table:` may be left out).
+struct CollectConfig {
+  std::vector<SecretRef> write_keys;  // each a ${ENV_VAR}, resolved when serve starts
+  LocatedString table;                // "schema.table" as written
+  std::string table_schema;           // the schema part of `table`
+  std::string table_name;             // the table part of `table`
+  SourcePos pos;
+};
+
 struct SourceConfig {
   LocatedString name;
   // Either a warehouse table ("catalog.schema.table", "schema.table" or "table") or a file
@@ -105,6 +116,7 @@ struct SourceConfig {
   std::vector<LocatedString> attributes;
   std::vector<LocatedString> pii;
   std::optional<LocatedString> primary_key;
+  std::optional<CollectConfig> collect;
   SourcePos pos;
 };
 

@@ -52,6 +52,9 @@ struct OutputTable {
   bool created_from_registry;
   // True when the object lives in the schema a destination names, not the output schema.
   bool in_destination_schema = false;
+  // True for the table a source's `collect:` names ("schema.table", outside the output
+  // schema), which `zcdp serve` creates and loads collected events into.
+  bool in_collect_schema = false;
 };
 
 // Every object zcdp owns, in the order the pipeline creates them.
@@ -59,6 +62,9 @@ const std::vector<OutputTable>& OutputTables();
 
 // The entry whose name or pattern matches `name`, or nullptr.
 const OutputTable* FindOutputTable(std::string_view name);
+
+// The registry's entry for a collect table (in_collect_schema): its columns.
+const OutputTable& CollectTable();
 
 // The column definitions of `table`, for Dialect::CreateTableIfNotExists.
 std::vector<Dialect::ColumnDef> ColumnDefs(const OutputTable& table);
