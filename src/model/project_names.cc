@@ -1,3 +1,4 @@
+#include <cctype>
 #include <set>
 #include <string>
 
@@ -18,6 +19,31 @@ void AddName(std::set<std::string>& names, const std::string& text) {
 
 void AddName(std::set<std::string>& names, const std::optional<LocatedString>& text) {
   if (text) AddName(names, text->value);
+}
+
+// The words of an expression the project file writes (an audience's `where`, a trait's
+// `sql`): each run of letters, digits and '_', and each quoted literal's text. They are the
+// project's, not a customer's, and zcdp's messages about the expression quote them.
+void AddWords(std::set<std::string>& names, const std::string& text) {
+  std::string word;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ' ';
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_') {
+      word += c;
+      continue;
+    }
+    if (!word.empty()) names.insert(word);
+    word.clear();
+    if (c != '\'' && c != '"') continue;
+    const size_t close = text.find(c, i + 1);
+    if (close == std::string::npos) break;
+    names.insert(text.substr(i + 1, close - i - 1));
+    i = close;
+  }
+}
+
+void AddWords(std::set<std::string>& names, const std::optional<LocatedString>& text) {
+  if (text) AddWords(names, text->value);
 }
 
 void AddSource(std::set<std::string>& names, const SourceConfig& s) {
@@ -42,6 +68,7 @@ void AddTrait(std::set<std::string>& names, const TraitConfig& t) {
   AddName(names, t.column);
   AddName(names, t.input_column);
   for (const auto& f : t.from) AddName(names, f.value);
+  for (const auto* e : {&t.sql, &t.where, &t.aggregate}) AddWords(names, *e);
 }
 
 void AddDestination(std::set<std::string>& names, const DestinationConfig& d) {
@@ -65,7 +92,10 @@ std::set<std::string> ProjectNames(const Project& project) {
   for (const auto& s : project.sources) AddSource(names, s);
   for (const auto& id : project.identity.id_types) AddName(names, id.name.value);
   for (const auto& t : project.traits) AddTrait(names, t);
-  for (const auto& a : project.audiences) AddName(names, a.name.value);
+  for (const auto& a : project.audiences) {
+    AddName(names, a.name.value);
+    AddWords(names, a.where.value);
+  }
   for (const auto& d : project.destinations) AddDestination(names, d);
   if (project.consent) {
     const ConsentConfig& c = *project.consent;

@@ -271,8 +271,9 @@ std::string PiiOrigin(const Project& project, const std::string& from);
 
 // Every name the project file gives: the project's, the schemas', and those of its sources,
 // their tables and columns, id types, traits, audiences, destinations, their fields and
-// purposes. zcdp's messages quote these, and none is a customer's value: ScrubValues keeps
-// them when it scrubs a message for zcdp's own state.
+// purposes, and the words and literals of its conditions and sql expressions. zcdp's messages quote
+// these, and none is a customer's value: ScrubValues keeps them when it scrubs a message for zcdp's
+// own state.
 std::set<std::string> ProjectNames(const Project& project);
 
 // Resolves `-p/--project`: a directory means DIR/zcdp.yaml, anything else is used as is.

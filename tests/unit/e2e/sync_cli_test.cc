@@ -471,6 +471,55 @@ TEST_F(SyncCliE2E, ABrokenTraitMakesTheRunPartialAndTheRestCompletes) {
   EXPECT_EQ(receiver.AcceptedRecordKeys().size(), static_cast<size_t>(kMembers));
 }
 
+// An audience validation refuses (it reads an unknown trait) does not stop `zcdp run`: it is
+// a failed item of the audiences step with validate's positioned problem, its destination is
+// skipped, the rest is computed and delivered, and the run is partial (exit 4). `zcdp
+// validate` still refuses the project, and an error outside an audience still stops the run.
+TEST_F(SyncCliE2E, AnAudienceValidateRefusesFailsAloneInTheRun) {
+  HttpReceiver receiver, lost;
+  WriteProject(kConsent, Hook(receiver, 10) + Hook(lost, 10, "lost"));
+  std::string yaml = ReadFile(dir_ / "zcdp.yaml");
+  yaml.replace(yaml.find("audience: gold", yaml.find("name: lost")), 14, "audience: broken");
+  const std::string audiences_at = "audiences:\n";
+  yaml.replace(yaml.find(audiences_at), audiences_at.size(),
+               audiences_at + "  - {name: broken, where: \"no_such_trait > 3\"}\n");
+  std::ofstream(dir_ / "zcdp.yaml") << yaml;
+
+  const auto validate = RunZcdp("validate -p " + P());
+  EXPECT_EQ(validate.exit_code, 1) << validate.out << validate.err;
+  EXPECT_NE(validate.err.find("no_such_trait"), std::string::npos) << validate.err;
+
+  const auto run = RunZcdp("run -p " + P());
+  EXPECT_EQ(run.exit_code, 4) << run.out << run.err;
+  EXPECT_NE(run.err.find("audience broken failed"), std::string::npos) << run.err;
+  const std::string failures = Text(
+      "SELECT failures FROM zcdp.run_steps WHERE step = 'audiences' ORDER BY run_id DESC LIMIT 1");
+  const json f = json::parse(failures);
+  ASSERT_EQ(f.size(), 1u) << failures;
+  EXPECT_EQ(f[0]["name"], "broken");
+  EXPECT_EQ(f[0]["status"], "failed");
+  const std::string why = f[0]["error"].get<std::string>();
+  EXPECT_NE(why.find("line "), std::string::npos) << why;
+  EXPECT_NE(why.find("no_such_trait"), std::string::npos) << why;
+  EXPECT_EQ(Text("SELECT failures->>'$[0].name' || ' ' || (failures->>'$[0].status') FROM "
+                 "zcdp.run_steps WHERE step = 'sync' ORDER BY run_id DESC LIMIT 1"),
+            "lost skipped");
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs ORDER BY run_id DESC LIMIT 1"), "partial");
+  EXPECT_EQ(receiver.AcceptedRecordKeys().size(), static_cast<size_t>(kMembers));
+  EXPECT_EQ(lost.request_count(), 0u);
+
+  // A problem outside the audience (an unknown source of a trait) still stops the run.
+  const int64_t runs = Count("SELECT count(*) FROM zcdp.runs");
+  const std::string traits_at = "traits:\n";
+  yaml.replace(yaml.find(traits_at), traits_at.size(),
+               traits_at + "  - {name: nope, source: no_such_source, aggregate: count}\n");
+  std::ofstream(dir_ / "zcdp.yaml") << yaml;
+  const auto stopped = RunZcdp("run -p " + P());
+  EXPECT_EQ(stopped.exit_code, 1) << stopped.out << stopped.err;
+  EXPECT_NE(stopped.err.find("no_such_source"), std::string::npos) << stopped.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM zcdp.runs"), runs);
+}
+
 // The engine's error for that broken trait quotes the row's value ("Could not convert string
 // 'Namec1' to INT32"). The terminal shows it as is (the user's own screen), but none of zcdp's
 // tables that hold no customer values (runs, run_steps, the ledgers: customer_values false in
