@@ -1,6 +1,7 @@
 #include "zcdp/app/project.h"
 
 #include <filesystem>
+#include <map>
 
 #include "zcdp/common/clock.h"
 #include "zcdp/common/suggest.h"
@@ -58,14 +59,36 @@ void CheckOwnership(const Project& project, Warehouse& wh, Diagnostics& diags) {
   }
 }
 
+// Moves into `invalid` the binding errors that belong to one audience left out of `bound`
+// ("audience 'x': where: ..."), and the rest into `diags`.
+void SeparateAudienceProblems(const Project& project, const Diagnostics& bind_diags,
+                              const std::optional<expr::BoundProject>& bound, Diagnostics& diags,
+                              std::map<std::string, std::string>& invalid) {
+  for (const Diagnostic& d : bind_diags.all()) {
+    const AudienceConfig* owner = nullptr;
+    for (const AudienceConfig& a : project.audiences) {
+      if (d.message.rfind("audience " + Quote(a.name.value) + ": ", 0) == 0) owner = &a;
+    }
+    const bool isolated = d.severity == Diagnostic::Severity::kError && owner != nullptr && bound &&
+                          bound->FindAudience(owner->name.value) == nullptr;
+    if (!isolated) {
+      d.severity == Diagnostic::Severity::kError ? diags.Error(d.pos, d.message)
+                                                 : diags.Warning(d.pos, d.message);
+      continue;
+    }
+    std::string& problems = invalid[owner->name.value];
+    problems += (problems.empty() ? "" : "; ") + std::string("line ") + std::to_string(d.pos.line) +
+                ", column " + std::to_string(d.pos.column) + ": " + d.message;
+  }
+}
+
 constexpr const char* kProjectHasErrors = "the project has errors";
 
 Status ProjectHasErrors() { return Status::Invalid(kProjectHasErrors); }
 
-}  // namespace
-
-Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access, bool validate,
-                                  Diagnostics* diags) {
+// OpenProject; with `invalid` (OpenProjectToRun), audiences validation refuses are put there.
+Result<OpenedProject> Open(const std::string& file_or_dir, Access access, bool validate,
+                           Diagnostics* diags, std::map<std::string, std::string>* invalid) {
   const std::string path = ResolveProjectPath(file_or_dir);
   *diags = Diagnostics(path);
   std::optional<Project> project = LoadProject(path, *diags);
@@ -78,7 +101,13 @@ Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access,
   if (validate) {
     ValidateAgainstWarehouse(*project, *conn, *diags);
     CheckOwnership(*project, *conn, *diags);
-    conditions = BindConditions(*project, *conn, *diags);
+    if (invalid == nullptr) {
+      conditions = BindConditions(*project, *conn, *diags);
+    } else {
+      Diagnostics bind_diags(diags->file());
+      conditions = BindConditions(*project, *conn, bind_diags);
+      SeparateAudienceProblems(*project, bind_diags, conditions, *diags, *invalid);
+    }
   }
   if (diags->has_errors()) return ProjectHasErrors();
   if (validate && access == Access::kReadWrite) {
@@ -90,7 +119,20 @@ Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access,
   out.warehouse = std::move(conn);
   out.conditions = std::move(conditions);
   out.as_of_micros = SystemClock::Instance().NowMicros();
+  if (invalid != nullptr) out.invalid_audiences = std::move(*invalid);
   return out;
+}
+
+}  // namespace
+
+Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access, bool validate,
+                                  Diagnostics* diags) {
+  return Open(file_or_dir, access, validate, diags, nullptr);
+}
+
+Result<OpenedProject> OpenProjectToRun(const std::string& file_or_dir, Diagnostics* diags) {
+  std::map<std::string, std::string> invalid;
+  return Open(file_or_dir, Access::kReadWrite, /*validate=*/true, diags, &invalid);
 }
 
 bool IsProjectInvalid(const Status& status) {

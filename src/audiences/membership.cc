@@ -189,9 +189,12 @@ Result<StepCounts> RunAudiences(StepContext& ctx) {
   std::map<std::string, ItemFailure> set_aside;
   for (const auto& a : ctx.project.audiences) {
     if (bound->FindAudience(a.name.value) != nullptr) continue;
+    const std::string* problem = ctx.conditions->Problem(a.name.value);
     set_aside[a.name.value] = {"audience", a.name.value,
-                               "its condition has a problem, or reads an audience that has "
-                               "one (zcdp validate says where)"};
+                               problem != nullptr
+                                   ? "zcdp validate refuses it: " + *problem
+                                   : "its condition has a problem, or reads an audience that "
+                                     "has one (zcdp validate says where)"};
   }
   // A failed statement aborts the step's transaction: set its audience aside, roll back and
   // go again, so that every other audience is computed. Each pass sets one more aside.

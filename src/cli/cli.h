@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,10 +79,15 @@ using app::OpenedProject;
 // position. Returns kExitOk and fills `out`; kExitFailed when the project has errors; or
 // prints the error that stopped it and returns its exit code.
 int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out);
+// The same with app::OpenProjectToRun: an audience validation refuses does not stop `run`.
+int OpenProjectToRun(const std::string& file_or_dir, OpenedProject* out);
 
 // Runs the standard pipeline with progress and prints a summary. Returns the exit code.
 // `full_refresh` re-reads every source in full, ignoring watermarks.
-int RunProject(const Project& project, Warehouse& wh, bool full_refresh = false);
+// `invalid_audiences`: those validation refused (OpenedProject::invalid_audiences), recorded
+// as failed items of the run.
+int RunProject(const Project& project, Warehouse& wh, bool full_refresh = false,
+               const std::map<std::string, std::string>& invalid_audiences = {});
 // Prints, per destination, the members with consent and what a sync would send (upserts,
 // removals, forgets), as app::PlanDestinations* computed them. Sets *code to kExitFailed when
 // a destination cannot be planned.
@@ -89,6 +95,7 @@ void PrintDestinationPlans(const std::vector<app::DestinationPlanRow>& rows, int
 
 // Runs `pipeline` the same way: recorded as a run, with progress and a summary.
 int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pipeline,
-                       bool full_refresh = false);
+                       bool full_refresh = false,
+                       const std::map<std::string, std::string>& invalid_audiences = {});
 
 }  // namespace zcdp::cli

@@ -13,9 +13,9 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global, Action* action) {
   cmd->callback([&global, action, full_refresh] {
     *action = [&global, full_refresh] {
       OpenedProject opened;
-      const int code = OpenProject(global.project, Access::kReadWrite, /*validate=*/true, &opened);
+      const int code = OpenProjectToRun(global.project, &opened);
       if (code != kExitOk) return code;
-      return RunProject(opened.project, *opened.warehouse, *full_refresh);
+      return RunProject(opened.project, *opened.warehouse, *full_refresh, opened.invalid_audiences);
     };
   });
 }

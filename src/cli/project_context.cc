@@ -30,9 +30,9 @@ int Fail(const Status& status) {
   return ExitCodeFor(status);
 }
 
-int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out) {
-  Diagnostics diags("");
-  Result<OpenedProject> opened = app::OpenProject(file_or_dir, access, validate, &diags);
+namespace {
+
+int Opened(Result<OpenedProject> opened, const Diagnostics& diags, OpenedProject* out) {
   if (!diags.all().empty()) std::fputs(diags.ToString().c_str(), stderr);
   if (!opened.ok()) {
     return app::IsProjectInvalid(opened.status()) ? kExitFailed : Fail(opened.status());
@@ -40,6 +40,20 @@ int OpenProject(const std::string& file_or_dir, Access access, bool validate, Op
   *out = std::move(opened).value();
   out->as_of_micros = AsOfClock().NowMicros();
   return kExitOk;
+}
+
+}  // namespace
+
+int OpenProject(const std::string& file_or_dir, Access access, bool validate, OpenedProject* out) {
+  Diagnostics diags("");
+  Result<OpenedProject> opened = app::OpenProject(file_or_dir, access, validate, &diags);
+  return Opened(std::move(opened), diags, out);
+}
+
+int OpenProjectToRun(const std::string& file_or_dir, OpenedProject* out) {
+  Diagnostics diags("");
+  Result<OpenedProject> opened = app::OpenProjectToRun(file_or_dir, &diags);
+  return Opened(std::move(opened), diags, out);
 }
 
 namespace {
@@ -79,17 +93,20 @@ const Clock& AsOfClock() {
 
 void SetAsOf(int64_t micros) { fixed_as_of.emplace(micros); }
 
-int RunProject(const Project& project, Warehouse& wh, bool full_refresh) {
-  return RunProjectPipeline(project, wh, StandardPipeline(), full_refresh);
+int RunProject(const Project& project, Warehouse& wh, bool full_refresh,
+               const std::map<std::string, std::string>& invalid_audiences) {
+  return RunProjectPipeline(project, wh, StandardPipeline(), full_refresh, invalid_audiences);
 }
 
 int RunProjectPipeline(const Project& project, Warehouse& wh, const Pipeline& pipeline,
-                       bool full_refresh) {
+                       bool full_refresh,
+                       const std::map<std::string, std::string>& invalid_audiences) {
   Progress progress;
   const CancelOnInterrupt cancel_on_interrupt(wh);
   RunOptions options;
   options.clock = &AsOfClock();
   options.full_refresh = full_refresh;
+  options.invalid_audiences = invalid_audiences;
   options.cancelled = [&cancel_on_interrupt] { return cancel_on_interrupt.interrupted(); };
   options.on_progress = [&progress](const std::string& step, double f) {
     progress.Update(step, f);

@@ -123,7 +123,10 @@ constexpr const char* kTraitsYaml =
     "    format: csv\n"
     "    audience: big_spenders\n"
     "    purpose: email_marketing\n"
-    "    fields: {first_name: first_name, country: country, lifetime_value: lifetime_value}\n";
+    "    fields: {first_name: first_name, country: country, lifetime_value: lifetime_value}\n"
+    "    # first_name is PII: zcdp validate refuses to send it in clear unless it is listed\n"
+    "    # here (or mapped hashed: first_name: {from: first_name, hash: sha256}).\n"
+    "    clear_pii: [first_name]\n";
 
 // A YAML double-quoted scalar: the text survives whatever characters it holds.
 std::string YamlQuoted(std::string_view text) {

@@ -157,6 +157,42 @@ void CheckDestinationFields(const Project& p, const DestinationConfig& dest,
   }
 }
 
+// A webhook or a file sends its fields as they are: each field that carries PII must be
+// hashed (`{from: X, hash: sha256}`) or listed in `clear_pii`. A share hashes PII fields
+// itself unless they are listed; an audience upload sends only its own hashes.
+void CheckPiiExposure(const Project& p, const DestinationConfig& dest, const std::string& context,
+                      Diagnostics& d) {
+  std::vector<std::string> names;
+  for (const FieldMapping& f : dest.fields) names.push_back(f.name.value);
+  for (const LocatedString& c : dest.clear_pii) {
+    if (!Contains(names, c.value)) {
+      d.Error(c.pos, context + ": clear_pii: " + Quote(c.value) + " is not one of its fields" +
+                         DidYouMean(c.value, names));
+    }
+  }
+  for (const FieldMapping& f : dest.fields) {
+    if (f.hash && dest.kind == DestinationType::kAudienceUpload) {
+      d.Error(f.hash->pos, context + ": fields: " + Quote(f.name.value) +
+                               ": an audience upload hashes every identifier itself, by the "
+                               "ad platforms' rules; map it without 'hash'");
+    }
+    if (f.hash && dest.SendsInClear(f.name.value)) {
+      d.Error(f.hash->pos, context + ": fields: " + Quote(f.name.value) +
+                               " is hashed and also listed in clear_pii: give one of them");
+    }
+    const bool sends_as_is =
+        dest.kind == DestinationType::kWebhook || dest.kind == DestinationType::kFile;
+    if (!sends_as_is || dest.model || f.hash || dest.SendsInClear(f.name.value)) continue;
+    const std::string origin = PiiOrigin(p, f.from.value);
+    if (origin.empty()) continue;
+    d.Error(f.from.pos,
+            context + ": fields: " + Quote(f.name.value) + " would send " + Quote(f.from.value) +
+                " in clear text, and it carries PII (" + origin + "): hash it (" + f.name.value +
+                ": {from: " + f.from.value +
+                ", hash: sha256}), or list it in clear_pii if this destination may receive it");
+  }
+}
+
 void CheckDestinations(const Project& p, Diagnostics& d) {
   const auto audiences = NamesOf(p.audiences);
   for (const auto& dest : p.destinations) {
@@ -175,6 +211,7 @@ void CheckDestinations(const Project& p, Diagnostics& d) {
     }
     CheckDestinationFields(p, dest, context, d);
     CheckFieldNames(dest, context, d);
+    CheckPiiExposure(p, dest, context, d);
     if (dest.purpose && !p.consent) {
       d.Error(dest.purpose->pos,
               context + ": purpose " + Quote(dest.purpose->value) +

@@ -9,8 +9,9 @@ namespace zcdp::model_detail {
 namespace {
 
 const std::vector<std::string> kDestinationKeys = {
-    "name",    "type",   "url",  "path",       "format",     "schema",  "audience", "model",
-    "purpose", "fields", "mode", "batch_size", "rate_limit", "timeout", "secret",   "description"};
+    "name",       "type",    "url",     "path",        "format",   "schema",
+    "audience",   "model",   "purpose", "fields",      "mode",     "batch_size",
+    "rate_limit", "timeout", "secret",  "description", "clear_pii"};
 const std::vector<std::string> kConsentKeys = {"source", "purpose_column", "granted_column",
                                                "timestamp_column"};
 
@@ -30,16 +31,16 @@ struct TypeSpec {
 const std::vector<TypeSpec>& TypeSpecs() {
   static const auto* specs = new std::vector<TypeSpec>{
       {DestinationType::kWebhook,
-       {"url", "secret", "timeout", "rate_limit"},
+       {"url", "secret", "timeout", "rate_limit", "clear_pii"},
        {{"url", "a webhook destination posts to it"}}},
       {DestinationType::kFile,
-       {"path", "format"},
+       {"path", "format", "clear_pii"},
        {{"path", "a file destination writes there"}, {"format", "csv, jsonl or parquet"}}},
       {DestinationType::kAudienceUpload,
        {"url", "secret", "timeout", "rate_limit"},
        {{"url", "an audience upload posts to it"}}},
       {DestinationType::kWarehouseShare,
-       {"schema"},
+       {"schema", "clear_pii"},
        {{"schema", "the schema a partner is granted"}}},
   };
   return *specs;
@@ -84,6 +85,16 @@ void ReadUrl(const Fields& f, YamlReader& r, DestinationConfig& d) {
   }
 }
 
+// `name: {from: X, hash: sha256}`: a field that leaves hashed.
+void ReadHashedField(const Entry& m, const Fields& map, YamlReader& r, DestinationConfig& d) {
+  auto f = r.Map(m.value, m.pos, map.context + ": " + m.key, {"from", "hash"},
+                 "a trait or id type, or {from: NAME, hash: sha256}");
+  if (!f || !r.Require(*f, {"from", "hash"})) return;
+  auto from = r.String(*f, "from");
+  auto hash = r.Enum(*f, "hash", {"sha256"});
+  if (from && hash) d.fields.push_back({{m.key, m.key_pos}, *from, *hash});
+}
+
 // `fields: [email, first_name]` (each sent under its own name) or
 // `fields: {email: email, ltv: lifetime_value}` (payload name: trait or id type).
 void ReadFields(const Fields& f, YamlReader& r, DestinationConfig& d) {
@@ -98,14 +109,18 @@ void ReadFields(const Fields& f, YamlReader& r, DestinationConfig& d) {
         r.Error(m.key_pos, map->context,
                 "expected a field name (letters, digits, underscores), got " + Quote(m.key));
       }
+      if (m.value.IsMap()) {
+        ReadHashedField(m, *map, r, d);
+        continue;
+      }
       auto from = r.String(m.value, m.pos, map->context, m.key);
-      if (from) d.fields.push_back({{m.key, m.key_pos}, *from});
+      if (from) d.fields.push_back({{m.key, m.key_pos}, *from, std::nullopt});
     }
     return;
   }
   for (const LocatedString& name :
        r.StringList(f, "fields", "a list of trait or id type names, or a mapping")) {
-    d.fields.push_back({name, name});
+    d.fields.push_back({name, name, std::nullopt});
   }
 }
 
@@ -151,6 +166,7 @@ void ParseDestination(const Fields& f, ParseContext& ctx, DestinationConfig& d) 
   ReadRecords(f, r, d);
   d.purpose = r.String(f, "purpose");
   ReadFields(f, r, d);
+  d.clear_pii = r.StringList(f, "clear_pii", "a list of the fields that may carry PII in clear");
   if (auto mode = r.Enum(f, "mode", {"diff", "mirror", "full"})) {
     d.mode = *mode;
     d.sync_mode = mode->value == "mirror" ? SyncMode::kMirror

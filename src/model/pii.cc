@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "zcdp/common/suggest.h"
 #include "zcdp/model/project.h"
 
 namespace zcdp {
@@ -79,46 +80,64 @@ SqlNames NamesIn(std::string_view sql) {
   return out;
 }
 
-bool IsPiiTrait(const Project& project, const TraitConfig& t, int depth);
+std::string PiiTrait(const Project& project, const TraitConfig& t, int depth);
+
+std::string ColumnOf(const SourceConfig& s, const std::string& column) {
+  return "column " + Quote(column) + " of source " + Quote(s.name.value);
+}
 
 // An `sql` trait: over its source's rows, or (without a source) over the other traits.
-bool IsPiiSql(const Project& project, const TraitConfig& t, int depth) {
+std::string PiiSql(const Project& project, const TraitConfig& t, int depth) {
   const SqlNames read = NamesIn(t.sql->value);
   if (t.source) {
     const SourceConfig* s = project.FindSource(t.source->value);
-    if (s == nullptr || s->pii.empty()) return false;
-    if (read.unnamed_columns) return true;
-    return std::any_of(s->pii.begin(), s->pii.end(),
-                       [&](const LocatedString& c) { return read.names.count(Lower(c.value)); });
+    if (s == nullptr || s->pii.empty()) return "";
+    if (read.unnamed_columns) {
+      return "the PII columns of source " + Quote(s->name.value) + " (its sql reads columns " +
+             "it does not name)";
+    }
+    for (const LocatedString& c : s->pii) {
+      if (read.names.count(Lower(c.value)) != 0) return ColumnOf(*s, c.value);
+    }
+    return "";
   }
-  return std::any_of(project.traits.begin(), project.traits.end(), [&](const TraitConfig& other) {
-    return &other != &t && read.names.count(Lower(other.name.value)) != 0 &&
-           IsPiiTrait(project, other, depth + 1);
-  });
+  for (const TraitConfig& other : project.traits) {
+    if (&other == &t || read.names.count(Lower(other.name.value)) == 0) continue;
+    const std::string origin = PiiTrait(project, other, depth + 1);
+    if (!origin.empty()) return "trait " + Quote(other.name.value) + ", from " + origin;
+  }
+  return "";
 }
 
-bool IsPiiTrait(const Project& project, const TraitConfig& t, int depth) {
-  if (t.pii) return *t.pii;
-  if (depth > 32) return true;  // a chain this deep (or a cycle): assume the worst
-  if (t.sql) return IsPiiSql(project, t, depth);
-  return std::any_of(t.inputs.begin(), t.inputs.end(), [&](const TraitConfig::Input& in) {
+std::string PiiTrait(const Project& project, const TraitConfig& t, int depth) {
+  if (t.pii) return *t.pii ? "trait " + Quote(t.name.value) + " (pii: true)" : "";
+  if (depth > 32) return "a chain of sql traits too deep to follow";  // or a cycle
+  if (t.sql) return PiiSql(project, t, depth);
+  for (const TraitConfig::Input& in : t.inputs) {
     const SourceConfig* s = project.FindSource(in.source.value);
-    return s != nullptr && IsPiiColumn(*s, in.column.value);
-  });
+    if (s != nullptr && IsPiiColumn(*s, in.column.value)) return ColumnOf(*s, in.column.value);
+  }
+  return "";
 }
 
 }  // namespace
 
-bool IsPiiField(const Project& project, const std::string& from) {
+std::string PiiOrigin(const Project& project, const std::string& from) {
   for (const SourceConfig& s : project.sources) {
     for (const IdentifierMapping& m : s.identifiers) {
-      if (m.id_type.value == from && IsPiiColumn(s, m.column.value)) return true;
+      if (m.id_type.value == from && IsPiiColumn(s, m.column.value)) {
+        return ColumnOf(s, m.column.value);
+      }
     }
   }
   for (const TraitConfig& t : project.traits) {
-    if (t.name.value == from) return IsPiiTrait(project, t, 0);
+    if (t.name.value == from) return PiiTrait(project, t, 0);
   }
-  return false;
+  return "";
+}
+
+bool IsPiiField(const Project& project, const std::string& from) {
+  return !PiiOrigin(project, from).empty();
 }
 
 }  // namespace zcdp

@@ -63,6 +63,7 @@ Result<RunSummary> RunPipeline(const Pipeline& pipeline, const Project& project,
   ZCDP_ASSIGN_OR_RETURN(summary.run_id, record.Start(summary.started_micros));
   summary.status = RunStatus::kSucceeded;
   const auto conditions = std::make_shared<BoundConditionsCache>();
+  conditions->SetInvalid(options.invalid_audiences);
   const auto failures = std::make_shared<RunFailures>();
   const auto going_on = [&summary] {
     return summary.status == RunStatus::kSucceeded || summary.status == RunStatus::kPartial;

@@ -12,13 +12,14 @@ namespace {
 
 std::string CountsJson(const StepCounts& counts) { return nlohmann::json(counts).dump(); }
 
-nlohmann::json FailuresJson(const std::vector<ItemFailure>& failures) {
+// The failures as stored: their reasons scrubbed of the values an engine quoted.
+nlohmann::json FailuresJson(const Project& project, const std::vector<ItemFailure>& failures) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& f : failures) {
     out.push_back({{"kind", f.kind},
                    {"name", f.name},
                    {"status", f.skipped ? "skipped" : "failed"},
-                   {"error", f.error}});
+                   {"error", ScrubForState(project, f.error)}});
   }
   return out;
 }
@@ -38,14 +39,14 @@ Status AddMissingColumns(Warehouse& wh, const std::string& schema, const std::st
   return Status::Ok();
 }
 
-std::string StepsJson(const std::vector<StepOutcome>& steps) {
+std::string StepsJson(const Project& project, const std::vector<StepOutcome>& steps) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& s : steps) {
     out.push_back({{"step", s.name},
                    {"status", RunStatusName(s.status)},
                    {"seconds", static_cast<double>(s.finished_micros - s.started_micros) / 1e6},
                    {"counts", s.counts}});
-    if (!s.failures.empty()) out.back()["failures"] = FailuresJson(s.failures);
+    if (!s.failures.empty()) out.back()["failures"] = FailuresJson(project, s.failures);
   }
   return out.dump();
 }
@@ -158,8 +159,9 @@ Status RunRecord::SaveStep(int64_t run_id, int position, const StepOutcome& step
       step.finished_micros != 0 ? Value::Timestamp(step.finished_micros) : Value::Null(),
       Value::Text(std::string(RunStatusName(step.status))),
       Value::Text(CountsJson(step.counts)),
-      step.error.empty() ? Value::Null() : Value::Text(step.error),
-      step.failures.empty() ? Value::Null() : Value::Text(FailuresJson(step.failures).dump())};
+      step.error.empty() ? Value::Null() : Value::Text(ScrubForState(project_, step.error)),
+      step.failures.empty() ? Value::Null()
+                            : Value::Text(FailuresJson(project_, step.failures).dump())};
   for (const auto& sql : d.Upsert(project_.warehouse.output_schema, "run_steps", columns,
                                   {"run_id", "step"}, select)) {
     ZCDP_RETURN_IF_ERROR(wh_.Execute(sql, params));
@@ -175,7 +177,7 @@ Status RunRecord::Finish(const RunSummary& summary) {
                       " WHERE run_id = " + d.Placeholder(4),
                   {Value::Timestamp(summary.finished_micros),
                    Value::Text(std::string(RunStatusName(summary.status))),
-                   Value::Text(StepsJson(summary.steps)), Value::Int(summary.run_id)});
+                   Value::Text(StepsJson(project_, summary.steps)), Value::Int(summary.run_id)});
   Status released = wh_.ReleaseLease(LeaseSpace(), static_cast<int32_t>(summary.run_id));
   return finished.ok() ? released : finished;
 }

@@ -10,6 +10,8 @@ Result<const expr::BoundProject*> BoundConditionsCache::Get(const Project& proje
     // dependents), which the steps then report as failed items; the rest runs.
     Diagnostics diags(project.file);
     bound_ = expr::BindProject(project, catalog, diags);
+    std::erase_if(bound_->audiences,
+                  [&](const expr::BoundAudience& a) { return invalid_.count(a.name) != 0; });
   }
   return &*bound_;
 }

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
+
+#include "zcdp/common/scrub.h"
 
 namespace zcdp {
 namespace {
@@ -247,6 +250,20 @@ const OutputTable& CollectTable() {
     if (t.in_collect_schema) return t;
   }
   std::abort();  // ServeTables() lists it
+}
+
+std::set<std::string> StateNames(const Project& project) {
+  std::set<std::string> names = ProjectNames(project);
+  for (const auto& t : OutputTables()) {
+    names.insert(t.name);
+    for (const auto& c : t.columns) names.insert(c.name);
+  }
+  for (const auto& d : project.destinations) names.insert("sync_pending_" + d.name.value);
+  return names;
+}
+
+std::string ScrubForState(const Project& project, std::string_view message) {
+  return ScrubValues(message, StateNames(project));
 }
 
 std::vector<Dialect::ColumnDef> ColumnDefs(const OutputTable& table) {

@@ -4,6 +4,7 @@
 // serve`) does with a project, returned as values. Nothing here prints or picks exit codes.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ struct OpenedProject {
   // evaluated for this opening: the system clock at OpenProject; a face may set it (the
   // CLI's --as-of). One instant for everything asked of one opening.
   int64_t as_of_micros = 0;
+  // OpenProjectToRun only: the audiences validation refused, by name, with their positioned
+  // problems ("line 12, column 11: audience 'x': where: ..."). They are left out of
+  // `conditions`.
+  std::map<std::string, std::string> invalid_audiences;
 };
 enum class Access { kReadOnly, kReadWrite };
 
@@ -43,6 +48,13 @@ enum class Access { kReadOnly, kReadWrite };
 // warehouse cannot be opened, which is tried even after structural errors) come as they are.
 Result<OpenedProject> OpenProject(const std::string& file_or_dir, Access access, bool validate,
                                   Diagnostics* diags);
+
+// OpenProject(kReadWrite, validate) as `zcdp run` opens a project: an audience whose own
+// condition validation refuses (an unknown trait, a type error) does not stop it. Its
+// problems go to OpenedProject::invalid_audiences instead of `*diags`, and the run records
+// it as a failed item (RunOptions::invalid_audiences). Every other problem, an audience
+// cycle included, is an error as in OpenProject.
+Result<OpenedProject> OpenProjectToRun(const std::string& file_or_dir, Diagnostics* diags);
 
 // True for the error OpenProject returns when `*diags` holds errors (they say what is wrong).
 bool IsProjectInvalid(const Status& status);

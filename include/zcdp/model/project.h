@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -195,6 +196,9 @@ struct AudienceConfig {
 struct FieldMapping {
   LocatedString name;
   LocatedString from;
+  // `name: {from: X, hash: sha256}`: the field leaves as the SHA-256 (hex) of its trimmed,
+  // lower-cased text, computed in the warehouse, so the clear value never leaves it.
+  std::optional<LocatedString> hash;
 };
 
 // Where an audience is activated. `type` is one of kDestinationTypes, resolved into `kind`.
@@ -213,6 +217,17 @@ struct DestinationConfig {
   std::optional<LocatedString> model;
   std::optional<LocatedString> purpose;
   std::vector<FieldMapping> fields;
+  // `clear_pii: [field, ...]`: the payload fields that may carry PII in clear text (the
+  // company's own systems). validate refuses any other PII field of a webhook or file that
+  // is not hashed; a share hashes the others itself.
+  std::vector<LocatedString> clear_pii;
+  // True when field `name` is listed in clear_pii.
+  bool SendsInClear(const std::string& name) const {
+    for (const auto& c : clear_pii) {
+      if (c.value == name) return true;
+    }
+    return false;
+  }
   // diff: send entering and changed records; mirror: also removals of those that left;
   // full: every member on every sync.
   LocatedString mode{"diff", {}};
@@ -264,6 +279,16 @@ struct Project {
 // (or that zcdp cannot read column names from: `*` beyond count(*), COLUMNS(...)), or an
 // `sql` expression over other traits that names a PII trait. A trait's `pii:` overrides this.
 bool IsPiiField(const Project& project, const std::string& from);
+// Where the PII of `from` comes from, for a message: "column 'email' of source 'customers'",
+// "trait 'x' (pii: true)", ...; "" when IsPiiField is false.
+std::string PiiOrigin(const Project& project, const std::string& from);
+
+// Every name the project file gives: the project's, the schemas', and those of its sources,
+// their tables and columns, id types, traits, audiences, destinations, their fields and
+// purposes, and the words and literals of its conditions and sql expressions. zcdp's messages quote
+// these, and none is a customer's value: ScrubValues keeps them when it scrubs a message for zcdp's
+// own state.
+std::set<std::string> ProjectNames(const Project& project);
 
 // Resolves `-p/--project`: a directory means DIR/zcdp.yaml, anything else is used as is.
 // Does not check that the file exists: LoadProject reports a missing file clearly.

@@ -74,6 +74,9 @@ struct RunOptions {
   // (StepContext::cancelled). A step that fails once it is true, and the run, are recorded as
   // interrupted. May be empty.
   std::function<bool()> cancelled;
+  // Audiences validation refused (name -> positioned problems; app::OpenProjectToRun): the
+  // audiences step records each as failed with its problems, and skips what reads it.
+  std::map<std::string, std::string> invalid_audiences;
 };
 
 // Runs `pipeline` against the project's warehouse: creates the output schema and zcdp's

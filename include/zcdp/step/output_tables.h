@@ -6,6 +6,7 @@
 // tests/unit/e2e/output_registry_test.cc fails when a run leaves an object it does not list.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,12 @@ const OutputTable* FindOutputTable(std::string_view name);
 
 // The registry's entry for a collect table (in_collect_schema): its columns.
 const OutputTable& CollectTable();
+// The names ScrubValues keeps in a message zcdp stores: the project's (ProjectNames) and
+// those of zcdp's objects and their columns.
+std::set<std::string> StateNames(const Project& project);
+// `message` as zcdp stores it in its own tables (run_steps, runs, activation_log): each value
+// an engine quoted replaced by <value>, the StateNames kept.
+std::string ScrubForState(const Project& project, std::string_view message);
 
 // The column definitions of `table`, for Dialect::CreateTableIfNotExists.
 std::vector<Dialect::ColumnDef> ColumnDefs(const OutputTable& table);

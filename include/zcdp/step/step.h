@@ -27,9 +27,20 @@ class BoundConditionsCache {
   // cannot be described. An audience or a trait filter with a problem (validation catches
   // them before a run) is left out of the result, with the audiences that refer to it.
   Result<const expr::BoundProject*> Get(const Project& project, Warehouse& wh);
+  // Audiences validation refused (name -> its positioned problems): left out of Get's
+  // result even when they bind at run time (the run binds without the engine's types of
+  // sql traits), so that the run sets aside exactly what `zcdp validate` refuses.
+  // REQUIRES: called before the first Get.
+  void SetInvalid(std::map<std::string, std::string> problems) { invalid_ = std::move(problems); }
+  // The problems validation found in audience `name`, or nullptr.
+  const std::string* Problem(const std::string& name) const {
+    auto it = invalid_.find(name);
+    return it == invalid_.end() ? nullptr : &it->second;
+  }
 
  private:
   std::optional<expr::BoundProject> bound_;
+  std::map<std::string, std::string> invalid_;
 };
 
 // A trait, audience or destination that failed, or was skipped because what it reads failed,

@@ -48,9 +48,15 @@ std::string SyncSql::ConsentCondition(std::string_view purpose, std::string_view
          d_.QuoteString(purpose) + " GROUP BY rp.profile_id HAVING " + having + ")";
 }
 
+std::string SyncSql::Hashed(const std::string& value) const {
+  return d_.Sha256Hex("lower(trim(" + d_.Cast(value, SqlType::kText) + "))");
+}
+
 std::string SyncSql::FieldExpr(const FieldMapping& f, const std::string& id_alias) const {
-  if (p_.FindIdType(f.from.value) != nullptr) return id_alias + ".value";
-  return "p." + d_.QuoteIdentifier(f.from.value);
+  const std::string value = p_.FindIdType(f.from.value) != nullptr
+                                ? id_alias + ".value"
+                                : "p." + d_.QuoteIdentifier(f.from.value);
+  return f.hash ? Hashed(value) : value;
 }
 
 std::string SyncSql::ChecksumExpr(const DestinationConfig& dest, const std::string& alias) const {
@@ -78,7 +84,8 @@ std::string SyncSql::ModelRelation(const DestinationConfig& dest) const {
 std::string SyncSql::ModelMembersSql(const DestinationConfig& dest) const {
   std::string select = "SELECT m.profile_id AS record_key";
   for (const FieldMapping& f : dest.fields) {
-    select += ", m." + d_.QuoteIdentifier(f.from.value) + " AS " + d_.QuoteIdentifier(f.name.value);
+    const std::string value = "m." + d_.QuoteIdentifier(f.from.value);
+    select += ", " + (f.hash ? Hashed(value) : value) + " AS " + d_.QuoteIdentifier(f.name.value);
   }
   std::string inner = select + " FROM " + ModelRelation(dest) + " m";
   const std::string consent = ConsentCondition(dest.purpose->value, "m.profile_id");
@@ -213,9 +220,9 @@ std::string SyncSql::ShareViewSelect(const DestinationConfig& dest) const {
   for (const FieldMapping& f : dest.fields) {
     // A PII field leaves only hashed (SHA-256 of the trimmed, lower-cased text).
     const std::string v = "m." + d_.QuoteIdentifier(f.name.value);
-    if (IsPiiField(p_, f.from.value)) {
-      select += ", " + d_.Sha256Hex("lower(trim(" + d_.Cast(v, SqlType::kText) + "))") + " AS " +
-                d_.QuoteIdentifier(f.name.value + "_sha256");
+    // A field mapped with `hash:` is hashed already; one in clear_pii leaves as it is.
+    if (!f.hash && !dest.SendsInClear(f.name.value) && IsPiiField(p_, f.from.value)) {
+      select += ", " + Hashed(v) + " AS " + d_.QuoteIdentifier(f.name.value + "_sha256");
     } else {
       select += ", " + v + " AS " + d_.QuoteIdentifier(f.name.value);
     }

@@ -82,7 +82,10 @@ class SyncSql {
  private:
   std::string Out(std::string_view table) const;
   std::string ModelMembersSql(const DestinationConfig& dest) const;
+  // The field's value, hashed when it is mapped with `hash:`.
   std::string FieldExpr(const FieldMapping& f, const std::string& member) const;
+  // SHA-256 (hex) of the trimmed, lower-cased text of `value`.
+  std::string Hashed(const std::string& value) const;
   std::string ChecksumExpr(const DestinationConfig& dest, const std::string& alias) const;
 
   const Project& p_;

@@ -5,6 +5,8 @@
 
 #include "zcdp/common/digest.h"
 #include "zcdp/common/http.h"
+#include "zcdp/common/scrub.h"
+#include "zcdp/step/output_tables.h"
 
 #include "activation/compile/sync_sql.h"
 
@@ -45,7 +47,7 @@ std::string BatchKey(const PendingBatch& pending) {
 
 Checkpointer::Checkpointer(const Project& project, Warehouse& writer, const DestinationConfig& dest,
                            int64_t run_id)
-    : project_(project), wh_(writer), dest_(dest), run_id_(run_id) {}
+    : project_(project), wh_(writer), dest_(dest), run_id_(run_id), names_(StateNames(project)) {}
 
 Status Checkpointer::AppendLog(Appender& log, const Checkpoint& c, size_t i,
                                const std::string& error) {
@@ -55,7 +57,8 @@ Status Checkpointer::AppendLog(Appender& log, const Checkpoint& c, size_t i,
   ZCDP_RETURN_IF_ERROR(log.AppendText(r.key));
   ZCDP_RETURN_IF_ERROR(log.AppendText(ActionName(r.action)));
   ZCDP_RETURN_IF_ERROR(log.AppendText(error.empty() ? "sent" : "failed"));
-  ZCDP_RETURN_IF_ERROR(AppendTextOrNull(log, error));
+  // A destination's reason may quote the record it refused.
+  ZCDP_RETURN_IF_ERROR(AppendTextOrNull(log, error.empty() ? error : ScrubValues(error, names_)));
   ZCDP_RETURN_IF_ERROR(log.AppendText(c.pending.batch.idempotency_key));
   ZCDP_RETURN_IF_ERROR(log.AppendTimestamp(c.at));
   return log.EndRow();

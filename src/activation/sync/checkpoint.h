@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,6 +64,7 @@ class Checkpointer {
   Warehouse& wh_;
   const DestinationConfig& dest_;
   int64_t run_id_;
+  std::set<std::string> names_;  // what a stored reason keeps quoted (StateNames)
 };
 
 // Commits checkpoints on a background thread, so that the next batch is delivered while

@@ -36,11 +36,12 @@ audiences:
 consent: {source: consents, purpose_column: purpose, granted_column: granted, timestamp_column: updated_at}
 destinations:
   - {name: hook, type: webhook, url: 'http://127.0.0.1:1/x', audience: french,
-     purpose: "o'brien ads", fields: {mail: email, name: first_name, country: country}}
+     purpose: "o'brien ads", fields: {mail: {from: email, hash: sha256}, name: first_name,
+     country: country}, clear_pii: [name]}
   - {name: mirror_files, type: file, path: out, format: csv, audience: french,
      purpose: email_marketing, fields: [country], mode: mirror}
   - {name: everything, type: file, path: out, format: jsonl, audience: french,
-     purpose: email_marketing, fields: [email], mode: full}
+     purpose: email_marketing, fields: [email], clear_pii: [email], mode: full}
   - {name: partner, type: warehouse_share, schema: share, audience: french, purpose: ads,
      fields: [email, country]}
   - {name: scores, type: webhook, url: 'http://127.0.0.1:1/y', model: analytics.ltv_scores,
@@ -100,6 +101,33 @@ TEST(SyncSqlGolden, AShareHashesPiiThroughEveryKindOfTrait) {
   EXPECT_EQ(sql.find("m.\"contact\" AS \"contact\""), std::string::npos) << sql;
   EXPECT_NE(sql.find("AS \"first_name_sha256\""), std::string::npos) << sql;
   EXPECT_NE(sql.find("AS \"has_mail\""), std::string::npos) << sql;
+}
+
+// A field mapped with `hash: sha256` leaves as the SHA-256 of its trimmed, lower-cased text,
+// computed in the members' SELECT, so that neither the pending table nor the payload holds the
+// clear value; a share hashes it once, under the name it was given. A share's field listed in
+// clear_pii leaves as it is.
+TEST(SyncSqlGolden, AHashedFieldIsHashedInTheWarehouseAndAClearPiiFieldIsNot) {
+  std::string yaml = kProject;
+  const std::string dests = "destinations:\n";
+  yaml.insert(yaml.find(dests) + dests.size(),
+              "  - {name: contacts, type: warehouse_share, schema: share2, audience: french,\n"
+              "     purpose: ads, fields: {mail: {from: email, hash: sha256}, name: first_name},\n"
+              "     clear_pii: [name]}\n");
+  Diagnostics diags("golden.yaml");
+  auto project = ParseProject(yaml, "golden.yaml", "/golden", diags);
+  ASSERT_TRUE(project && !diags.has_errors()) << diags.ToString();
+  auto d = MakeDialect("duckdb");
+  ASSERT_TRUE(d.ok());
+  const activation::SyncSql q(*project, **d);
+  const std::string members = q.MembersSql(project->destinations[1]);  // hook
+  EXPECT_NE(members.find("sha256(lower(trim(CAST(i0.value AS VARCHAR)))) AS \"mail\""),
+            std::string::npos)
+      << members;
+  const std::string share = q.ShareViewSelect(project->destinations[0]);
+  EXPECT_NE(share.find("m.\"mail\" AS \"mail\""), std::string::npos) << share;
+  EXPECT_EQ(share.find("mail_sha256"), std::string::npos) << share;
+  EXPECT_NE(share.find("m.\"name\" AS \"name\""), std::string::npos) << share;
 }
 
 // The purpose is a user value: it reaches the SQL only as a quoted literal.

@@ -298,7 +298,8 @@ class SyncTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(SyncTest, OnlyProfilesWhoseLatestAnswerIsAGrantAreEverSent) {
   HttpReceiver receiver;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name]")));
+  ASSERT_NO_FATAL_FAILURE(
+      Load(Webhook("hook", receiver, "fields: [first_name], clear_pii: [first_name]")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   Result<DestinationPlan> plan = PlanDestination(project_, *wh_, Dest("hook"));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
@@ -331,8 +332,9 @@ TEST_P(SyncTest, OnlyProfilesWhoseLatestAnswerIsAGrantAreEverSent) {
 TEST_P(SyncTest, PayloadsHoldExactlyTheMappedFields) {
   HttpReceiver renamed, names_only, upload;
   ASSERT_NO_FATAL_FAILURE(
-      Load(Webhook("renamed", renamed, "fields: {mail: email, name: first_name}") +
-           Webhook("names_only", names_only, "fields: [first_name]") +
+      Load(Webhook("renamed", renamed,
+                   "fields: {mail: email, name: first_name}, clear_pii: [mail, name]") +
+           Webhook("names_only", names_only, "fields: [first_name], clear_pii: [first_name]") +
            "  - {name: upload, type: audience_upload, url: '" + upload.url() +
            "', audience: gold, purpose: email_marketing, fields: [email, first_name]}\n"));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
@@ -382,9 +384,10 @@ TEST_P(SyncTest, PayloadsHoldExactlyTheMappedFields) {
 
 TEST_P(SyncTest, EachModeSendsWhatChangedAndOnlyThat) {
   HttpReceiver diff, mirror, full;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("diff", diff, "fields: [first_name], batch_size: 4") +
-                               Webhook("mirror", mirror, "fields: [first_name], mode: mirror") +
-                               Webhook("full", full, "fields: [first_name], mode: full")));
+  ASSERT_NO_FATAL_FAILURE(Load(
+      Webhook("diff", diff, "fields: [first_name], clear_pii: [first_name], batch_size: 4") +
+      Webhook("mirror", mirror, "fields: [first_name], clear_pii: [first_name], mode: mirror") +
+      Webhook("full", full, "fields: [first_name], clear_pii: [first_name], mode: full")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   HttpReceiver* receivers[] = {&diff, &mirror, &full};
   const char* names[] = {"diff", "mirror", "full"};
@@ -495,8 +498,9 @@ TEST_P(SyncTest, AModelIsSyncedRowByRowWithConsentApplied) {
 // the records) keeps one row per record still synced, and leaves every diff as it was.
 TEST_P(SyncTest, CompactingTheStateKeepsTheDiff) {
   HttpReceiver mirror, diff;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("mirror", mirror, "fields: [first_name], mode: mirror") +
-                               Webhook("diff", diff, "fields: [first_name]")));
+  ASSERT_NO_FATAL_FAILURE(Load(
+      Webhook("mirror", mirror, "fields: [first_name], clear_pii: [first_name], mode: mirror") +
+      Webhook("diff", diff, "fields: [first_name], clear_pii: [first_name]")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   for (const char* name : {"mirror", "diff"}) Sync(name);
   // c5 changes twice, c1 leaves: superseded rows and "removed" rows pile up.
@@ -540,7 +544,8 @@ TEST_P(SyncTest, CompactingTheStateKeepsTheDiff) {
 // (plus 1,000), and what it would send stays the same.
 TEST_P(SyncTest, ASyncCompactsTheStateOnceSupersededRowsPileUp) {
   HttpReceiver receiver;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name]")));
+  ASSERT_NO_FATAL_FAILURE(
+      Load(Webhook("hook", receiver, "fields: [first_name], clear_pii: [first_name]")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   Sync("hook");
   for (int i = 0; i < 8; ++i) {  // 6 rows become 1,536: older checkpoints of the same records
@@ -563,9 +568,10 @@ TEST_P(SyncTest, ASyncCompactsTheStateOnceSupersededRowsPileUp) {
 
 TEST_P(SyncTest, ARefusedRecordIsLoggedNotCheckpointedAndSentByTheNextSync) {
   HttpReceiver listed, status400;
-  ASSERT_NO_FATAL_FAILURE(
-      Load(Webhook("listed", listed, "fields: [first_name], batch_size: 4") +
-           Webhook("status400", status400, "fields: [first_name], batch_size: 4")));
+  ASSERT_NO_FATAL_FAILURE(Load(
+      Webhook("listed", listed, "fields: [first_name], clear_pii: [first_name], batch_size: 4") +
+      Webhook("status400", status400,
+              "fields: [first_name], clear_pii: [first_name], batch_size: 4")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   listed.RejectKeys({profile_of_["c5"]}, RejectMode::kRejectedList);
   status400.RejectKeys({profile_of_["c5"]}, RejectMode::kStatus400);
@@ -598,7 +604,8 @@ TEST_P(SyncTest, ARefusedRecordIsLoggedNotCheckpointedAndSentByTheNextSync) {
 
 TEST_P(SyncTest, RetriedRequestsAreAcceptedOnceByIdempotencyKey) {
   HttpReceiver receiver;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name], batch_size: 2")));
+  ASSERT_NO_FATAL_FAILURE(Load(
+      Webhook("hook", receiver, "fields: [first_name], clear_pii: [first_name], batch_size: 2")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   ScriptedResponse dropped, retry_after, too_slow;
   dropped.drop = true;
@@ -637,7 +644,8 @@ TEST_P(SyncTest, RetriedRequestsAreAcceptedOnceByIdempotencyKey) {
 
 TEST_P(SyncTest, AnInterruptedSyncResumesAfterTheLastAcknowledgedBatch) {
   HttpReceiver receiver;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name], batch_size: 2")));
+  ASSERT_NO_FATAL_FAILURE(Load(
+      Webhook("hook", receiver, "fields: [first_name], clear_pii: [first_name], batch_size: 2")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   SyncOptions interrupted;
   interrupted.make_destination =
@@ -671,7 +679,8 @@ TEST_P(SyncTest, AnInterruptedSyncResumesAfterTheLastAcknowledgedBatch) {
 // warehouse's error, and the pending rows (mapped field values) do not outlive it.
 TEST_P(SyncTest, ACheckpointThatCannotCommitStopsTheSyncAndLeavesNoPendingRows) {
   HttpReceiver receiver;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name], batch_size: 1")));
+  ASSERT_NO_FATAL_FAILURE(Load(
+      Webhook("hook", receiver, "fields: [first_name], clear_pii: [first_name], batch_size: 1")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   ASSERT_TRUE(EnsureActivationTables(project_, *wh_).ok());
   SyncOptions options;
@@ -705,7 +714,8 @@ TEST_P(SyncTest, ACheckpointThatCannotCommitStopsTheSyncAndLeavesNoPendingRows) 
 
 TEST_P(SyncTest, LedgerTotalsEqualWhatTheReceiverAccepted) {
   HttpReceiver receiver;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("hook", receiver, "fields: [first_name], batch_size: 4")));
+  ASSERT_NO_FATAL_FAILURE(Load(
+      Webhook("hook", receiver, "fields: [first_name], clear_pii: [first_name], batch_size: 4")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   receiver.RejectKeys({profile_of_["c5"]}, RejectMode::kStatus400);  // splits its batch
   SyncOutcome out = Sync("hook");
@@ -735,9 +745,9 @@ TEST_P(SyncTest, LedgerTotalsEqualWhatTheReceiverAccepted) {
 TEST_P(SyncTest, TheLastStepOfARunSyncsEveryDestination) {
   HttpReceiver hook;
   ASSERT_NO_FATAL_FAILURE(
-      Load(Webhook("hook", hook, "fields: [first_name]") +
+      Load(Webhook("hook", hook, "fields: [first_name], clear_pii: [first_name]") +
            "  - {name: drop, type: file, path: drops, format: csv, audience: gold, purpose: "
-           "email_marketing, fields: [first_name]}\n"));
+           "email_marketing, fields: [first_name], clear_pii: [first_name]}\n"));
   Result<RunSummary> run = RunPipeline(StandardPipeline(), project_, *wh_);
   ASSERT_TRUE(run.ok()) << run.status().message();
   ASSERT_EQ(run->status, RunStatus::kSucceeded) << run->steps.back().error;
@@ -752,8 +762,9 @@ TEST_P(SyncTest, TheLastStepOfARunSyncsEveryDestination) {
 
 TEST_P(SyncTest, AMappingToAMissingColumnFailsOnlyItsDestination) {
   HttpReceiver broken, hook;
-  ASSERT_NO_FATAL_FAILURE(Load(Webhook("broken", broken, "fields: [first_name]") +
-                               Webhook("hook", hook, "fields: [first_name]")));
+  ASSERT_NO_FATAL_FAILURE(
+      Load(Webhook("broken", broken, "fields: [first_name], clear_pii: [first_name]") +
+           Webhook("hook", hook, "fields: [first_name], clear_pii: [first_name]")));
   ASSERT_NO_FATAL_FAILURE(Evaluate());
   // The project file gained a trait and a mapping to it, but no run has added the column
   // to the profiles view yet.
@@ -803,10 +814,11 @@ TEST_P(SyncTest, AMappingToAMissingColumnFailsOnlyItsDestination) {
 // trait over it, an audience, that audience's destination) is skipped with the reason.
 TEST_P(SyncTest, ABrokenTraitFailsAloneAndItsDependentsAreSkipped) {
   HttpReceiver hook, fans;
-  std::string yaml = ProjectYaml(
-      WarehouseBlock(),
-      Webhook("hook", hook, "fields: [first_name]") + "  - {name: fans, type: webhook, url: '" +
-          fans.url() + "', audience: broken_fans, purpose: email_marketing, fields: [tier]}\n");
+  std::string yaml =
+      ProjectYaml(WarehouseBlock(),
+                  Webhook("hook", hook, "fields: [first_name], clear_pii: [first_name]") +
+                      "  - {name: fans, type: webhook, url: '" + fans.url() +
+                      "', audience: broken_fans, purpose: email_marketing, fields: [tier]}\n");
   const std::string traits_at = "  - {name: tier, source: customers, pick: most_recent}\n";
   yaml.replace(yaml.find(traits_at), traits_at.size(),
                traits_at +
@@ -881,7 +893,8 @@ TEST_P(SyncTest, FileDropsAppearWholeAndAResentBatchKeepsItsName) {
   for (const char* format : {"jsonl", "csv", "parquet"}) {
     dests += std::string("  - {name: drop_") + format +
              ", type: file, path: drops, format: " + format +
-             ", audience: gold, purpose: email_marketing, fields: [first_name], mode: full, "
+             ", audience: gold, purpose: email_marketing, fields: [first_name], clear_pii: "
+             "[first_name], mode: full, "
              "batch_size: 4}\n";
   }
   ASSERT_NO_FATAL_FAILURE(Load(dests));

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "zcdp/step/output_tables.h"
 #include "zcdp/warehouse/warehouse.h"
 
 #include "support/command.h"
@@ -129,13 +130,14 @@ class SyncCliE2E : public ::testing::Test {
 
 std::string Hook(const HttpReceiver& receiver, int batch_size, const std::string& name = "hook") {
   return "  - {name: " + name + ", type: webhook, url: '" + receiver.url() +
-         "', audience: gold, purpose: email_marketing, fields: [first_name], batch_size: " +
+         "', audience: gold, purpose: email_marketing, fields: [first_name], clear_pii: "
+         "[first_name], batch_size: " +
          std::to_string(batch_size) + "}\n";
 }
 
 constexpr char kFiles[] =
     "  - {name: files, type: file, path: drops, format: jsonl, audience: gold, purpose: "
-    "email_marketing, fields: {email: email}, batch_size: 10}\n";
+    "email_marketing, fields: {email: email}, clear_pii: [email], batch_size: 10}\n";
 
 // A number from a JSON cell, whether the engine's sum came out as a number or as text.
 int64_t Number(const json& cell) {
@@ -252,12 +254,12 @@ TEST_F(SyncCliE2E, ValidateRefusesUnsafeDestinations) {
       {"NoConsentSource",
        false,
        "  - {name: hook, type: webhook, url: 'http://127.0.0.1:1/x', audience: gold, purpose: "
-       "email_marketing, fields: [first_name]}\n",
+       "email_marketing, fields: [first_name], clear_pii: [first_name]}\n",
        {"destination 'hook'", "purpose 'email_marketing'", "no 'consent' source"}},
       {"UploadOfANonIdentifier",
        true,
        "  - {name: ads, type: audience_upload, url: 'http://127.0.0.1:1/x', audience: gold, "
-       "purpose: email_marketing, fields: {email: email, tier: tier}}\n",
+       "purpose: email_marketing, fields: {email: email, tier: tier}, clear_pii: [email]}\n",
        {"destination 'ads'", "hashed identifiers", "got 'tier'"}},
       {"UnknownField",
        true,
@@ -467,6 +469,96 @@ TEST_F(SyncCliE2E, ABrokenTraitMakesTheRunPartialAndTheRestCompletes) {
   EXPECT_EQ(Count("SELECT count(*) FROM zcdp.audience_membership WHERE audience = 'gold'"),
             kCustomers);
   EXPECT_EQ(receiver.AcceptedRecordKeys().size(), static_cast<size_t>(kMembers));
+}
+
+// An audience validation refuses (it reads an unknown trait) does not stop `zcdp run`: it is
+// a failed item of the audiences step with validate's positioned problem, its destination is
+// skipped, the rest is computed and delivered, and the run is partial (exit 4). `zcdp
+// validate` still refuses the project, and an error outside an audience still stops the run.
+TEST_F(SyncCliE2E, AnAudienceValidateRefusesFailsAloneInTheRun) {
+  HttpReceiver receiver, lost;
+  WriteProject(kConsent, Hook(receiver, 10) + Hook(lost, 10, "lost"));
+  std::string yaml = ReadFile(dir_ / "zcdp.yaml");
+  yaml.replace(yaml.find("audience: gold", yaml.find("name: lost")), 14, "audience: broken");
+  const std::string audiences_at = "audiences:\n";
+  yaml.replace(yaml.find(audiences_at), audiences_at.size(),
+               audiences_at + "  - {name: broken, where: \"no_such_trait > 3\"}\n");
+  std::ofstream(dir_ / "zcdp.yaml") << yaml;
+
+  const auto validate = RunZcdp("validate -p " + P());
+  EXPECT_EQ(validate.exit_code, 1) << validate.out << validate.err;
+  EXPECT_NE(validate.err.find("no_such_trait"), std::string::npos) << validate.err;
+
+  const auto run = RunZcdp("run -p " + P());
+  EXPECT_EQ(run.exit_code, 4) << run.out << run.err;
+  EXPECT_NE(run.err.find("audience broken failed"), std::string::npos) << run.err;
+  const std::string failures = Text(
+      "SELECT failures FROM zcdp.run_steps WHERE step = 'audiences' ORDER BY run_id DESC LIMIT 1");
+  const json f = json::parse(failures);
+  ASSERT_EQ(f.size(), 1u) << failures;
+  EXPECT_EQ(f[0]["name"], "broken");
+  EXPECT_EQ(f[0]["status"], "failed");
+  const std::string why = f[0]["error"].get<std::string>();
+  EXPECT_NE(why.find("line "), std::string::npos) << why;
+  EXPECT_NE(why.find("no_such_trait"), std::string::npos) << why;
+  EXPECT_EQ(Text("SELECT failures->>'$[0].name' || ' ' || (failures->>'$[0].status') FROM "
+                 "zcdp.run_steps WHERE step = 'sync' ORDER BY run_id DESC LIMIT 1"),
+            "lost skipped");
+  EXPECT_EQ(Text("SELECT status FROM zcdp.runs ORDER BY run_id DESC LIMIT 1"), "partial");
+  EXPECT_EQ(receiver.AcceptedRecordKeys().size(), static_cast<size_t>(kMembers));
+  EXPECT_EQ(lost.request_count(), 0u);
+
+  // A problem outside the audience (an unknown source of a trait) still stops the run.
+  const int64_t runs = Count("SELECT count(*) FROM zcdp.runs");
+  const std::string traits_at = "traits:\n";
+  yaml.replace(yaml.find(traits_at), traits_at.size(),
+               traits_at + "  - {name: nope, source: no_such_source, aggregate: count}\n");
+  std::ofstream(dir_ / "zcdp.yaml") << yaml;
+  const auto stopped = RunZcdp("run -p " + P());
+  EXPECT_EQ(stopped.exit_code, 1) << stopped.out << stopped.err;
+  EXPECT_NE(stopped.err.find("no_such_source"), std::string::npos) << stopped.err;
+  EXPECT_EQ(Count("SELECT count(*) FROM zcdp.runs"), runs);
+}
+
+// The engine's error for that broken trait quotes the row's value ("Could not convert string
+// 'Namec1' to INT32"). The terminal shows it as is (the user's own screen), but none of zcdp's
+// tables that hold no customer values (runs, run_steps, the ledgers: customer_values false in
+// the registry) holds any first name, and the stored reason still says what went wrong.
+TEST_F(SyncCliE2E, AnEngineErrorIsStoredWithoutTheValueItQuotes) {
+  std::string yaml = ReadFile(dir_ / "zcdp.yaml");
+  const std::string traits_at = "traits:\n";
+  yaml.replace(
+      yaml.find(traits_at), traits_at.size(),
+      traits_at +
+          "  - {name: broken, source: customers, sql: \"max(CAST(first_name AS INTEGER))\"}\n");
+  std::ofstream(dir_ / "zcdp.yaml") << yaml;
+  const auto run = RunZcdp("run -p " + P());
+  ASSERT_EQ(run.exit_code, 4) << run.out << run.err;
+  EXPECT_NE(run.err.find("'Namec"), std::string::npos) << run.err;
+
+  auto wh = OpenWarehouse({.path = Db(), .read_only = true});
+  ASSERT_TRUE(wh.ok()) << wh.status().message();
+  auto tables = (*wh)->ListTables("zcdp");
+  ASSERT_TRUE(tables.ok()) << tables.status().message();
+  int checked = 0;
+  for (const auto& t : *tables) {
+    const OutputTable* entry = FindOutputTable(t.name);
+    ASSERT_NE(entry, nullptr) << t.name;
+    if (entry->customer_values) continue;
+    auto n = QueryInt(
+        **wh, "SELECT count(*) FROM zcdp." + t.name + " t WHERE CAST(t AS VARCHAR) LIKE '%Namec%'");
+    ASSERT_TRUE(n.ok()) << t.name << ": " << n.status().message();
+    EXPECT_EQ(*n, 0) << "zcdp." << t.name << " holds a first name";
+    ++checked;
+  }
+  EXPECT_GE(checked, 2);  // runs and run_steps at least
+  const std::string stored = Text(
+      "SELECT failures->>'$[0].error' FROM zcdp.run_steps WHERE step = 'traits' ORDER BY "
+      "run_id DESC LIMIT 1");
+  EXPECT_NE(stored.find("Could not convert string '<value>' to INT32"), std::string::npos)
+      << stored;
+  EXPECT_NE(Text("SELECT steps FROM zcdp.runs ORDER BY run_id DESC LIMIT 1").find("<value>"),
+            std::string::npos);
 }
 
 // Ctrl-C stops a sync after its current batch: the run is recorded as interrupted, zcdp

@@ -59,7 +59,7 @@ audiences:
       and count(email_events where action = 'click' within 30d) >= 1
 destinations:
   - {name: newsletter, type: webhook, url: 'http://127.0.0.1:9000/hook',
-     audience: loyal_engaged, purpose: email_marketing, fields: [email, first_name], mode: diff}
+     audience: loyal_engaged, purpose: email_marketing, fields: [email, first_name], clear_pii: [email, first_name], mode: diff}
 consent: {source: consents, purpose_column: purpose, granted_column: granted}
 )";
 

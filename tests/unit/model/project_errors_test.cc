@@ -338,7 +338,9 @@ std::vector<ErrorCase> Cases() {
             "destinations:\n  - {name: d, type: file, path: o, format: csv, url: 'http://h/x', "
             "audience: b, purpose: p}\n"
             "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
-       17, 49, "'url' is not a key of a file destination (a file destination takes path, format)"},
+       17, 49,
+       "'url' is not a key of a file destination (a file destination takes path, format, "
+       "clear_pii)"},
       {"WebhookWithAFormat",
        Plus("audiences:\n  - {name: b, where: x}\n"
             "destinations:\n  - {name: d, type: webhook, url: 'http://h/x', format: csv, "
@@ -346,7 +348,7 @@ std::vector<ErrorCase> Cases() {
             "consent: {source: orders, purpose_column: p, granted_column: g}\n"),
        17, 49,
        "'format' is not a key of a webhook destination (a webhook destination takes url, secret, "
-       "timeout, rate_limit)"},
+       "timeout, rate_limit, clear_pii)"},
       {"ShareWithATimeout",
        Plus("audiences:\n  - {name: b, where: x}\n"
             "destinations:\n  - {name: d, type: warehouse_share, schema: s, timeout: 5s, "
