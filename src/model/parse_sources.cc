@@ -10,8 +10,7 @@ namespace {
 
 const std::vector<std::string> kSourceKeys = {
     "name",       "table", "kind",        "identifiers", "timestamp", "event_name",
-    "attributes", "pii",   "primary_key", "description", "read",
-    "collect"};
+    "attributes", "pii",   "primary_key", "description", "read",      "collect"};
 
 const std::vector<std::string> kReadKeys = {"header",  "delimiter",   "quote",
                                             "escape",  "null_text",   "skip",
